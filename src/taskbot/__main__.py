@@ -1,0 +1,5 @@
+import sys
+
+from taskbot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""What the parser yields: plain dataclasses, no framework."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One meeting or article of a bulletin."""
+
+    title: str
+    date: dt.date | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One actionable instruction: what, by whom, how often, by when, how much."""
+
+    text: str
+    title: str
+    responsible: list[str] = field(default_factory=list)
+    cadence: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    target: str | None = None
+    section: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "title": self.title,
+            "responsible": list(self.responsible),
+            "cadence": list(self.cadence),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "target": self.target,
+            "section": self.section,
+            "keywords": list(self.keywords),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBulletin:
+    date: dt.date
+    title: str | None
+    sections: list[Section]
+    directives: list[Directive]
+    # Whether the date came from the caller, from the text, or from "today".
+    date_source: str = "given"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bulletin": {
+                "date": self.date.isoformat(),
+                "date_source": self.date_source,
+                "title": self.title,
+                "sections": [
+                    {
+                        "title": s.title,
+                        "date": s.date.isoformat() if s.date else None,
+                        "speaker": s.speaker,
+                    }
+                    for s in self.sections
+                ],
+            },
+            "directives": [d.to_json() for d in self.directives],
+        }

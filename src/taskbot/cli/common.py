@@ -1,0 +1,94 @@
+"""What the command modules share: errors with exit codes, settings and runtime loading, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taskbot.config import Settings
+    from taskbot.runtime import Runtime
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def load(args: argparse.Namespace) -> Settings:
+    """Load the settings or fail with exit code 2 and one line naming what is wrong."""
+    from taskbot.config import ConfigError, load_settings
+
+    try:
+        return load_settings(args.config)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def open_runtime(args: argparse.Namespace, *, migrate: bool = True) -> Runtime:
+    """Load the settings and open the store, upgrading an out-of-date schema."""
+    from taskbot.runtime import build_runtime
+    from taskbot.store.db import StoreError
+
+    settings = load(args)
+    try:
+        return build_runtime(settings, migrate=migrate)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:
+    parser.add_argument(
+        "--format", choices=("table", "json"), default=default, help=f"output format (default: {default})"
+    )
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def clip(text: str, columns: int) -> str:
+    """Cut TEXT to at most COLUMNS terminal columns, marking the cut with an ellipsis."""
+    if _width(text) <= columns:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > columns - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_col: int = 40) -> None:
+    """Print an aligned table that accounts for double-width CJK characters."""
+    cells = [[clip("" if v is None else str(v), max_col) for v in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], _width(v))
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (widths[i] - _width(v)) for i, v in enumerate(values)).rstrip()
+
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
+    for row in cells:
+        print(line(row))

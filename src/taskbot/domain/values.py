@@ -1,0 +1,60 @@
+"""The small vocabularies every layer shares."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED})
+
+
+class Cadence(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class Beat(StrEnum):
+    """What the scheduler sends; the first three are the bulletin's 调度 / 通报 / 会商."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    DEADLINE = "deadline"
+    ESCALATION = "escalation"
+
+
+class ReportKind(StrEnum):
+    """One entry of a task's append-only history."""
+
+    CREATED = "created"
+    STATUS = "status"
+    DONE = "done"
+    BLOCKED = "blocked"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    ASSIGNED = "assigned"
+    CADENCE = "cadence"
+    DEADLINE = "deadline"
+    EDITED = "edited"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

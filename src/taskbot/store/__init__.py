@@ -1,0 +1,1 @@
+"""The task store: SQLAlchemy 2 models, sessions and Alembic migrations."""

@@ -1,0 +1,221 @@
+"""Typed SQLAlchemy 2 models of the task store.
+
+Every schema change goes through an Alembic revision in ``store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from taskbot.domain.values import DeliveryStatus, ReportKind, TaskStatus
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored as UTC; SQLite gives naive values back, this makes them aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Bulletin(Base):
+    __tablename__ = "bulletin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(String(500))
+    imported_at: Mapped[dt.datetime]
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="bulletin")
+
+
+class Party(Base):
+    """A responsible party as the bulletin names it: 各镇街, 市、区领导, 一把手 …"""
+
+    __tablename__ = "party"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+
+
+class Chat(Base):
+    __tablename__ = "chat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    title: Mapped[str] = mapped_column(String(255), default="")
+    type: Mapped[str] = mapped_column(String(20), default="group")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+
+
+class Binding(Base):
+    """A party bound to a chat (it receives the party's tasks) or to a person (who answers for it)."""
+
+    __tablename__ = "binding"
+    __table_args__ = (UniqueConstraint("party_id", "chat_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+
+    party: Mapped[Party] = relationship()
+    chat: Mapped[Chat | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+
+
+class TaskParty(Base):
+    __tablename__ = "task_party"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"), primary_key=True)
+
+
+class TaskAssignee(Base):
+    __tablename__ = "task_assignee"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Task(Base):
+    __tablename__ = "task"
+    __table_args__ = (UniqueConstraint("bulletin_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bulletin.id", ondelete="SET NULL"), index=True
+    )
+    # sha256 of the directive text without whitespace: re-importing a bulletin finds its tasks again.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text, default="")
+    section: Mapped[str | None] = mapped_column(String(500))
+    cadence: Mapped[list[Any]] = mapped_column(default=list)
+    deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    target: Mapped[str | None] = mapped_column(String(500))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN.value, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    # A chat the task was sent to directly (import --chat); otherwise its parties' bindings decide.
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    last_report_at: Mapped[dt.datetime | None]
+
+    bulletin: Mapped[Bulletin | None] = relationship(back_populates="tasks")
+    chat: Mapped[Chat | None] = relationship()
+    parties: Mapped[list[Party]] = relationship(secondary="task_party", order_by="Party.id")
+    assignees: Mapped[list[Person]] = relationship(secondary="task_assignee", order_by="Person.id")
+    reports: Mapped[list[Report]] = relationship(
+        back_populates="task", order_by="Report.id", cascade="all, delete-orphan"
+    )
+
+
+class Report(Base):
+    """Append-only history of a task: who did what, when."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ReportKind.STATUS.value)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship(back_populates="reports")
+    person: Mapped[Person | None] = relationship()
+
+
+class Delivery(Base):
+    """The delivery ledger: one row per (beat, fire time, chat), written before anything is sent."""
+
+    __tablename__ = "delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    beat: Mapped[str] = mapped_column(String(20))
+    fire_at: Mapped[dt.datetime] = mapped_column(index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    task_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # The rendered message parts (each under Telegram's 4096 characters) and their reply markup.
+    parts: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING.value, index=True)
+    message_ids: Mapped[list[Any]] = mapped_column(default=list)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+
+
+class SchedulerState(Base):
+    """When each beat last fired, so a restart can catch up once (within the grace) and no more."""
+
+    __tablename__ = "scheduler_state"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_fire_at: Mapped[dt.datetime]

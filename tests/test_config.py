@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pytest
+
+from taskbot.cli import main
+from taskbot.config import ConfigError, load_settings
+
+
+def test_defaults_are_the_embedded_store_in_shanghai() -> None:
+    s = load_settings()
+    assert s.database.url == "sqlite:///taskbot.db"
+    assert s.timezone == "Asia/Shanghai"
+    assert s.language == "zh"
+    assert s.telegram.token is None
+    assert s.schedule.deadline_offsets == [7, 3, 1]
+
+
+def test_yaml_file_then_environment_with_double_underscore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("language: en\ndatabase:\n  url: sqlite:///a.db\nschedule:\n  fortnightly:\n    anchor: 2026-03-02\n")
+    monkeypatch.setenv("TASKBOT_DATABASE__URL", "sqlite:///b.db")
+    monkeypatch.setenv("TASKBOT_TELEGRAM__TOKEN", "123:secret")
+    s = load_settings(cfg)
+    assert s.language == "en"
+    assert s.database.url == "sqlite:///b.db"
+    assert s.schedule.fortnightly.anchor == dt.date(2026, 3, 2)
+    assert s.telegram.token is not None and s.telegram.token.get_secret_value() == "123:secret"
+    assert "123:secret" not in repr(s)
+
+
+def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("timezone: Europe/Berlin\n")
+    monkeypatch.setenv("TASKBOT_CONFIG", str(cfg))
+    assert load_settings().timezone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("timezone: Mars/Olympus\n", "timezone: Value error, unknown timezone"),
+        ("schedule:\n  grace_hours: lots\n", "schedule.grace_hours"),
+        ("colour: blue\n", "colour: unknown setting"),
+        ("schedule:\n  deadline_offsets: [7, -1]\n", "schedule.deadline_offsets"),
+        ("- just\n- a list\n", "the top level must be a mapping"),
+        ("a: [unclosed\n", "not valid YAML at line"),
+    ],
+)
+def test_invalid_config_names_file_and_field(tmp_path: Path, content: str, expected: str) -> None:
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(content)
+    with pytest.raises(ConfigError) as err:
+        load_settings(cfg)
+    assert str(err.value).startswith(f"{cfg}:")
+    assert expected in str(err.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(tmp_path / "nope.yaml")
+
+
+def test_cli_exits_2_with_one_line_and_never_shows_the_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("telegram:\n  token: 999:TOPSECRET\n  mode: carrier-pigeon\n")
+    with caplog.at_level(logging.DEBUG):
+        code = main(["--config", str(cfg), "db", "current"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "telegram.mode" in err and str(cfg) in err
+    assert "Traceback" not in err
+    assert "TOPSECRET" not in out + err + caplog.text
