@@ -1,0 +1,73 @@
+"""Queries more than one service needs: who gets which task, and the open tasks of a chat."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from taskbot.domain.values import OPEN_STATUSES
+from taskbot.store.models import Binding, Chat, Task, TaskParty
+
+
+def open_tasks(session: Session) -> list[Task]:
+    """Every task not done or cancelled, with its parties and assignees loaded, oldest first."""
+    stmt = (
+        select(Task)
+        .where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+        .options(selectinload(Task.parties), selectinload(Task.assignees))
+        .order_by(Task.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def chats_by_task(session: Session, tasks: Iterable[Task]) -> dict[int, list[Chat]]:
+    """Map each task id to the active chats that receive it.
+
+    A task sent to a chat directly (``task.chat_id``) goes there; otherwise to every chat bound to
+    one of its responsible parties. A task with neither maps to an empty list.
+    """
+    tasks = list(tasks)
+    task_ids = [t.id for t in tasks]
+    party_chats: dict[int, list[Chat]] = defaultdict(list)
+    rows = session.execute(
+        select(Binding.party_id, Chat).join(Chat, Binding.chat_id == Chat.id).where(Chat.active.is_(True))
+    )
+    for party_id, chat in rows:
+        party_chats[party_id].append(chat)
+    task_parties: dict[int, list[int]] = defaultdict(list)
+    if task_ids:
+        for task_id, party_id in session.execute(
+            select(TaskParty.task_id, TaskParty.party_id).where(TaskParty.task_id.in_(task_ids))
+        ):
+            task_parties[task_id].append(party_id)
+    direct = {c.id: c for c in session.scalars(select(Chat).where(Chat.active.is_(True)))}
+    result: dict[int, list[Chat]] = {}
+    for task in tasks:
+        if task.chat_id is not None:
+            chat = direct.get(task.chat_id)
+            result[task.id] = [chat] if chat else []
+            continue
+        seen: dict[int, Chat] = {}
+        for party_id in task_parties.get(task.id, ()):
+            for chat in party_chats.get(party_id, ()):
+                seen.setdefault(chat.id, chat)
+        result[task.id] = list(seen.values())
+    return result
+
+
+def tasks_of_chat(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
+    """The tasks a chat receives: sent to it directly or owned by a party bound to it."""
+    bound_parties = select(Binding.party_id).where(Binding.chat_id == chat.id)
+    via_party = select(TaskParty.task_id).where(TaskParty.party_id.in_(bound_parties))
+    stmt = (
+        select(Task)
+        .where((Task.chat_id == chat.id) | ((Task.chat_id.is_(None)) & Task.id.in_(via_party)))
+        .options(selectinload(Task.parties), selectinload(Task.assignees))
+        .order_by(Task.id)
+    )
+    if only_open:
+        stmt = stmt.where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+    return list(session.scalars(stmt))
