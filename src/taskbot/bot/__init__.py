@@ -1,1 +1,1 @@
-"""(being built)"""
+"""The python-telegram-bot Application: one handler module per command group, each with register(app)."""

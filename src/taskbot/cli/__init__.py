@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from taskbot import __version__
-from taskbot.cli import bot, dbcmd, ingest, parsing, reports, schedule, tasks
+from taskbot.cli import bot, dbcmd, export, ingest, parsing, reports, schedule, tasks
 from taskbot.cli.common import EXIT_FAILURE, EXIT_USAGE, CliError
 
-COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, dbcmd)
+COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, export, dbcmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
