@@ -19,9 +19,13 @@ def test_defaults_are_the_embedded_store_in_shanghai() -> None:
     assert s.schedule.deadline_offsets == [7, 3, 1]
 
 
-def test_yaml_file_then_environment_with_double_underscore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_yaml_file_then_environment_with_double_underscore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("language: en\ndatabase:\n  url: sqlite:///a.db\nschedule:\n  fortnightly:\n    anchor: 2026-03-02\n")
+    cfg.write_text(
+        "language: en\ndatabase:\n  url: sqlite:///a.db\nschedule:\n  fortnightly:\n    anchor: 2026-03-02\n"
+    )
     monkeypatch.setenv("TASKBOT_DATABASE__URL", "sqlite:///b.db")
     monkeypatch.setenv("TASKBOT_TELEGRAM__TOKEN", "123:secret")
     s = load_settings(cfg)
@@ -77,3 +81,8 @@ def test_cli_exits_2_with_one_line_and_never_shows_the_token(
     assert "telegram.mode" in err and str(cfg) in err
     assert "Traceback" not in err
     assert "TOPSECRET" not in out + err + caplog.text
+
+
+def test_example_config_is_valid_and_documents_the_defaults() -> None:
+    example = Path(__file__).resolve().parents[1] / "config.example.yaml"
+    assert load_settings(example).model_dump() == load_settings().model_dump()
