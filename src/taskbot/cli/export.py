@@ -1,4 +1,4 @@
-"""`taskbot export` (being built)."""
+"""`taskbot export`: write every task and its history to an .xlsx workbook."""
 
 from __future__ import annotations
 
@@ -8,9 +8,49 @@ from taskbot.cli.common import CliError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("export", help="(being built)")
-    parser.set_defaults(func=_todo)
+    parser = sub.add_parser(
+        "export",
+        help="write tasks and their history to an .xlsx workbook",
+        description="Write every task (one sheet) and its history (a second sheet) to an .xlsx file.",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE.xlsx",
+        help="where to write (default: taskbot-tasks-YYYYMMDD-HHMM.xlsx in the current directory)",
+    )
+    parser.add_argument(
+        "--status",
+        choices=("open", "in_progress", "blocked", "done", "cancelled"),
+        help="only tasks with this status",
+    )
+    parser.add_argument("--lang", choices=("zh", "en"), help="language of the headers (default: the setting)")
+    parser.set_defaults(func=run_export)
 
 
-def _todo(args: argparse.Namespace) -> int:
-    raise CliError("not built yet")
+def run_export(args: argparse.Namespace) -> int:
+    """Write the workbook and print where it went and what it holds."""
+    from pathlib import Path
+
+    from taskbot.cli.common import open_runtime
+    from taskbot.services.export import export_filename, write_xlsx
+
+    runtime = open_runtime(args)
+    try:
+        settings = runtime.settings
+        target = Path(args.output) if args.output else Path(export_filename(runtime.clock(), settings.tz))
+        if target.suffix.lower() != ".xlsx":
+            raise CliError(f"{target}: the output file must end in .xlsx", 2)
+        if target.parent and not target.parent.is_dir():
+            raise CliError(f"{target.parent}: no such directory")
+        try:
+            with runtime.sessions() as session:
+                data = write_xlsx(
+                    session, target, lang=args.lang or settings.language, tz=settings.tz, status=args.status
+                )
+        except OSError as exc:
+            raise CliError(f"{target}: cannot write ({exc.strerror or exc.__class__.__name__})") from None
+    finally:
+        runtime.close()
+    print(f"{target}: {len(data.tasks)} tasks, {len(data.history)} history entries")
+    return 0

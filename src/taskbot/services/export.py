@@ -1,0 +1,215 @@
+"""Tasks and their history as an .xlsx workbook: one sheet of tasks, one of history entries.
+
+Shared by ``/export`` in the bot and ``taskbot export`` on the command line. The rows are collected
+as plain data first (``collect``); ``write_workbook`` lays them out with the catalog's headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from taskbot.i18n import t
+from taskbot.store.models import Person, Report, Task
+
+# Excel refuses cells longer than this; task texts are far shorter, but a pasted note might not be.
+EXCEL_CELL_LIMIT = 32_767
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+TASK_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "progress",
+    "parties",
+    "assignees",
+    "cadence",
+    "deadline",
+    "chat",
+    "bulletin",
+    "section",
+    "target",
+    "created_at",
+    "updated_at",
+    "last_report_at",
+    "text",
+)
+HISTORY_COLUMNS = ("task_id", "task_title", "at", "actor", "kind", "status", "progress", "text")
+# Widths (in characters) that keep a CJK title readable without hiding the short columns.
+_WIDTHS = {"title": 40, "text": 60, "parties": 24, "assignees": 20, "task_title": 40, "section": 24}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    id: int
+    title: str
+    status: str
+    progress: int
+    parties: str
+    assignees: str
+    cadence: str
+    deadline: dt.date | None
+    chat: str
+    bulletin: str
+    section: str
+    target: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_report_at: dt.datetime | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    task_id: int
+    task_title: str
+    at: dt.datetime
+    actor: str
+    kind: str
+    status: str
+    progress: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    tasks: list[TaskRow]
+    history: list[HistoryRow]
+
+
+def person_label(person: Person) -> str:
+    """How a person is named in the export: display name, else @username, else the Telegram id."""
+    if person.display_name:
+        return person.display_name
+    if person.username:
+        return f"@{person.username}"
+    return str(person.telegram_user_id or person.id)
+
+
+def collect(session: Session, *, status: str | None = None) -> ExportData:
+    """Every task (or those with STATUS) and its whole history, oldest first."""
+    stmt = (
+        select(Task)
+        .options(
+            selectinload(Task.parties),
+            selectinload(Task.assignees),
+            selectinload(Task.chat),
+            selectinload(Task.bulletin),
+            selectinload(Task.reports).selectinload(Report.person),
+        )
+        .order_by(Task.id)
+    )
+    if status:
+        stmt = stmt.where(Task.status == status)
+    tasks: list[TaskRow] = []
+    history: list[HistoryRow] = []
+    for task in session.scalars(stmt):
+        tasks.append(
+            TaskRow(
+                id=task.id,
+                title=task.title,
+                status=task.status,
+                progress=task.progress,
+                parties="、".join(p.name for p in task.parties),
+                assignees="、".join(person_label(p) for p in task.assignees),
+                cadence=", ".join(str(c) for c in task.cadence or ()),
+                deadline=task.deadline,
+                chat=(task.chat.title or str(task.chat.telegram_chat_id)) if task.chat else "",
+                bulletin=_bulletin_label(task),
+                section=task.section or "",
+                target=task.target or "",
+                created_at=task.created_at,
+                updated_at=task.updated_at,
+                last_report_at=task.last_report_at,
+                text=task.text or "",
+            )
+        )
+        for report in task.reports:
+            history.append(
+                HistoryRow(
+                    task_id=task.id,
+                    task_title=task.title,
+                    at=report.at,
+                    actor=report.actor or (person_label(report.person) if report.person else ""),
+                    kind=report.kind,
+                    status=report.status,
+                    progress=report.progress,
+                    text=report.text or "",
+                )
+            )
+    return ExportData(tasks, history)
+
+
+def _bulletin_label(task: Task) -> str:
+    bulletin = task.bulletin
+    if bulletin is None:
+        return ""
+    parts = [bulletin.date.isoformat() if bulletin.date else "", bulletin.title or bulletin.source]
+    return " ".join(p for p in parts if p)
+
+
+def _cell(value: Any, tz: ZoneInfo) -> Any:
+    # Excel has no time zones: show local wall-clock time, which is what the office reads.
+    if isinstance(value, dt.datetime):
+        return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        return value[: EXCEL_CELL_LIMIT - 1] + "…"
+    return value
+
+
+def _fill_sheet(sheet: Any, columns: tuple[str, ...], rows: list[Any], lang: str, tz: ZoneInfo) -> None:
+    sheet.append([t(f"export.col.{name}", lang) for name in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(getattr(row, name), tz) for name in columns])
+    for index, name in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
+        if name in ("text", "title", "task_title"):
+            for cell in sheet[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        elif name in ("at", "created_at", "updated_at", "last_report_at"):
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd hh:mm"
+        elif name == "deadline":
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def build_workbook(data: ExportData, *, lang: str, tz: ZoneInfo) -> Workbook:
+    """Lay DATA out as a workbook: the tasks sheet first, then the history sheet."""
+    book = Workbook()
+    tasks_sheet = book.active
+    assert tasks_sheet is not None  # a new workbook always has one sheet
+    tasks_sheet.title = t("export.sheet.tasks", lang)
+    _fill_sheet(tasks_sheet, TASK_COLUMNS, data.tasks, lang, tz)
+    history_sheet = book.create_sheet(t("export.sheet.history", lang))
+    _fill_sheet(history_sheet, HISTORY_COLUMNS, data.history, lang, tz)
+    return book
+
+
+def write_xlsx(
+    session: Session, out: str | Path | IO[bytes], *, lang: str, tz: ZoneInfo, status: str | None = None
+) -> ExportData:
+    """Write the export workbook to OUT (a path or a binary stream); return what was written."""
+    data = collect(session, status=status)
+    build_workbook(data, lang=lang, tz=tz).save(out)
+    return data
+
+
+def export_filename(now: dt.datetime, tz: ZoneInfo) -> str:
+    """The file name an export made at NOW gets: taskbot-tasks-YYYYMMDD-HHMM.xlsx (local time)."""
+    return f"taskbot-tasks-{now.astimezone(tz):%Y%m%d-%H%M}.xlsx"
