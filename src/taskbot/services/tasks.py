@@ -1,0 +1,505 @@
+"""Task changes and task queries, shared by the bot and the command line.
+
+Every function takes the session, the acting ``Actor`` and ``now``; it checks the rules of
+``taskbot.services.people`` and raises a ``TaskError`` (a code and parameters, no wording) when the
+change is not possible, leaving the store untouched. Every change appends a ``Report`` row to the
+task's history — who, when, what — and moves ``task.updated_at``; an official's report (done,
+status, blocked) also moves ``task.last_report_at``, which is what "silent" means to the digests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.services.people import Actor, can_see, is_responsible, person_label
+from taskbot.store import queries
+from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
+
+MAX_TEXT = 2000  # longer report texts are cut: history is for the gist, files go to /import
+_REPORT_KINDS = {ReportKind.STATUS, ReportKind.DONE, ReportKind.BLOCKED}
+
+
+# --- errors: a code the bot maps to a catalog message (``error.<code>``) and its parameters ---
+
+
+class TaskError(Exception):
+    """A change or query that cannot be done as asked; nothing was changed."""
+
+    code = "task_error"
+
+    def __init__(self, code: str | None = None, **params: Any) -> None:
+        self.code = code or type(self).code
+        self.params = params
+        super().__init__(self.code, params)
+
+
+class TaskNotFound(TaskError):
+    """No such task, or (``not_found_here``) not one this chat may see."""
+
+    code = "not_found"
+
+
+class NotAllowed(TaskError):
+    """The actor may not do this: not responsible (``not_responsible``) or not an admin (``admin_only``)."""
+
+    code = "not_responsible"
+
+
+class InvalidInput(TaskError):
+    """The arguments cannot be used: a missing text, a progress over 100, an unknown cadence …"""
+
+    code = "invalid_input"
+
+
+class InvalidTransition(TaskError):
+    """The task is not in a state that allows this: already done, closed, not closed …"""
+
+    code = "invalid_transition"
+
+
+# --- argument vocabularies shared by the bot and the CLI ---
+
+_CADENCE_WORDS: dict[str, Cadence] = {
+    "daily": Cadence.DAILY,
+    "每天": Cadence.DAILY,
+    "每日": Cadence.DAILY,
+    "weekly": Cadence.WEEKLY,
+    "每周": Cadence.WEEKLY,
+    "fortnightly": Cadence.FORTNIGHTLY,
+    "biweekly": Cadence.FORTNIGHTLY,
+    "半月": Cadence.FORTNIGHTLY,
+    "每半月": Cadence.FORTNIGHTLY,
+    "双周": Cadence.FORTNIGHTLY,
+    "每两周": Cadence.FORTNIGHTLY,
+    "monthly": Cadence.MONTHLY,
+    "每月": Cadence.MONTHLY,
+    "quarterly": Cadence.QUARTERLY,
+    "每季度": Cadence.QUARTERLY,
+    "yearly": Cadence.YEARLY,
+    "每年": Cadence.YEARLY,
+}
+_NO_VALUE_WORDS = {"none", "no", "off", "-", "无", "不", "取消"}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def parse_cadence(words: str) -> list[Cadence]:
+    """``weekly``, ``每周``, ``weekly,monthly`` or ``none`` → cadences; InvalidInput(unknown_cadence)."""
+    items = [w for w in re.split(r"[\s,，、/+]+", words.strip().lower()) if w]
+    if not items:
+        raise InvalidInput("cadence_required")
+    if len(items) == 1 and items[0] in _NO_VALUE_WORDS:
+        return []
+    result: list[Cadence] = []
+    for word in items:
+        cadence = _CADENCE_WORDS.get(word)
+        if cadence is None:
+            try:
+                cadence = Cadence(word)
+            except ValueError:
+                raise InvalidInput("unknown_cadence", value=word) from None
+        if cadence not in result:
+            result.append(cadence)
+    return result
+
+
+def parse_deadline(text: str) -> dt.date | None:
+    """``2026-12-31``, ``2026/12/31``, ``2026年12月31日`` or ``none`` → a date or None."""
+    word = text.strip().lower()
+    if not word:
+        raise InvalidInput("deadline_required")
+    if word in _NO_VALUE_WORDS:
+        return None
+    match = _DATE.match(word)
+    if not match:
+        raise InvalidInput("bad_date", value=text.strip())
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise InvalidInput("bad_date", value=text.strip()) from None
+
+
+# --- queries ---
+
+
+def get_task(session: Session, task_id: int, actor: Actor | None = None, *, history: bool = False) -> Task:
+    """The task TASK_ID as ACTOR may see it (parties, assignees, and with HISTORY its reports loaded)."""
+    options = [selectinload(Task.parties), selectinload(Task.assignees)]
+    if history:
+        options.append(selectinload(Task.reports).selectinload(Report.person))
+    task = session.get(Task, task_id, options=options) if _valid_id(task_id) else None
+    if task is None:
+        raise TaskNotFound("not_found", task_id=task_id)
+    if actor is not None and not can_see(session, task, actor):
+        raise TaskNotFound("not_found_here", task_id=task_id)
+    return task
+
+
+def chat_tasks(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
+    """The tasks CHAT receives, oldest first."""
+    return queries.tasks_of_chat(session, chat, only_open=only_open)
+
+
+def personal_tasks(session: Session, person: Person, *, only_open: bool = True) -> list[Task]:
+    """The tasks PERSON answers for personally: assigned to them or owned by a party bound to them."""
+    assigned = select(TaskAssignee.task_id).where(TaskAssignee.person_id == person.id)
+    bound_parties = select(Binding.party_id).where(Binding.person_id == person.id)
+    via_party = select(TaskParty.task_id).where(TaskParty.party_id.in_(bound_parties))
+    stmt = (
+        select(Task)
+        .where(Task.id.in_(assigned) | Task.id.in_(via_party))
+        .options(selectinload(Task.parties), selectinload(Task.assignees))
+        .order_by(Task.id)
+    )
+    if only_open:
+        stmt = stmt.where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+    return list(session.scalars(stmt))
+
+
+def my_tasks(session: Session, actor: Actor) -> list[Task]:
+    """ACTOR's own open tasks as the chat they ask from may show them.
+
+    Privately: the tasks they answer for personally plus those sent to their private chat. In a
+    group: only those of their personal tasks that this group receives (a chat sees only its own).
+    """
+    if actor.person is None:
+        return []
+    personal = personal_tasks(session, actor.person)
+    if actor.chat is None:
+        return personal
+    of_chat = chat_tasks(session, actor.chat)
+    if actor.in_private:
+        merged = {t.id: t for t in [*personal, *of_chat]}
+        return [merged[i] for i in sorted(merged)]
+    here = {t.id for t in of_chat}
+    return [t for t in personal if t.id in here]
+
+
+# --- reports by the responsible officials ---
+
+
+def mark_done(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
+    """Mark the task done (100%)."""
+    task = _load_for_report(session, task_id, actor)
+    if task.status == TaskStatus.DONE:
+        raise InvalidTransition("already_done", task_id=task.id)
+    _refuse_closed(task)
+    return _change(
+        session, task, actor, now, ReportKind.DONE, status=TaskStatus.DONE, progress=100, text=note
+    )
+
+
+def report_status(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, text: str, progress: int | None = None
+) -> Report:
+    """Record a progress report; a report on an open or blocked task puts it in progress."""
+    text = text.strip()
+    if progress is not None and not 0 <= progress <= 100:
+        raise InvalidInput("progress_range", progress=progress)
+    if not text and progress is None:
+        raise InvalidInput("text_required")
+    task = _load_for_report(session, task_id, actor)
+    _refuse_closed(task)
+    return _change(
+        session,
+        task,
+        actor,
+        now,
+        ReportKind.STATUS,
+        status=TaskStatus.IN_PROGRESS,
+        progress=task.progress if progress is None else progress,
+        text=text,
+        report_progress=progress,
+    )
+
+
+def mark_blocked(session: Session, task_id: int, actor: Actor, now: dt.datetime, reason: str) -> Report:
+    """Mark the task blocked, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason_required")
+    task = _load_for_report(session, task_id, actor)
+    _refuse_closed(task)
+    return _change(session, task, actor, now, ReportKind.BLOCKED, status=TaskStatus.BLOCKED, text=reason)
+
+
+# --- changes only admins make ---
+
+
+def close_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
+    """Close the task without it being done (cancelled); it leaves every reminder."""
+    task = _load_for_admin(session, task_id, actor)
+    if task.status == TaskStatus.CANCELLED:
+        raise InvalidTransition("already_closed", task_id=task.id)
+    return _change(session, task, actor, now, ReportKind.CLOSED, status=TaskStatus.CANCELLED, text=note)
+
+
+def reopen_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
+    """Open a done or closed task again; it is in progress if it had progress below 100%."""
+    task = _load_for_admin(session, task_id, actor)
+    if task.status in {s.value for s in OPEN_STATUSES}:
+        raise InvalidTransition("not_closed", task_id=task.id)
+    status = TaskStatus.IN_PROGRESS if 0 < task.progress < 100 else TaskStatus.OPEN
+    progress = 0 if task.progress >= 100 else task.progress
+    return _change(
+        session, task, actor, now, ReportKind.REOPENED, status=status, progress=progress, text=note
+    )
+
+
+def assign_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, person: Person) -> Report:
+    """Make PERSON answer for the task."""
+    task = _load_for_admin(session, task_id, actor)
+    if any(p.id == person.id for p in task.assignees):
+        raise InvalidTransition("already_assigned", task_id=task.id, person=person_label(person))
+    task.assignees.append(person)
+    return _change(session, task, actor, now, ReportKind.ASSIGNED, text=person_label(person))
+
+
+def unassign_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, person: Person) -> Report:
+    """PERSON no longer answers for the task."""
+    task = _load_for_admin(session, task_id, actor)
+    if not any(p.id == person.id for p in task.assignees):
+        raise InvalidTransition("not_assigned", task_id=task.id, person=person_label(person))
+    task.assignees = [p for p in task.assignees if p.id != person.id]
+    return _change(session, task, actor, now, ReportKind.ASSIGNED, text=f"-{person_label(person)}")
+
+
+def set_cadence(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, cadence: Sequence[Cadence]
+) -> Report:
+    """Set on which beats the task is reminded (empty: the weekly beat only, as for any open task)."""
+    task = _load_for_admin(session, task_id, actor)
+    task.cadence = [str(c) for c in cadence]
+    return _change(session, task, actor, now, ReportKind.CADENCE, text=",".join(task.cadence))
+
+
+def set_deadline(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, deadline: dt.date | None
+) -> Report:
+    """Set or (None) clear the task's deadline."""
+    task = _load_for_admin(session, task_id, actor)
+    task.deadline = deadline
+    return _change(
+        session, task, actor, now, ReportKind.DEADLINE, text=deadline.isoformat() if deadline else ""
+    )
+
+
+def add_task(
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    title: str,
+    *,
+    parties: Iterable[str] = (),
+    cadence: Sequence[Cadence] = (),
+    deadline: dt.date | None = None,
+    chat: Chat | None = None,
+    text: str = "",
+) -> Task:
+    """Create a task by hand; with CHAT it goes to that chat, else to the chats bound to its parties."""
+    if not actor.is_admin:
+        raise NotAllowed("admin_only")
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("title_required")
+    if len(title) > 500:
+        raise InvalidInput("title_too_long", limit=500)
+    task = Task(
+        title=title,
+        text=text.strip() or title,
+        cadence=[str(c) for c in cadence],
+        deadline=deadline,
+        chat_id=chat.id if chat is not None else None,
+        status=TaskStatus.OPEN.value,
+        progress=0,
+        created_at=now,
+        updated_at=now,
+    )
+    task.parties = [party_named(session, name) for name in _unique(parties)]
+    task.assignees = []
+    session.add(task)
+    session.flush()
+    session.add(_report(task, actor, now, ReportKind.CREATED, text=task.title))
+    return task
+
+
+# --- bindings: which chat or person answers for a party ---
+
+
+@dataclass(frozen=True, slots=True)
+class BindResult:
+    party: Party
+    created: bool  # False when the binding was already there
+    open_tasks: int  # how many open tasks of the party the chat now receives
+
+
+def party_named(session: Session, name: str) -> Party:
+    """The party called NAME, created if new."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("party_required")
+    party = session.scalar(select(Party).where(Party.name == name))
+    if party is None:
+        party = Party(name=name)
+        session.add(party)
+        session.flush()
+    return party
+
+
+def bind_party(
+    session: Session,
+    actor: Actor,
+    party_name: str,
+    *,
+    chat: Chat | None = None,
+    person: Person | None = None,
+) -> BindResult:
+    """Bind the party to CHAT (it receives the party's tasks) or to PERSON (who answers for it)."""
+    if not actor.is_admin:
+        raise NotAllowed("admin_only")
+    if (chat is None) == (person is None):
+        raise ValueError("bind a party to exactly one of a chat or a person")
+    party = party_named(session, party_name)
+    chat_id = chat.id if chat is not None else None
+    person_id = person.id if person is not None else None
+    existing = session.scalar(
+        select(Binding).where(
+            Binding.party_id == party.id,
+            Binding.chat_id.is_(None) if chat_id is None else Binding.chat_id == chat_id,
+            Binding.person_id.is_(None) if person_id is None else Binding.person_id == person_id,
+        )
+    )
+    if existing is None:
+        session.add(Binding(party_id=party.id, chat_id=chat_id, person_id=person_id))
+        session.flush()
+    count = len(
+        session.scalars(
+            select(TaskParty.task_id)
+            .join(Task, Task.id == TaskParty.task_id)
+            .where(TaskParty.party_id == party.id, Task.status.in_([s.value for s in OPEN_STATUSES]))
+        ).all()
+    )
+    return BindResult(party, existing is None, count)
+
+
+def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | None = None) -> list[Party]:
+    """Unbind PARTY_NAME (or, with None, every party) from CHAT; the parties unbound."""
+    if not actor.is_admin:
+        raise NotAllowed("admin_only")
+    stmt = select(Binding).where(Binding.chat_id == chat.id)
+    if party_name is not None:
+        stmt = stmt.join(Party, Party.id == Binding.party_id).where(
+            Party.name == " ".join(party_name.split())
+        )
+    bindings = list(session.scalars(stmt.options(selectinload(Binding.party))))
+    if not bindings:
+        raise InvalidInput("not_bound", party=party_name or "")
+    parties = [b.party for b in bindings]
+    for binding in bindings:
+        session.delete(binding)
+    session.flush()
+    return parties
+
+
+def bound_parties(session: Session, chat: Chat) -> list[Party]:
+    """The parties bound to CHAT, by name."""
+    stmt = (
+        select(Party)
+        .join(Binding, Binding.party_id == Party.id)
+        .where(Binding.chat_id == chat.id)
+        .order_by(Party.name)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- internals ---
+
+
+def _valid_id(task_id: int) -> bool:
+    # Ids beyond a 64-bit integer cannot exist and would make the database driver raise.
+    return 0 < task_id < 2**63
+
+
+def _load_for_report(session: Session, task_id: int, actor: Actor) -> Task:
+    task = get_task(session, task_id, actor)
+    if not is_responsible(session, task, actor):
+        raise NotAllowed("not_responsible", task_id=task.id)
+    return task
+
+
+def _load_for_admin(session: Session, task_id: int, actor: Actor) -> Task:
+    task = get_task(session, task_id, actor)
+    if not actor.is_admin:
+        raise NotAllowed("admin_only", task_id=task.id)
+    return task
+
+
+def _refuse_closed(task: Task) -> None:
+    if task.status == TaskStatus.DONE:
+        raise InvalidTransition("task_done", task_id=task.id)
+    if task.status == TaskStatus.CANCELLED:
+        raise InvalidTransition("task_closed", task_id=task.id)
+
+
+def _change(
+    session: Session,
+    task: Task,
+    actor: Actor,
+    now: dt.datetime,
+    kind: ReportKind,
+    *,
+    status: TaskStatus | None = None,
+    progress: int | None = None,
+    text: str = "",
+    report_progress: int | None = None,
+) -> Report:
+    if status is not None:
+        task.status = status.value
+    if progress is not None:
+        task.progress = progress
+    task.updated_at = now
+    if kind in _REPORT_KINDS:
+        task.last_report_at = now
+    shown_progress = report_progress if kind == ReportKind.STATUS else progress
+    report = _report(task, actor, now, kind, text=text, progress=shown_progress)
+    session.add(report)
+    session.flush()
+    return report
+
+
+def _report(
+    task: Task,
+    actor: Actor,
+    now: dt.datetime,
+    kind: ReportKind,
+    *,
+    text: str = "",
+    progress: int | None = None,
+) -> Report:
+    return Report(
+        task=task,
+        person_id=actor.person.id if actor.person is not None else None,
+        actor=actor.name[:200],
+        at=now,
+        kind=kind.value,
+        status=task.status,
+        progress=progress,
+        text=text.strip()[:MAX_TEXT],
+    )
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for name in names:
+        clean = " ".join(name.split())
+        if clean:
+            seen.setdefault(clean, None)
+    return list(seen)
+
