@@ -287,51 +287,6 @@ def test_my_tasks_in_group_and_private(runtime: Runtime, ids: dict[str, Any]) ->
         assert [t.id for t in svc.my_tasks(s, Actor(name="张三", person=me, chat=private))] == [ids["theirs"]]
 
 
-@pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        ("weekly", [Cadence.WEEKLY]),
-        ("每周", [Cadence.WEEKLY]),
-        ("Fortnightly", [Cadence.FORTNIGHTLY]),
-        ("半月", [Cadence.FORTNIGHTLY]),
-        ("weekly, monthly", [Cadence.WEEKLY, Cadence.MONTHLY]),
-        ("每周、每月、每周", [Cadence.WEEKLY, Cadence.MONTHLY]),
-        ("none", []),
-        ("无", []),
-    ],
-)
-def test_parse_cadence(words: str, expected: list[Cadence]) -> None:
-    assert svc.parse_cadence(words) == expected
-
-
-@pytest.mark.parametrize(("words", "code"), [("hourly", "unknown_cadence"), ("  ", "cadence_required")])
-def test_parse_cadence_refuses(words: str, code: str) -> None:
-    with pytest.raises(svc.InvalidInput) as err:
-        svc.parse_cadence(words)
-    assert err.value.code == code
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-12-31", dt.date(2026, 12, 31)),
-        ("2026/6/30", dt.date(2026, 6, 30)),
-        ("2026年6月30日", dt.date(2026, 6, 30)),
-        ("2028-02-29", dt.date(2028, 2, 29)),
-        ("none", None),
-    ],
-)
-def test_parse_deadline(text: str, expected: dt.date | None) -> None:
-    assert svc.parse_deadline(text) == expected
-
-
-@pytest.mark.parametrize("text", ["2026-13-01", "2027-02-29", "明天", "31/12/2026"])
-def test_parse_deadline_refuses(text: str) -> None:
-    with pytest.raises(svc.InvalidInput) as err:
-        svc.parse_deadline(text)
-    assert err.value.code == "bad_date"
-
-
 def test_history_lists_every_kind_in_order(runtime: Runtime, ids: dict[str, Any]) -> None:
     with transaction(runtime.sessions) as s:
         a = admin(s, ids)

@@ -10,7 +10,6 @@ status, blocked) also moves ``task.last_report_at``, which is what "silent" mean
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,67 +62,6 @@ class InvalidTransition(TaskError):
     """The task is not in a state that allows this: already done, closed, not closed …"""
 
     code = "invalid_transition"
-
-
-# --- argument vocabularies shared by the bot and the CLI ---
-
-_CADENCE_WORDS: dict[str, Cadence] = {
-    "daily": Cadence.DAILY,
-    "每天": Cadence.DAILY,
-    "每日": Cadence.DAILY,
-    "weekly": Cadence.WEEKLY,
-    "每周": Cadence.WEEKLY,
-    "fortnightly": Cadence.FORTNIGHTLY,
-    "biweekly": Cadence.FORTNIGHTLY,
-    "半月": Cadence.FORTNIGHTLY,
-    "每半月": Cadence.FORTNIGHTLY,
-    "双周": Cadence.FORTNIGHTLY,
-    "每两周": Cadence.FORTNIGHTLY,
-    "monthly": Cadence.MONTHLY,
-    "每月": Cadence.MONTHLY,
-    "quarterly": Cadence.QUARTERLY,
-    "每季度": Cadence.QUARTERLY,
-    "yearly": Cadence.YEARLY,
-    "每年": Cadence.YEARLY,
-}
-_NO_VALUE_WORDS = {"none", "no", "off", "-", "无", "不", "取消"}
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-
-
-def parse_cadence(words: str) -> list[Cadence]:
-    """``weekly``, ``每周``, ``weekly,monthly`` or ``none`` → cadences; InvalidInput(unknown_cadence)."""
-    items = [w for w in re.split(r"[\s,，、/+]+", words.strip().lower()) if w]
-    if not items:
-        raise InvalidInput("cadence_required")
-    if len(items) == 1 and items[0] in _NO_VALUE_WORDS:
-        return []
-    result: list[Cadence] = []
-    for word in items:
-        cadence = _CADENCE_WORDS.get(word)
-        if cadence is None:
-            try:
-                cadence = Cadence(word)
-            except ValueError:
-                raise InvalidInput("unknown_cadence", value=word) from None
-        if cadence not in result:
-            result.append(cadence)
-    return result
-
-
-def parse_deadline(text: str) -> dt.date | None:
-    """``2026-12-31``, ``2026/12/31``, ``2026年12月31日`` or ``none`` → a date or None."""
-    word = text.strip().lower()
-    if not word:
-        raise InvalidInput("deadline_required")
-    if word in _NO_VALUE_WORDS:
-        return None
-    match = _DATE.match(word)
-    if not match:
-        raise InvalidInput("bad_date", value=text.strip())
-    try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        raise InvalidInput("bad_date", value=text.strip()) from None
 
 
 # --- queries ---
