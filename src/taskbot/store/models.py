@@ -210,6 +210,19 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
+    # A sender that claimed the row holds it until then; a crashed sender's claim simply expires.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[dt.datetime | None]
+
+
+class ChatMigration(Base):
+    """A group that became a supergroup: ids in the settings are followed to the new chat."""
+
+    __tablename__ = "chat_migration"
+
+    old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(BigInteger)
+    migrated_at: Mapped[dt.datetime]
 
 
 class SchedulerState(Base):
