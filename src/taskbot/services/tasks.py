@@ -440,4 +440,3 @@ def _unique(names: Iterable[str]) -> list[str]:
         if clean:
             seen.setdefault(clean, None)
     return list(seen)
-

@@ -232,3 +232,18 @@ class SchedulerState(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_fire_at: Mapped[dt.datetime]
+
+
+class TaskMessage(Base):
+    """A message the bot sent about one task (a report prompt, a detail): a reply to it reports on it."""
+
+    __tablename__ = "task_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # Telegram's chat id, like Delivery.chat_id
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    # What a reply means: "progress" (a status report), "blocked" (the reason), "detail" (a status report).
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
