@@ -19,7 +19,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_BULLETIN = Path(__file__).resolve().parents[1] / "examples" / "bulletin-foshan-2022-06.txt"
 SEED_KEY = SHARED / "fixtures" / "bulletin-foshan-2022-06.gold.yaml"
 SCORER = SHARED / "tools" / "score_directives.py"
-PG_ADMIN_URL = os.environ.get("TASKBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TASKBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +59,10 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # the suite needs the production store; say so plainly
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}. "
-                    "Start it (see .ci/run) or point TASKBOT_TEST_POSTGRES at one.")
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}. "
+            "Start it (see .ci/run) or point TASKBOT_TEST_POSTGRES at one."
+        )
     yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
