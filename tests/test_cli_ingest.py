@@ -200,3 +200,14 @@ def test_a_bad_configuration_exits_2_before_reading_the_file(
     config.write_text("timezone: Mars/Olympus\n", encoding="utf-8")
     code, _, err = _run(capsys, "--config", str(config), "import", str(tmp_path / "missing.txt"))
     assert code == 2 and "timezone" in err and "missing.txt" not in err
+
+
+def test_a_bulletin_without_directives_is_stored_with_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "weather.txt"
+    path.write_text("今日天气晴朗。\n", encoding="utf-8")
+    code, out, err = _run(capsys, "import", str(path))
+    assert code == 0 and "created 0, unchanged 0" in out
+    assert err.strip() == f"taskbot: no directives found in {path}"
+    assert _count(Bulletin) == 1
