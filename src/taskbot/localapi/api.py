@@ -74,18 +74,18 @@ class FakeBotApi:
             "has_main_web_app": False,
         }
         self.world = World(bot_user, clock)
+        self._changed = Pulse()
         self.stats = ApiStats()
-        self.methods = BotMethods(self.world, self.stats, self._emit)
+        self.methods = BotMethods(self.world, self.stats, self._emit, self._changed.notify)
         self.calls: list[Call] = []
         self.failures: list[tuple[Call, ApiError]] = []
-        self._changed = Pulse()
         self._sent_log: list[JSON] = []  # snapshots of bot messages as sent
         self._handed_out: set[tuple[int, int]] = set()
         self._calls_handed_out: set[int] = set()
         self._injections: list[_Injection] = []
         self._subscribers: list[asyncio.Queue[BotEvent]] = []
         self._front = HttpFront(token, self._dispatch, self._file_data)
-        self._webhook = WebhookPusher(self.world, self.methods.webhook)
+        self._webhook = WebhookPusher(self.world, self.methods.webhook, self._changed.notify)
         self.port = 0
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -427,6 +427,19 @@ class FakeBotApi:
     def unsubscribe(self, queue: asyncio.Queue[BotEvent]) -> None:
         if queue in self._subscribers:
             self._subscribers.remove(queue)
+
+    async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+        """Await PREDICATE becoming truthy, re-checked whenever the fake sees a request or an update."""
+        result = await self._changed.wait_for(predicate, timeout)
+        if not result:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or 'the condition'}")
+        return result
+
+    async def wait_until_polling(self, timeout: float = 5.0) -> None:
+        """Await a getUpdates long poll parked on the server (the bot is listening)."""
+        await self.wait_until(
+            lambda: self.methods.polls_waiting > 0, timeout, "the bot to long-poll getUpdates"
+        )
 
     async def wait_for_message(
         self, chat_id: int | None = None, predicate: MessagePredicate | None = None, timeout: float = 5.0

@@ -110,10 +110,14 @@ def api_method(name: str) -> Callable[[Method], Method]:
 class BotMethods:
     """Implements each method against the WORLD; the facade records calls and injects failures."""
 
-    def __init__(self, world: World, stats: ApiStats, emit: Callable[[BotEvent], None]) -> None:
+    def __init__(
+        self, world: World, stats: ApiStats, emit: Callable[[BotEvent], None], on_change: Callable[[], None]
+    ) -> None:
         self.world = world
         self.stats = stats
         self.emit = emit
+        self.on_change = on_change
+        self.polls_waiting = 0
         self.limits: FloodLimits | None = None
         self.webhook = WebhookSettings()
         self.commands: dict[tuple[str, str], list[JSON]] = {}
@@ -252,9 +256,14 @@ class BotMethods:
         generation = self._poll_generation
         self.world.updates_changed.notify()
         world = self.world
-        await world.updates_changed.wait_for(
-            lambda: world.updates or self.closing or self._poll_generation != generation, timeout
-        )
+        self.polls_waiting += 1
+        self.on_change()
+        try:
+            await world.updates_changed.wait_for(
+                lambda: world.updates or self.closing or self._poll_generation != generation, timeout
+            )
+        finally:
+            self.polls_waiting -= 1
         if self._poll_generation != generation:
             raise ApiError(
                 409,

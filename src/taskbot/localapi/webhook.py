@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import httpx
 
@@ -18,9 +19,10 @@ MAX_BACKOFF = 5.0
 class WebhookPusher:
     """Delivers updates one at a time, in order; an update leaves the queue once the bot answered 2xx."""
 
-    def __init__(self, world: World, settings: WebhookSettings) -> None:
+    def __init__(self, world: World, settings: WebhookSettings, on_change: Callable[[], None]) -> None:
         self.world = world
         self.settings = settings
+        self.on_change = on_change
         self.delivered = 0
         self._closed = False
         self._task: asyncio.Task[None] | None = None
@@ -51,6 +53,7 @@ class WebhookPusher:
                     if self.world.updates and self.world.updates[0] is update:
                         self.world.updates.pop(0)
                     self.delivered += 1
+                    self.on_change()
                     backoff = 0.05
                     continue
                 # The bot's endpoint failed: retry later, like Telegram, without spinning.
@@ -73,3 +76,4 @@ class WebhookPusher:
         log.info("webhook delivery failed: %s", message)
         self.settings.last_error_date = self.world.now()
         self.settings.last_error_message = message
+        self.on_change()
