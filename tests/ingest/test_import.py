@@ -17,7 +17,7 @@ from taskbot.domain.values import ReportKind, TaskStatus
 from taskbot.readers import read_document
 from taskbot.runtime import Runtime
 from taskbot.services import ingest
-from taskbot.store.models import Bulletin, Chat, Party, Report, Task, TaskParty
+from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task, TaskParty
 from tests.ingest.bulletins import DATE, DIRECTIVES, TEXT, count, parsed
 
 
@@ -122,6 +122,17 @@ def test_chat_sends_the_new_tasks_to_that_chat_creating_it_once(store: Runtime) 
         assert {t.chat_id for t in tasks} == {chats[0].id}
         assert ingest.task_to_json(tasks[0])["chat"] == -1001234567
     assert len(result.created) == 3 and len(second.created) == 1
+
+
+def test_the_importing_person_is_recorded_in_the_history(store: Runtime) -> None:
+    with store.sessions() as session, session.begin():
+        person = Person(telegram_user_id=4242, display_name="督查室")
+        session.add(person)
+        session.flush()
+        person_id = person.id
+    _import(store, person_id=person_id)
+    with store.sessions() as session:
+        assert set(session.scalars(select(Report.person_id))) == {person_id}
 
 
 def test_values_longer_than_their_columns_are_cut_not_refused(store: Runtime) -> None:

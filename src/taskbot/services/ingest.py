@@ -151,19 +151,22 @@ def import_document(
     now: dt.datetime,
     chat_id: int | None = None,
     actor: str = "",
+    person_id: int | None = None,
     attempts: int = 3,
 ) -> ImportResult:
     """Import in a transaction of its own; a lost race with a concurrent import is retried.
 
     CHAT_ID is a Telegram chat id; its Chat row is created if the store does not know it yet.
+    PERSON_ID (a ``Person.id``) is who imports, recorded in the tasks' history beside ACTOR.
     Raises ``ImportConflict`` if every attempt collided (nothing of this import is then stored).
     """
     for _attempt in range(attempts):
         try:
             with sessions() as session, session.begin():
                 chat = chat_for_import(session, chat_id) if chat_id is not None else None
+                person = session.get(Person, person_id) if person_id is not None else None
                 return import_bulletin(
-                    session, parsed, source=source, text=text, now=now, chat=chat, actor=actor
+                    session, parsed, source=source, text=text, now=now, chat=chat, actor=actor, person=person
                 )
         except IntegrityError:
             # Another import stored the same bulletin, task or party between our read and our
