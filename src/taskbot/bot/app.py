@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from telegram import Bot, BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from taskbot.bot import admin, common, importing, reporting, reports
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
+from taskbot.bot.errors import on_error
+from taskbot.i18n import LANGUAGES, t
 from taskbot.runtime import Runtime
 
 # Order matters where handlers overlap: conversations and replies before the generic ones.
@@ -41,7 +44,20 @@ def build_application(
     bot_data.runtime = runtime
     for module in HANDLER_MODULES:
         module.register(app)
+    app.add_error_handler(on_error)
     return app
 
 
-__all__ = ["BotContext", "build_application"]
+def command_list(lang: str) -> list[BotCommand]:
+    """The commands every user sees in Telegram's menu, described in LANG."""
+    return [BotCommand(name, t(f"bot.cmd.{name}", lang)) for name in common.OFFICIAL_COMMANDS]
+
+
+async def publish_commands(bot: Bot, default_language: str) -> None:
+    """Register the command menu: in DEFAULT_LANGUAGE for everyone, and per language code."""
+    await bot.set_my_commands(command_list(default_language))
+    for lang in LANGUAGES:
+        await bot.set_my_commands(command_list(lang), language_code=lang)
+
+
+__all__ = ["BotContext", "build_application", "command_list", "publish_commands"]

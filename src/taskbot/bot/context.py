@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -15,9 +16,12 @@ class BotData:
     runtime: Runtime
     # Extra objects the composition root attaches (the reminder service, the scheduler, …).
     extras: dict[str, Any]
+    # (chat id, user id) -> (valid until, is a Telegram administrator of that chat); see bot/identity.py.
+    chat_admins: dict[tuple[int, int], tuple[dt.datetime, bool]]
 
     def __init__(self) -> None:
         self.extras = {}
+        self.chat_admins = {}
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

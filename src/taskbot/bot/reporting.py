@@ -1,7 +1,167 @@
-"""(being built)"""
+"""How officials report: /done, /status, /blocked, the buttons under reminders, and replies.
 
-from telegram.ext import Application
+A button 完成 marks the task done at once; 汇报进展 / 受阻 send a ForceReply prompt and the reply to
+it is recorded. A reply to a one-task reminder, or to a task's detail, is a status report on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+from telegram import ForceReply, ReplyParameters, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from taskbot.bot.args import (
+    TaskReport,
+    command_args,
+    parse_blocked,
+    parse_button,
+    parse_done,
+    parse_status,
+    split_progress,
+)
+from taskbot.bot.context import BotContext
+from taskbot.bot.errors import polite
+from taskbot.bot.identity import identify, is_admin, language_of
+from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
+from taskbot.bot.replies import message_of, reply
+from taskbot.i18n import t
+from taskbot.services import messages
+from taskbot.services.people import Actor
+from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
+from taskbot.store.db import transaction
+from taskbot.store.models import Report
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+BUTTONS = r"^(done|progress|blocked):\d+$"
+
+Change = Callable[[Session, Actor], Report]
 
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
+    app.add_handler(CommandHandler("done", done_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("status", status_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("blocked", blocked_command, filters=NEW_MESSAGES))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTONS))
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_reply))
+
+
+@polite
+async def done_command(update: Update, context: BotContext) -> None:
+    """Mark a task done: /done N [note]."""
+    args = parse_done(command_args(message_of(update).text or ""))
+    await _record(
+        update,
+        context,
+        lambda s, actor: mark_done(s, args.task_id, actor, context.runtime.clock(), args.text),
+    )
+
+
+@polite
+async def status_command(update: Update, context: BotContext) -> None:
+    """Report progress: /status N [NN%] text."""
+    args = parse_status(command_args(message_of(update).text or ""))
+    await _record(update, context, _status_change(args, context))
+
+
+@polite
+async def blocked_command(update: Update, context: BotContext) -> None:
+    """Report a task blocked: /blocked N reason."""
+    args = parse_blocked(command_args(message_of(update).text or ""))
+    await _record(
+        update,
+        context,
+        lambda s, actor: mark_blocked(s, args.task_id, actor, context.runtime.clock(), args.text),
+    )
+
+
+@polite
+async def on_button(update: Update, context: BotContext) -> None:
+    """Handle 完成 / 汇报进展 / 受阻 pressed under a message about a task."""
+    query = update.callback_query
+    assert query is not None
+    rt = context.runtime
+    parsed = parse_button(query.data or "")
+    if parsed is None or update.effective_chat is None:
+        await query.answer(t("bot.callback.unknown", language_of(update, rt.settings)))
+        return
+    action, task_id = parsed
+    admin = await is_admin(update, context)
+    chat_id = update.effective_chat.id
+    under = (
+        ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True)
+        if query.message
+        else None
+    )
+    if action == "done":
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, admin=admin)
+            report = mark_done(session, task_id, caller.actor, rt.clock())
+            text = confirmation(report, caller.actor.name, caller.lang)
+        await query.answer(t("bot.callback.done", caller.lang))
+        await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
+        return
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        task = task_for_report(session, task_id, caller.actor)
+        who = mention(caller.person, query.from_user.id)
+        prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
+        placeholder = t(f"bot.prompt.placeholder.{action}", caller.lang)
+    await query.answer(t("bot.callback.prompted", caller.lang))
+    # selective: in a group only the mentioned user gets the reply box.
+    sent = await context.bot.send_message(
+        chat_id,
+        prompt,
+        parse_mode=PARSE_MODE,
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
+        reply_parameters=under,
+    )
+    purpose = messages.BLOCKED if action == "blocked" else messages.PROGRESS
+    with transaction(rt.sessions) as session:
+        messages.remember(session, chat_id, sent.message_id, task_id, purpose, rt.clock())
+
+
+@polite
+async def on_reply(update: Update, context: BotContext) -> None:
+    """Record a reply to a prompt, a one-task reminder or a task's detail as a report on that task."""
+    message = message_of(update)
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    rt = context.runtime
+    with rt.sessions() as session:
+        about = messages.recall(session, message.chat_id, replied.message_id)
+    if about is None:
+        return  # a reply to some other message of ours: conversation, not a report
+    task_id = about.single_task
+    if task_id is None:
+        lang = language_of(update, rt.settings)
+        example = about.task_ids[0] if about.task_ids else 1
+        await reply(message, t("bot.reply.which_task", lang, example=example))
+        return
+    text = message.text or ""
+    if about.purpose == messages.BLOCKED:
+        change: Change = lambda s, actor: mark_blocked(s, task_id, actor, rt.clock(), text)  # noqa: E731
+    else:
+        progress, words = split_progress(text)
+        change = _status_change(TaskReport(task_id, words, progress), context)
+    await _record(update, context, change)
+
+
+def _status_change(args: TaskReport, context: BotContext) -> Change:
+    return lambda s, actor: report_status(
+        s, args.task_id, actor, context.runtime.clock(), args.text, args.progress
+    )
+
+
+async def _record(update: Update, context: BotContext, change: Change) -> None:
+    """Apply CHANGE as the sender and confirm it in the chat; refusals propagate to ``polite``."""
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        report = change(session, caller.actor)
+        text = confirmation(report, caller.actor.name, caller.lang)
+    await reply(message_of(update), text)

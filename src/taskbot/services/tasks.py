@@ -123,6 +123,13 @@ def my_tasks(session: Session, actor: Actor) -> list[Task]:
 # --- reports by the responsible officials ---
 
 
+def task_for_report(session: Session, task_id: int, actor: Actor) -> Task:
+    """The open task ACTOR is about to report on (before asking them for the words)."""
+    task = _load_for_report(session, task_id, actor)
+    _refuse_closed(task)
+    return task
+
+
 def mark_done(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
     """Mark the task done (100%)."""
     task = _load_for_report(session, task_id, actor)
