@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from taskbot import __version__
 from taskbot.cli import bot, dbcmd, export, ingest, parsing, reports, schedule, tasks
 from taskbot.cli.common import EXIT_FAILURE, EXIT_USAGE, CliError
+from taskbot.store.errors import StoreError
 
 COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, export, dbcmd)
 
@@ -50,6 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"taskbot: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:
+        print(f"taskbot: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (`taskbot tasks | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
 

@@ -17,14 +17,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from taskbot.store.errors import StoreError
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The store cannot be opened or migrated; the message is fit to show a user."""
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

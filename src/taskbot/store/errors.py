@@ -1,0 +1,5 @@
+"""Store errors, importable without loading SQLAlchemy (the CLI catches them on every command)."""
+
+
+class StoreError(Exception):
+    """The store cannot be opened or migrated; the message is fit to show a user."""
