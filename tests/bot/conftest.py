@@ -12,6 +12,7 @@ for ``load_settings``); ``bot_privacy_mode`` to run the fake with privacy mode o
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -140,15 +141,13 @@ class BotHarness:
             "answerCallbackQuery", lambda p: p.get("callback_query_id") == query_id
         )
 
-    async def settle(self) -> None:
-        """Await the bot having fetched and handled every queued update (it long-polls again)."""
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Await the bot having fetched and finished handling every update queued so far."""
         await self.api.wait_until(
-            lambda: not self.api.pending_updates and self.api.methods.polls_waiting > 0 and not self._busy(),
-            what="the bot to handle every update",
+            lambda: not self.api.pending_updates, timeout, "the bot to fetch every update"
         )
-
-    def _busy(self) -> bool:
-        return bool(self.app.update_queue.qsize())
+        # Fetched updates sit in the Application's queue until handled; join() awaits their task_done().
+        await asyncio.wait_for(self.app.update_queue.join(), timeout)
 
     def history(self, task_id: int) -> list[tuple[str, str, int | None, str]]:
         """(kind, status, progress, text) of every history entry of the task."""

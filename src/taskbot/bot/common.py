@@ -6,7 +6,7 @@ import datetime as dt
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
@@ -36,6 +36,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("tasks", tasks_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("my", my_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("task", task_command, filters=NEW_MESSAGES))
+    app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, unknown_command))
 
 
@@ -133,6 +134,14 @@ async def task_command(update: Update, context: BotContext) -> None:
     if is_open:
         with transaction(rt.sessions) as session:
             messages.remember(session, sent.chat_id, sent.message_id, task_id, messages.DETAIL, rt.clock())
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answer a button no handler knows (an old message's), so the user's spinner stops."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            t("bot.callback.unknown", language_of(update, context.runtime.settings))
+        )
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
