@@ -1,0 +1,80 @@
+"""Exactly one scheduler among replicas: a PostgreSQL session advisory lock.
+
+The lock lives as long as the connection that took it; when its holder dies, PostgreSQL drops the
+connection and the lock with it, and the next replica that tries takes over. SQLite is one
+process by definition: the lock is always granted.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
+
+# An arbitrary 64-bit key naming "the taskbot scheduler" among advisory locks.
+SCHEDULER_LOCK_KEY = 0x7A5B_0001
+
+
+class SchedulerLock:
+    def __init__(self, engine: Engine, key: int = SCHEDULER_LOCK_KEY) -> None:
+        self.engine = engine
+        self.key = key
+        self._conn: Connection | None = None
+        self._granted_without_lock = engine.dialect.name != "postgresql"
+
+    @property
+    def held(self) -> bool:
+        return self._granted_without_lock or self._conn is not None
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; True when this process holds it (now or already)."""
+        if self.held:
+            return self.alive()
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            got = bool(conn.execute(select(func.pg_try_advisory_lock(self.key))).scalar())
+        except DBAPIError:
+            conn.close()
+            raise
+        if got:
+            self._conn = conn
+            log.info("this replica now runs the scheduler")
+        else:
+            conn.close()
+        return got
+
+    def alive(self) -> bool:
+        """Whether a held lock is still held (its connection still answers)."""
+        if self._granted_without_lock:
+            return True
+        if self._conn is None:
+            return False
+        try:
+            self._conn.execute(select(1))
+            return True
+        except DBAPIError:
+            log.warning("lost the scheduler lock's connection; another replica may take over")
+            self._drop()
+            return False
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except DBAPIError:
+                pass
+        self._conn = None
+
+    def release(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute(select(func.pg_advisory_unlock(self.key)))
+            self._conn.close()
+            self._conn = None
+        except DBAPIError:
+            self._drop()

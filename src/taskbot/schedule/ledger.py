@@ -1,0 +1,246 @@
+"""The delivery ledger: every message is a row before it is sent, and marked as it goes out.
+
+- ``record`` writes planned rows; the unique key (beat, fire time, audience, chat) makes planning the
+  same fire twice harmless.
+- ``claim`` hands pending rows to one sender: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (two
+  replicas never claim the same row), a plain select on SQLite (one process). A claim is a lease:
+  a sender that dies leaves rows that another picks up once the lease ends.
+- ``record_part`` stores each message id the moment Telegram returns it, so a restart resumes a
+  multi-part delivery after the last part sent and never sends a sent row again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from taskbot.domain.values import DeliveryStatus
+from taskbot.schedule.planner import Fire
+from taskbot.schedule.render import Part
+from taskbot.store.models import Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
+
+PENDING, SENT, FAILED = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
+INSERT_CHUNK = 500
+MAX_MIGRATION_HOPS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDelivery:
+    key: str
+    beat: str
+    fire_at: dt.datetime
+    chat_id: int
+    task_ids: tuple[int, ...]
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedDelivery:
+    """A pending row handed to one sender (a plain copy: it outlives the session)."""
+
+    id: int
+    key: str
+    beat: str
+    chat_id: int
+    parts: tuple[Part, ...]
+    sent_parts: int
+    attempts: int
+
+
+def delivery_key(fire: Fire, target: str) -> str:
+    """The row's identity: beat | fire time (UTC) | audience | target (``c<chat pk>``, ``unbound`` …)."""
+    at = fire.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{fire.beat.value}|{at}|{fire.audience.value}|{target}"
+
+
+def _insert(session: Session) -> Any:
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(Delivery)
+
+
+def record(session: Session, planned: Sequence[PlannedDelivery], now: dt.datetime) -> int:
+    """Write PLANNED rows that are not in the ledger yet; return how many were new."""
+    new = 0
+    for start in range(0, len(planned), INSERT_CHUNK):
+        chunk = planned[start : start + INSERT_CHUNK]
+        known = set(session.scalars(select(Delivery.key).where(Delivery.key.in_([p.key for p in chunk]))))
+        rows = [
+            {
+                "key": p.key,
+                "beat": p.beat,
+                "fire_at": p.fire_at,
+                "chat_id": p.chat_id,
+                "task_ids": list(p.task_ids),
+                "parts": [part.to_json() for part in p.parts],
+                "status": PENDING,
+                "message_ids": [],
+                "attempts": 0,
+                "created_at": now,
+            }
+            for p in chunk
+            if p.key not in known
+        ]
+        if rows:
+            # Another planner may have written the same keys since the check: theirs stand.
+            session.execute(_insert(session).on_conflict_do_nothing(index_elements=["key"]), rows)
+            new += len(rows)
+    return new
+
+
+def claim(
+    session: Session, worker: str, now: dt.datetime, *, limit: int = 200, lease: dt.timedelta
+) -> list[ClaimedDelivery]:
+    """Take up to LIMIT pending rows nobody holds, oldest first, for LEASE."""
+    stmt = (
+        select(Delivery)
+        .where(Delivery.status == PENDING)
+        .where(or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
+        .order_by(Delivery.fire_at, Delivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list(session.scalars(stmt))
+    for row in rows:
+        row.claimed_by = worker
+        row.claimed_until = now + lease
+    session.flush()
+    return [
+        ClaimedDelivery(
+            r.id,
+            r.key,
+            r.beat,
+            r.chat_id,
+            tuple(Part.from_json(p) for p in r.parts),
+            len(r.message_ids or ()),
+            r.attempts,
+        )
+        for r in rows
+    ]
+
+
+def release_claims(session: Session, worker: str | None = None) -> int:
+    """Drop the claims of WORKER (every claim when None: a single-process store starting up)."""
+    stmt = update(Delivery).where(Delivery.status == PENDING, Delivery.claimed_by.is_not(None))
+    if worker is not None:
+        stmt = stmt.where(Delivery.claimed_by == worker)
+    return session.execute(stmt.values(claimed_by=None, claimed_until=None)).rowcount or 0
+
+
+def extend_claim(session: Session, delivery_id: int, until: dt.datetime) -> None:
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(claimed_until=until))
+
+
+def record_part(session: Session, delivery_id: int, message_id: int, now: dt.datetime, *, last: bool) -> None:
+    """Note that one more part went out as MESSAGE_ID; the row is sent when it was the LAST."""
+    row = session.get(Delivery, delivery_id)
+    assert row is not None
+    row.message_ids = [*(row.message_ids or ()), message_id]
+    if last:
+        row.status = SENT
+        row.sent_at = now
+        row.claimed_by = None
+        row.claimed_until = None
+        row.last_error = None
+
+
+def note_error(session: Session, delivery_id: int, error: str, *, failed: bool) -> None:
+    """Count an attempt that went wrong; FAILED gives the row up."""
+    values: dict[str, Any] = {"attempts": Delivery.attempts + 1, "last_error": error[:500]}
+    if failed:
+        values.update(status=FAILED, claimed_by=None, claimed_until=None)
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
+    """Give up every pending row addressed to CHAT_ID (the bot may not write there any more)."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.chat_id == chat_id, Delivery.status == PENDING)
+        .values(status=FAILED, last_error=error[:500], claimed_by=None, claimed_until=None)
+    )
+    return result.rowcount or 0
+
+
+def deactivate_chat(session: Session, chat_id: int) -> Chat | None:
+    """Mark the chat with Telegram id CHAT_ID inactive; return it (None when it has no row)."""
+    chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == chat_id))
+    if chat is not None:
+        chat.active = False
+    return chat
+
+
+def migrate_chat(session: Session, old_id: int, new_id: int, now: dt.datetime) -> None:
+    """A group became the supergroup NEW_ID: follow it everywhere (chat row, pending rows, settings)."""
+    old = session.scalar(select(Chat).where(Chat.telegram_chat_id == old_id))
+    new = session.scalar(select(Chat).where(Chat.telegram_chat_id == new_id))
+    if old is not None and new is None:
+        old.telegram_chat_id = new_id
+    elif old is not None and new is not None:
+        # The bot already knows the new chat: its bindings and tasks join it, the old row retires.
+        have = {
+            (b.party_id, b.person_id)
+            for b in session.scalars(select(Binding).where(Binding.chat_id == new.id))
+        }
+        for binding in session.scalars(select(Binding).where(Binding.chat_id == old.id)):
+            if (binding.party_id, binding.person_id) in have:
+                session.delete(binding)
+            else:
+                binding.chat_id = new.id
+        session.execute(update(Task).where(Task.chat_id == old.id).values(chat_id=new.id))
+        new.active = True
+        old.active = False
+    session.execute(
+        update(Delivery).where(Delivery.chat_id == old_id, Delivery.status == PENDING).values(chat_id=new_id)
+    )
+    mapping = session.get(ChatMigration, old_id)
+    if mapping is None:
+        session.add(ChatMigration(old_chat_id=old_id, new_chat_id=new_id, migrated_at=now))
+    else:
+        mapping.new_chat_id = new_id
+        mapping.migrated_at = now
+    session.flush()
+
+
+def resolve_chat(session: Session, chat_id: int) -> int:
+    """CHAT_ID, or the chat it migrated to (for ids written in the settings)."""
+    for _ in range(MAX_MIGRATION_HOPS):
+        moved = session.scalar(select(ChatMigration.new_chat_id).where(ChatMigration.old_chat_id == chat_id))
+        if moved is None or moved == chat_id:
+            break
+        chat_id = moved
+    return chat_id
+
+
+def last_fired(session: Session, beat: str) -> dt.datetime | None:
+    """When BEAT last fired; on PostgreSQL the row stays locked until the transaction ends."""
+    state = session.get(SchedulerState, beat, with_for_update=True)
+    return state.last_fire_at if state else None
+
+
+def set_fired(session: Session, beat: str, at: dt.datetime) -> None:
+    state = session.get(SchedulerState, beat)
+    if state is None:
+        session.add(SchedulerState(name=beat, last_fire_at=at))
+    else:
+        state.last_fire_at = at
+    session.flush()
+
+
+def deliveries(session: Session, status: str | None = None, *, limit: int | None = None) -> list[Delivery]:
+    """Ledger rows, newest fire first (only those with STATUS when given)."""
+    stmt = select(Delivery).order_by(Delivery.fire_at.desc(), Delivery.id.desc())
+    if status:
+        stmt = stmt.where(Delivery.status == status)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == PENDING)) or 0

@@ -1,0 +1,164 @@
+"""Puts the reminders on python-telegram-bot's JobQueue — the one APScheduler in the process.
+
+``install(application, runtime)`` (call it from ``post_init``) adds a start-up job and a sweep:
+- start-up: if this replica holds the scheduler lock, resend what is pending, catch up missed
+  beats (once, within the grace), then schedule the next fire of every beat;
+- each beat is ONE date job with a stable id (``taskbot:beat:<beat>``, replaced, never added
+  twice) that fires the beat and schedules the next one;
+- the sweep (every minute) sends rows left pending (a claim that expired) and lets a replica take
+  the scheduler over when its holder died.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+from taskbot.domain.values import Beat
+from taskbot.runtime import Runtime
+from taskbot.schedule.leader import SchedulerLock
+from taskbot.schedule.limiter import RateLimiter
+from taskbot.schedule.sender import Sender
+from taskbot.schedule.service import ReminderService
+
+log = logging.getLogger(__name__)
+
+EXTRAS_KEY = "reminders"
+SWEEP_SECONDS = 60
+
+
+def job_id(beat: Beat) -> str:
+    return f"taskbot:beat:{beat.value}"
+
+
+class BeatJobs:
+    """The beat jobs of one process, held only while it holds the scheduler lock."""
+
+    def __init__(self, service: ReminderService, job_queue: Any, lock: SchedulerLock) -> None:
+        self.service = service
+        self.job_queue = job_queue
+        self.lock = lock
+        self.running = False
+        self._starting = asyncio.Lock()
+
+    @property
+    def _misfire_grace(self) -> int:
+        # A beat delayed by a busy loop still fires (once, coalesced) within the catch-up grace.
+        return max(1, int(self.service.settings.schedule.grace_hours * 3600))
+
+    async def start(self) -> bool:
+        """Become the scheduler if nobody is; return whether this process is it."""
+        if self._starting.locked():
+            return False
+        async with self._starting:
+            if self.running:
+                return True
+            if not self.lock.try_acquire():
+                log.info("another replica runs the scheduler; this one waits")
+                return False
+            now = self.service.runtime.clock()
+            self.schedule_all(now)
+            self.running = True
+            await self.service.start(now)
+            return True
+
+    def schedule_all(self, now: dt.datetime) -> None:
+        for beat, at in self.service.next_fires(now).items():
+            self.schedule(beat, at)
+
+    def schedule(self, beat: Beat, at: dt.datetime) -> None:
+        self.job_queue.run_once(
+            self._on_beat,
+            at,
+            data=(beat, at),
+            name=job_id(beat),
+            job_kwargs={
+                "id": job_id(beat),
+                "replace_existing": True,
+                "misfire_grace_time": self._misfire_grace,
+                "coalesce": True,
+            },
+        )
+        log.debug("next %s beat at %s", beat.value, at.isoformat())
+
+    def unschedule(self) -> None:
+        for beat in Beat:
+            for job in self.job_queue.get_jobs_by_name(job_id(beat)):
+                job.schedule_removal()
+        self.running = False
+
+    async def _on_beat(self, context: Any) -> None:
+        """Fire the beat this job was scheduled for, then schedule its next fire."""
+        beat, at = context.job.data
+        if not self.lock.alive():
+            self.unschedule()
+            return
+        try:
+            await self.service.run_beat(beat, at)
+        finally:
+            self.schedule(beat, self.service.next_fires(at)[beat])
+
+    async def sweep(self, context: Any = None) -> None:
+        """Send what is left pending; take the scheduler over when its holder is gone."""
+        if not self.running:
+            await self.start()
+            return
+        if not self.lock.alive():
+            self.unschedule()
+            return
+        await self.service.drain()
+
+    async def _startup(self, context: Any) -> None:
+        """Start the scheduler once the application runs."""
+        await self.start()
+
+
+def install(
+    application: Any, runtime: Runtime, *, limiter: RateLimiter | None = None, sender: Sender | None = None
+) -> ReminderService:
+    """Wire the reminder engine onto APPLICATION's JobQueue; return the service.
+
+    Call from ``post_init``; call ``service.close()`` from ``post_shutdown``.
+    """
+    settings = runtime.settings
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    if sender is None:
+        limit = settings.rate_limit
+        sender = Sender(
+            application.bot,
+            runtime.sessions,
+            limiter or RateLimiter(limit.per_second, limit.per_chat_per_minute),
+            clock=runtime.clock,
+            max_retries=limit.max_retries,
+            admins=settings.admins,
+            language=settings.language,
+        )
+    service = ReminderService(runtime, sender)
+    lock = SchedulerLock(runtime.engine)
+    jobs = BeatJobs(service, job_queue, lock)
+    service.jobs = jobs
+    service.on_close(lock.release)
+    extras = getattr(application.bot_data, "extras", None)
+    if isinstance(extras, dict):
+        extras[EXTRAS_KEY] = service
+    if not settings.schedule.enabled:
+        log.info("schedule.enabled is false: no reminders will be sent")
+        return service
+    job_queue.run_once(
+        jobs._startup,
+        0,
+        name="taskbot:startup",
+        job_kwargs={"id": "taskbot:startup", "replace_existing": True},
+    )
+    job_queue.run_repeating(
+        jobs.sweep,
+        SWEEP_SECONDS,
+        first=SWEEP_SECONDS,
+        name="taskbot:sweep",
+        job_kwargs={"id": "taskbot:sweep", "replace_existing": True},
+    )
+    return service

@@ -1,0 +1,169 @@
+"""Read the store into the domain's ``TaskFacts``: for the beats, the digest and ``taskbot report``.
+
+Reads columns, not ORM objects, so that a beat over 100 000 tasks loads in well under a second.
+Routing follows ``store.queries.chats_by_task``: a task sent to a chat directly goes there (if the
+chat is active), otherwise to every active chat bound to one of its parties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from taskbot.config import Settings
+from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, build_digest
+from taskbot.domain.values import OPEN_STATUSES, TaskStatus
+from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    pk: int
+    telegram_id: int
+    title: str
+    language: str | None
+    active: bool
+
+
+@dataclass
+class StoreView:
+    """The tasks a beat may concern, where each goes, and the chats they go to."""
+
+    tasks: dict[int, TaskFacts]
+    # Task id → Telegram ids of the active chats that receive it (empty: no chat is bound).
+    routes: dict[int, tuple[int, ...]]
+    # Telegram chat id → the chat (active or not).
+    chats: dict[int, ChatInfo]
+    # since → ids of the tasks whose progress rose after SINCE (asked lazily: only consultations need it).
+    advanced_since: Callable[[dt.datetime], frozenset[int]] = field(default=lambda since: frozenset())
+
+
+def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
+    if done_since is None:
+        return Task.status.in_(_OPEN)
+    # A task done after DONE_SINCE was updated after it too; the exact time comes from its history.
+    return or_(
+        Task.status.in_(_OPEN), and_(Task.status == TaskStatus.DONE.value, Task.updated_at >= done_since)
+    )
+
+
+def load_view(session: Session, *, done_since: dt.datetime | None = None) -> StoreView:
+    """Open tasks (and those done since DONE_SINCE) with their parties and routes."""
+    where = _task_filter(done_since)
+    chats = {
+        row.telegram_chat_id: ChatInfo(row.id, row.telegram_chat_id, row.title, row.language, row.active)
+        for row in session.execute(
+            select(Chat.id, Chat.telegram_chat_id, Chat.title, Chat.language, Chat.active)
+        )
+    }
+    by_pk = {c.pk: c for c in chats.values()}
+    party_names: dict[int, str] = {pid: name for pid, name in session.execute(select(Party.id, Party.name))}
+    party_chats: dict[int, list[int]] = defaultdict(list)
+    for party_id, chat_pk in session.execute(
+        select(Binding.party_id, Binding.chat_id).where(Binding.chat_id.is_not(None)).order_by(Binding.id)
+    ):
+        chat = by_pk.get(chat_pk)
+        if chat is not None and chat.active:
+            party_chats[party_id].append(chat.telegram_id)
+    task_parties: dict[int, list[int]] = defaultdict(list)
+    for task_id, party_id in session.execute(
+        select(TaskParty.task_id, TaskParty.party_id)
+        .join(Task, Task.id == TaskParty.task_id)
+        .where(where)
+        .order_by(TaskParty.task_id, TaskParty.party_id)
+    ):
+        task_parties[task_id].append(party_id)
+    done_at: dict[int, dt.datetime] = {}
+    if done_since is not None:
+        done_at = {
+            tid: at
+            for tid, at in session.execute(
+                select(Report.task_id, func.max(Report.at))
+                .join(Task, Task.id == Report.task_id)
+                .where(Task.status == TaskStatus.DONE.value, Task.updated_at >= done_since)
+                .where(Report.status == TaskStatus.DONE.value)
+                .group_by(Report.task_id)
+            )
+        }
+    tasks: dict[int, TaskFacts] = {}
+    routes: dict[int, tuple[int, ...]] = {}
+    rows = session.execute(
+        select(
+            Task.id,
+            Task.title,
+            Task.status,
+            Task.progress,
+            Task.deadline,
+            Task.cadence,
+            Task.created_at,
+            Task.last_report_at,
+            Task.chat_id,
+            Task.updated_at,
+        )
+        .where(where)
+        .order_by(Task.id)
+    )
+    for tid, title, status, progress, deadline, cadence, created, reported, chat_pk, updated in rows:
+        parties = task_parties.get(tid, ())
+        tasks[tid] = TaskFacts(
+            id=tid,
+            title=title,
+            status=status,
+            progress=progress or 0,
+            deadline=deadline,
+            cadence=tuple(cadence or ()),
+            parties=tuple(party_names[p] for p in parties),
+            created_at=created,
+            last_report_at=reported,
+            done_at=done_at.get(tid, updated) if status == TaskStatus.DONE.value else None,
+        )
+        if chat_pk is not None:
+            chat = by_pk.get(chat_pk)
+            routes[tid] = (chat.telegram_id,) if chat is not None and chat.active else ()
+        elif len(parties) == 1:
+            routes[tid] = tuple(party_chats.get(parties[0], ()))
+        else:
+            routes[tid] = tuple(dict.fromkeys(c for p in parties for c in party_chats.get(p, ())))
+
+    def advanced(since: dt.datetime) -> frozenset[int]:
+        return advanced_since(session, since, tasks)
+
+    return StoreView(tasks, routes, chats, advanced)
+
+
+def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFacts]) -> frozenset[int]:
+    """Ids of TASKS whose progress now is higher than it was at SINCE (per their report history)."""
+    then: dict[int, int] = {}
+    for task_id, progress in session.execute(
+        select(Report.task_id, Report.progress)
+        .join(Task, Task.id == Report.task_id)
+        .where(Task.status.in_(_OPEN), Report.progress.is_not(None), Report.at <= since)
+        .order_by(Report.task_id, Report.at, Report.id)
+    ):
+        then[task_id] = progress
+    return frozenset(t.id for t in tasks.values() if t.progress > then.get(t.id, 0))
+
+
+def current_digest(session: Session, now: dt.datetime, today: dt.date, rules: RedBlackRules) -> Digest:
+    """The digest of every task at NOW: open ones and those done within the last ``silent_days``."""
+    since = now - dt.timedelta(days=rules.silent_days)
+    view = load_view(session, done_since=since)
+    return build_digest(view.tasks.values(), now, today, rules, period_start=since)
+
+
+def red_black_rules(settings: Settings) -> RedBlackRules:
+    """The red/black rules of SETTINGS (``redblack.*``)."""
+    rb = settings.redblack
+    return RedBlackRules(
+        silent_days=rb.silent_days,
+        red_min_progress=rb.red_min_progress,
+        black_overdue_days=rb.black_overdue_days,
+        size=rb.size,
+    )
