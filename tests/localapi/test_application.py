@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.localapi import FakeBotApi
+from taskbot.localapi import FakeBotApi, polling
 from tests.localapi.conftest import ADMIN, GROUP, MEMBER
 
 KEYBOARD = InlineKeyboardMarkup(
@@ -75,14 +75,8 @@ async def app(api: FakeBotApi) -> AsyncIterator[Application]:
     application.add_handler(CallbackQueryHandler(pressed))
     application.add_handler(MessageHandler(filters.REPLY & filters.TEXT, replied))
     application.add_handler(MessageHandler(filters.Document.ALL, upper_document))
-    async with application:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=10)
-        await api.wait_until_polling()
+    async with polling(application, api):
         yield application
-        await application.updater.stop()
-        await application.stop()
 
 
 async def test_commands_addressed_to_this_bot_are_handled(api: FakeBotApi, app: Application) -> None:
@@ -142,3 +136,17 @@ async def test_timeouts_say_what_was_sent(api: FakeBotApi, app: Application) -> 
         await api.wait_for_message(GROUP, lambda m: m["text"] == "never", timeout=0.05)
 
     assert "'done 1'" in str(failure.value) and "sendMessage" in str(failure.value)
+
+
+async def test_waits_hand_out_each_message_and_call_once_in_order(api: FakeBotApi, app: Application) -> None:
+    for n in (1, 2, 3):
+        await api.user_sends(GROUP, ADMIN, f"/done {n}")
+
+    second = await api.wait_for_message(GROUP, lambda m: m["text"] == "done 2")
+    rest = [(await api.wait_for_message(GROUP))["text"] for _ in range(2)]
+    calls = [(await api.wait_for_call("sendMessage"))["text"] for _ in range(3)]
+
+    assert second["text"] == "done 2" and rest == ["done 1", "done 3"]
+    assert calls == ["done 1", "done 2", "done 3"]
+    with pytest.raises(AssertionError, match="no new sendMessage call"):
+        await api.wait_for_call("sendMessage", timeout=0.01)

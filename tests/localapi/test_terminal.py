@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.localapi import FakeBotApi
+from taskbot.localapi import FakeBotApi, polling
 from taskbot.localapi.terminal import BANNER, LOCAL_ADMIN_ID, LOCAL_GROUP_ID, run_terminal_chat
 
 
@@ -76,14 +76,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
         application.add_handler(CallbackQueryHandler(pressed))
         application.add_handler(MessageHandler(filters.Document.ALL, document))
         application.add_handler(MessageHandler(filters.TEXT, echo))
-        async with application:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(poll_interval=0, timeout=10)
-            await fake.wait_until_polling()
+        async with polling(application, fake):
             yield fake
-            await application.updater.stop()
-            await application.stop()
 
 
 async def lines(items: Iterable[str]) -> AsyncIterator[str]:

@@ -2,7 +2,8 @@
 
 from taskbot.localapi.api import Call, FakeBotApi
 from taskbot.localapi.errors import ApiError
+from taskbot.localapi.harness import polling
 from taskbot.localapi.limits import FloodLimits
 from taskbot.localapi.methods import ApiStats, BotEvent
 
-__all__ = ["ApiError", "ApiStats", "BotEvent", "Call", "FakeBotApi", "FloodLimits"]
+__all__ = ["ApiError", "ApiStats", "BotEvent", "Call", "FakeBotApi", "FloodLimits", "polling"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -28,6 +28,38 @@ class Call(NamedTuple):
 
     method: str
     params: dict[str, Any]
+
+
+class _Outbox:
+    """Items each handed out once, in order, per group; scans start past the leading handed-out ones."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._by_group: dict[Hashable, list[int]] = {}
+        self._cursor: dict[Hashable, int] = {}
+        self._taken: set[int] = set()
+
+    def add(self, item: Any, groups: tuple[Hashable, ...]) -> None:
+        index = len(self.items)
+        self.items.append(item)
+        for group in groups:
+            self._by_group.setdefault(group, []).append(index)
+
+    def find(self, group: Hashable, predicate: Callable[[Any], bool] | None) -> tuple[int] | None:
+        """The first item of GROUP matching PREDICATE not handed out yet, as a (truthy) 1-tuple."""
+        indexes = self._by_group.get(group, [])
+        start = self._cursor.get(group, 0)
+        while start < len(indexes) and indexes[start] in self._taken:
+            start += 1
+        self._cursor[group] = start
+        for index in indexes[start:]:
+            if index not in self._taken and (predicate is None or predicate(self.items[index])):
+                return (index,)
+        return None
+
+    def take(self, found: tuple[int]) -> Any:
+        self._taken.add(found[0])
+        return self.items[found[0]]
 
 
 @dataclass
@@ -79,9 +111,8 @@ class FakeBotApi:
         self.methods = BotMethods(self.world, self.stats, self._emit, self._changed.notify)
         self.calls: list[Call] = []
         self.failures: list[tuple[Call, ApiError]] = []
-        self._sent_log: list[JSON] = []  # snapshots of bot messages as sent
-        self._handed_out: set[tuple[int, int]] = set()
-        self._calls_handed_out: set[int] = set()
+        self._sent = _Outbox()  # snapshots of bot messages as sent, by chat and overall (None)
+        self._answered = _Outbox()  # calls, by lower-case method name
         self._injections: list[_Injection] = []
         self._subscribers: list[asyncio.Queue[BotEvent]] = []
         self._front = HttpFront(token, self._dispatch, self._file_data)
@@ -144,6 +175,7 @@ class FakeBotApi:
             return error.code, error.body()
         finally:
             self.calls.append(call)
+            self._answered.add(call, (call.method.lower(),))
             self._changed.notify()
         return 200, {"ok": True, "result": result}
 
@@ -165,7 +197,7 @@ class FakeBotApi:
 
     def _emit(self, event: BotEvent) -> None:
         if event.kind == "message" and event.message is not None:
-            self._sent_log.append(event.message)
+            self._sent.add(event.message, (None, event.chat_id))
         for queue in self._subscribers:
             queue.put_nowait(event)
         self._changed.notify()
@@ -446,16 +478,7 @@ class FakeBotApi:
     ) -> JSON:
         """Return the first bot message to CHAT_ID (any chat if None) matching PREDICATE not returned yet."""
 
-        def find() -> JSON | None:
-            for message in self._sent_log:
-                key = (message["chat"]["id"], message["message_id"])
-                if key in self._handed_out or (chat_id is not None and key[0] != chat_id):
-                    continue
-                if predicate is None or predicate(message):
-                    return message
-            return None
-
-        found = await self._changed.wait_for(find, timeout)
+        found = await self._changed.wait_for(lambda: self._sent.find(chat_id, predicate), timeout)
         if found is None:
             where = "any chat" if chat_id is None else f"chat {chat_id}"
             raise AssertionError(
@@ -463,37 +486,26 @@ class FakeBotApi:
                 f"within {timeout}s.\nThe bot sent to {where}:\n{self._describe_messages(chat_id)}"
                 f"\nLast calls:\n{self._describe_calls(None)}"
             )
-        self._handed_out.add((found["chat"]["id"], found["message_id"]))
-        return copy.deepcopy(found)
+        return copy.deepcopy(self._sent.take(found))
 
     async def wait_for_call(
         self, method: str, predicate: ParamsPredicate | None = None, timeout: float = 5.0
     ) -> dict[str, Any]:
         """Return the params of the first answered METHOD call matching PREDICATE not returned yet."""
-        wanted = method.lower()
-
-        def find() -> int | None:
-            for index, call in enumerate(self.calls):
-                if index in self._calls_handed_out or call.method.lower() != wanted:
-                    continue
-                if predicate is None or predicate(call.params):
-                    return index + 1  # +1 keeps index 0 truthy
-            return None
-
-        found = await self._changed.wait_for(find, timeout)
+        matches = None if predicate is None else (lambda call: predicate(call.params))
+        found = await self._changed.wait_for(lambda: self._answered.find(method.lower(), matches), timeout)
         if found is None:
             raise AssertionError(
                 f"no new {method} call{' matching the predicate' if predicate else ''} within {timeout}s.\n"
-                f"{method} calls so far:\n{self._describe_calls(wanted)}\n"
+                f"{method} calls so far:\n{self._describe_calls(method.lower())}\n"
                 f"Last calls:\n{self._describe_calls(None)}"
             )
-        self._calls_handed_out.add(found - 1)
-        return copy.deepcopy(self.calls[found - 1].params)
+        return copy.deepcopy(self._answered.take(found).params)
 
     def _describe_messages(self, chat_id: int | None) -> str:
         lines = [
             f"  #{m['message_id']} to {m['chat']['id']}: {_short(_visible(m))}"
-            for m in self._sent_log
+            for m in self._sent.items
             if chat_id is None or m["chat"]["id"] == chat_id
         ]
         return "\n".join(lines) or "  (nothing)"
