@@ -124,3 +124,14 @@ async def test_a_kicked_bot_hears_nothing_more_from_the_group(api: FakeBotApi, b
     assert update.my_chat_member is not None
     assert update.my_chat_member.new_chat_member.status == "kicked"
     assert update.my_chat_member.from_user.id == ADMIN
+
+
+async def test_user_edits_arrive_as_edited_message(api: FakeBotApi, bot: Bot) -> None:
+    sent = await api.user_sends(GROUP, ADMIN, "/status 3 10%")
+    await api.user_edits(GROUP, ADMIN, sent["message_id"], "/status 3 20%")
+
+    first, second = await bot.get_updates()
+
+    assert first.message.text == "/status 3 10%"
+    assert second.edited_message is not None and second.edited_message.text == "/status 3 20%"
+    assert second.edited_message.message_id == sent["message_id"] and second.edited_message.edit_date

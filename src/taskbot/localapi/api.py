@@ -261,6 +261,23 @@ class FakeBotApi:
         """USER_ID answers message TO_MESSAGE_ID (e.g. a ForceReply prompt) with TEXT."""
         return await self.user_sends(chat_id, user_id, text, reply_to_message_id=to_message_id)
 
+    async def user_edits(self, chat_id: int, user_id: int, message_id: int, text: str) -> JSON:
+        """USER_ID edits their message MESSAGE_ID to TEXT; the bot gets an edited_message update."""
+        state = self.world.chat(chat_id)
+        message = state.messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != user_id or "text" not in message:
+            raise AssertionError(f"user {user_id} has no text message {message_id} in chat {chat_id} to edit")
+        message["text"] = text
+        entities = user_entities(text)
+        if entities:
+            message["entities"] = entities
+        else:
+            message.pop("entities", None)
+        message["edit_date"] = self.world.now()
+        if self._bot_sees(state, message):
+            self.world.queue_update("edited_message", message)
+        return copy.deepcopy(message)
+
     async def user_sends_document(
         self,
         chat_id: int,
