@@ -1,25 +1,24 @@
-"""Bulletin text to directives. Pure: no database, no Telegram; the only user of jieba."""
+"""Bulletin text to directives. Pure: no database, no Telegram; the only user of jieba.
+
+``parse_bulletin(text, date=None, *, today=None) -> ParsedBulletin`` never raises. Importing this
+package is cheap: the parser modules, and jieba within them, load on first use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from typing import TYPE_CHECKING
 
 from taskbot.bulletin.model import Directive, ParsedBulletin, Section
 
-__all__ = ["Directive", "ParsedBulletin", "Section", "parse_bulletin"]
+if TYPE_CHECKING:
+    pass
 
-_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+__all__ = ["Directive", "ParsedBulletin", "Section", "parse_bulletin"]
 
 
 def parse_bulletin(text: str, date: dt.date | None = None, *, today: dt.date | None = None) -> ParsedBulletin:
-    """Find the directives of TEXT (first simple version: sentences that say 要)."""
-    flat = re.sub(r"\s+", "", text or "")
-    source = "given" if date else "today"
-    when = date or today or dt.date.today()
-    directives = [
-        Directive(text=s, title=s[:20])
-        for s in (m.group(0) for m in _SENTENCE.finditer(flat))
-        if "要" in s
-    ]
-    return ParsedBulletin(date=when, title=None, sections=[], directives=directives, date_source=source)
+    """Find the sections and directives of TEXT; DATE (else the text's own date, else TODAY) dates it."""
+    from taskbot.bulletin.parser import parse_bulletin as _parse_bulletin
+
+    return _parse_bulletin(text, date, today=today)

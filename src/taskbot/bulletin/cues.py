@@ -1,0 +1,131 @@
+"""The words that tell an order from a report: modal verbs, imperative openers, parties, labels.
+
+Every function here works on the *matching* view (see normalize) and knows nothing of layout.
+Word lists that are data rather than grammar live in ``bulletin/data/*.txt``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+# 要 as "must", not as part of 重要/需要/要求/要素/纪要/主要 …; 不要 (must not) is an order too.
+_YAO = r"(?<![重主需必首只纪摘提概险扼显政机想总])要(?![求素点闻害件务是领员职案地道紧旨义略塞冲隘目])"
+MODAL = re.compile(
+    rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
+)
+_MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|必须|务必|应当)")
+REPORTING = re.compile(r"(?:强调|指出|要求|提出|表示|认为|希望|寄语|号召)[，：]?")
+
+# The last word of a party: who can be held responsible for a task.
+_PARTY_HEAD = (
+    r"镇（街道）|镇\(街道\)|村（社区）|村\(社区\)|镇街|党委政府|党委和政府|党组织书记|党组织|党工委|党支部|党组|"
+    r"政府|部门|单位|街道|乡镇|社区|领导小组|主要领导|分管领导|领导干部|领导|干部|书记|主任|局长|部长|"
+    r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
+    r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|局|委|办|厅|署|院|所|站|队|镇|村|区|县|市"
+)
+_MIDDLE = r"[\u4e00-\u9fff（）()]"
+_NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被由就都也还再应须需必务"
+_PARTY_BODY = rf"(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
+# 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
+_EACH = re.compile(
+    rf"(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+)
+_ALL = re.compile(r"全(?:省|市|区|县|镇|乡|街|国|体)(?:上下|党员干部|党员|干部|人员)")
+# 市、区领导 / 县级领导 / 市领导
+_LEADERS = re.compile(
+    r"(?<![全本该])[省市区县镇乡](?:、[省市区县镇乡])*(?:两级|三级|级)?(?:主要领导|分管领导|领导干部|领导)"
+)
+# The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
+_SUBJECT = re.compile(
+    rf"({_PARTY_BODY})(?=(?:要|必须|务必|应当|应|须|负责|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+)
+
+LABELS = re.compile(
+    r"(?P<label>责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|承办单位|"
+    r"主责单位|责任主体|实施主体|责任领导|牵头领导|责任人|完成时限|完成时间|完成期限|办结时限|时间节点|"
+    r"时限要求|进度安排)[：:]"
+)
+PARTY_LABELS = frozenset(
+    "责任单位 牵头单位 配合单位 协办单位 参与单位 责任部门 牵头部门 配合部门 主办单位 承办单位 主责单位 "
+    "责任主体 实施主体 责任领导 牵头领导 责任人".split()
+)
+
+TITLE_WORDS = re.compile(
+    r"召开|举行|会议|大会|推进会|座谈会|部署会|动员会|调度会|现场会|常委会|专题会|通知|方案|意见|办法|规定|"
+    r"细则|要点|纪要|通报|公告|决定|讲话|调研|督导|考察|视察|简报|快报|专报|工作动态|分工|清单|计划"
+)
+# A news lead starts with its date ("6 月 14 日，", "6月24日下午，") or with 近日/日前.
+LEAD = re.compile(
+    r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~]\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:，|在)"
+    r"|(?:近日|日前|近期|连日来|昨天|今天|本周|上周)[，])"
+)
+ADVERBIAL = re.compile(
+    r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|"
+    r"在此基础上|为此|对此|总之|特别是|尤其是)[，,]?"
+)
+
+
+@functools.cache
+def _word_file(name: str) -> frozenset[str]:
+    text = resources.files("taskbot.bulletin").joinpath("data", name).read_text(encoding="utf-8")
+    words = set()
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+def verbs() -> frozenset[str]:
+    return _word_file("verbs.txt")
+
+
+def stopwords() -> frozenset[str]:
+    return _word_file("stopwords.txt")
+
+
+def starts_with_verb(matching: str) -> bool:
+    """Whether the clause opens with an imperative verb (加强…, 抓…, 坚定不移…)."""
+    lexicon = verbs()
+    return any(matching[:n] in lexicon for n in (4, 3, 2, 1) if len(matching) > n)
+
+
+def starts_with_modal(matching: str) -> bool:
+    return bool(_MODAL_AT_START.match(matching))
+
+
+def subject_modal(matching: str) -> re.Match[str] | None:
+    """A party followed by a modal at the start: "各镇街要…", "全市上下要…", "区住建局牵头…"."""
+    m = _SUBJECT.match(matching)
+    if m is None:
+        m = _EACH.match(matching) or _ALL.match(matching)
+        if m is None or not MODAL.match(matching, m.end()):
+            return None
+    return m
+
+
+def is_strong_start(matching: str) -> bool:
+    """A clause that opens a new order even in the middle of another item's body."""
+    return starts_with_modal(matching) or subject_modal(matching) is not None
+
+
+def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    return MODAL.search(masked, start, len(masked) if end is None else end)
+
+
+def parties_in(masked: str) -> list[tuple[int, str]]:
+    """Parties named in running text, with their offsets: 各…, 全…上下, 市、区领导, subjects of 要."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_EACH, _ALL, _LEADERS):
+        found.extend((m.start(), m.group(0)) for m in pattern.finditer(masked))
+    for m in _CLAUSE_SUBJECT.finditer(masked):
+        found.append((m.start(1), m.group(1)))
+    return found
+
+
+# A subject at the start of a clause, right before its modal.
+_CLAUSE_SUBJECT = re.compile(
+    rf"(?:^|(?<=[，。；：！？]))((?!各|全)(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,10}}(?:{_PARTY_HEAD}))"
+    r"(?=要|必须|务必|应当|负责|牵头)"
+)

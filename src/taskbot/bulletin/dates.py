@@ -1,0 +1,247 @@
+"""Dates in bulletin text: the bulletin's own date, and deadlines resolved against it.
+
+Deadlines are end dates: 年底前 → 31 December, 9月底前 → 30 September, 上半年 → 30 June,
+10个工作日内 → ten workdays after the bulletin date (the work calendar of taskbot.domain:
+official holidays and make-up days where chinese-calendar knows the year, Monday–Friday otherwise).
+A month or season named without a year that already lies before the bulletin date is taken to mean
+next year's; an expression that plainly looks back (今年以来) is no deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import Counter
+
+from taskbot.bulletin.lines import cn_number
+
+_CN = "〇零一二三四五六七八九十两"
+_NUM = rf"(?:\d{{1,3}}|[{_CN}]{{1,3}})"
+_CN_YEAR_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+_FULL_DATE = re.compile(
+    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"
+    r"|(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
+    r"|(?P<cy>[〇零一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日"
+)
+_MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
+_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})年")
+# A date that is itself a deadline or a look-back, not the date of the bulletin.
+_NOT_ISSUE_AFTER = re.compile(r"(?:前|之前|以前|止|为止|内|以内|起|开始|至|到|底|—|-|~)")
+_NOT_ISSUE_BEFORE = ("到", "至", "截至", "截止", "于", "在")
+
+
+def valid_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def month_end(year: int, month: int) -> dt.date | None:
+    if not (1 <= month <= 12 and 1 <= year <= 9999):
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _full_date(m: re.Match[str]) -> dt.date | None:
+    if m.group("y"):
+        return valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    if m.group("y2"):
+        return valid_date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+    year = int("".join(_CN_YEAR_DIGITS[c] for c in m.group("cy")))
+    return valid_date(year, cn_number(m.group("cm")), cn_number(m.group("cd")))
+
+
+def issue_date(matching: str) -> dt.date | None:
+    """The date a bulletin gives for itself: its latest full date that is not a deadline,
+    else its latest month-and-day with the year the text names most often."""
+    best: dt.date | None = None
+    for m in _FULL_DATE.finditer(matching):
+        if _NOT_ISSUE_AFTER.match(matching, m.end()) or matching[max(0, m.start() - 2) : m.start()].endswith(
+            _NOT_ISSUE_BEFORE
+        ):
+            continue
+        day = _full_date(m)
+        if day and (best is None or day > best):
+            best = day
+    if best:
+        return best
+    years = Counter(int(m.group("y")) for m in _YEAR.finditer(matching))
+    if not years:
+        return None
+    year = max(years, key=lambda y: (years[y], y))
+    for m in _MONTH_DAY.finditer(matching):
+        if _NOT_ISSUE_AFTER.match(matching, m.end()):
+            continue
+        day = valid_date(year, int(m.group("m")), int(m.group("d")))
+        if day and (best is None or day > best):
+            best = day
+    return best
+
+
+def add_workdays(start: dt.date, count: int) -> dt.date:
+    """COUNT workdays after START (the work calendar knows holidays; Monday–Friday otherwise)."""
+    from taskbot.domain.calendar import default_calendar
+
+    cal = default_calendar()
+    day = start
+    for _ in range(min(count, 3650)):
+        day += dt.timedelta(days=1)
+        while not cal.is_workday(day):
+            day += dt.timedelta(days=1)
+    return day
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    year = min(max(year, 1), 9999)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last))
+
+
+_SUFFIX = r"(?:之前|以前|前|底前|内|以内|止|为止|完成|底|末)"
+_DEADLINE = re.compile(
+    "|".join(
+        (
+            # 2024年6月30日前, 2024年12月底前, 2024年底, 2024年上半年, 2024年第三季度
+            rf"(?P<fy>\d{{4}})年(?:(?P<fm>\d{{1,2}})月(?:份)?(?:(?P<fd>\d{{1,2}})[日号]|(?P<fme>底|末)|(?P<fx>上旬|中旬|下旬))?"
+            r"|(?P<fye>底|末|年底|年末|内)|(?P<fh>上半年|下半年)|(?:第)?(?P<fq>[一二三四1-4])季度(?:末)?)?"
+            rf"(?P<fs>{_SUFFIX})?",
+            # 今年6月底前, 今年年底, 年底前, 年内, 本年度
+            r"(?P<this>今年|本年度|本年)(?!以来|来|前|同期|初|年初|是)"
+            r"(?:(?P<tm>\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份)?(?:(?P<td>\d{1,2})[日号]|(?P<tme>底|末)|(?P<tx>上旬|中旬|下旬))?"
+            r"|(?P<th>上半年|下半年)|(?:第)?(?P<tq>[一二三四])季度(?:末)?|(?P<tye>底|年底|年末|内))?",
+            r"(?P<ye>(?<![每往历])(?<!每年)(?:年底|年末|年内|年终)(?:之?前)?)",
+            r"(?P<next>明年|下一年度?)(?:(?P<nm>\d{1,2})月(?:(?P<nd>\d{1,2})[日号]|(?P<nme>底|末))?|(?P<nh>上半年|下半年))?",
+            # 9月底前, 6月30日前, 10月中旬前
+            rf"(?<![\d年每])(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})月(?:份)?"
+            rf"(?:(?P<d>\d{{1,2}})[日号](?P<ds>{_SUFFIX})|(?P<me>底|末)(?!以来)|(?P<mx>上旬|中旬|下旬)(?P<mxs>{_SUFFIX})?"
+            rf"|(?P<ms>之前|以前|前|内|以内|完成))",
+            r"(?P<bm>本月|当月)(?:底|末|内|(?:之)?前)|(?P<nmo>下月|下个月)(?:底|末|内|(?:之)?前|上旬|中旬|下旬)?"
+            r"|(?P<bw>本周|当周)(?:内|之?前|五前)",
+            r"(?<![每])(?:第)?(?P<q>[一二三四])季度(?:末|底|前|内|完成)",
+            r"(?<![每])(?P<h>上半年|下半年)(?:前|内|末|底|完成)?",
+            rf"(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
+        )
+    )
+)
+_QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+_TEN_DAY = {"上旬": 10, "中旬": 20}
+
+
+def _cn_or_digit(text: str) -> int:
+    return int(text) if text.isdigit() else cn_number(text)
+
+
+def _quarter(text: str) -> int:
+    return int(text) if text.isdigit() else cn_number(text)
+
+
+def _in_month(year: int, month: int, day: str | None, end: str | None, tenth: str | None) -> dt.date | None:
+    if day:
+        return valid_date(year, month, int(day))
+    if tenth in _TEN_DAY:
+        return valid_date(year, month, _TEN_DAY[tenth])
+    return month_end(year, month)
+
+
+def _forward(candidate: dt.date | None, issued: dt.date, years: int = 1) -> dt.date | None:
+    """A date named without a year that lies before the bulletin date means next year's."""
+    if candidate is None or candidate >= issued:
+        return candidate
+    return valid_date(candidate.year + years, candidate.month, candidate.day) or month_end(
+        candidate.year + years, candidate.month
+    )
+
+
+def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | None:
+    g = m.groupdict()
+    y = issued.year
+    if g["fy"]:
+        year = int(g["fy"])
+        explicit = bool(g["fs"]) or field or any(g[k] for k in ("fd", "fme", "fye", "fh", "fq", "fx"))
+        before = m.string[max(0, m.start() - 2) : m.start()]
+        if not explicit and not before.endswith(("到", "至", "于", "在", "力争", "截至")):
+            return None
+        if g["fm"]:
+            return _in_month(year, int(g["fm"]), g["fd"], g["fme"], g["fx"])
+        if g["fh"]:
+            return dt.date(year, 6, 30) if g["fh"] == "上半年" else dt.date(year, 12, 31)
+        if g["fq"]:
+            return valid_date(year, *_QUARTER_END[_quarter(g["fq"])])
+        return valid_date(year, 12, 31)
+    if g["this"]:
+        if g["tm"]:
+            return _in_month(y, _cn_or_digit(g["tm"]), g["td"], g["tme"], g["tx"])
+        if g["th"]:
+            day = dt.date(y, 6, 30) if g["th"] == "上半年" else dt.date(y, 12, 31)
+            return day if day >= issued else None
+        if g["tq"]:
+            day = valid_date(y, *_QUARTER_END[_quarter(g["tq"])])
+            return day if day and day >= issued else None
+        return dt.date(y, 12, 31)
+    if g["ye"]:
+        return dt.date(y, 12, 31)
+    if g["next"]:
+        if g["nm"]:
+            return _in_month(y + 1, int(g["nm"]), g["nd"], g["nme"], None)
+        if g["nh"]:
+            return dt.date(y + 1, 6, 30) if g["nh"] == "上半年" else dt.date(y + 1, 12, 31)
+        return valid_date(y + 1, 12, 31)
+    if g["m"]:
+        month = _cn_or_digit(g["m"])
+        if not 1 <= month <= 12:
+            return None
+        return _forward(_in_month(y, month, g["d"], g["me"], g["mx"]), issued)
+    if g["bm"]:
+        return month_end(y, issued.month)
+    if g["nmo"]:
+        nxt = add_months(issued.replace(day=1), 1)
+        text = m.group(0)
+        for tenth, day in _TEN_DAY.items():
+            if tenth in text:
+                return nxt.replace(day=day)
+        return month_end(nxt.year, nxt.month)
+    if g["bw"]:
+        return issued + dt.timedelta(days=max(0, 4 - issued.weekday()))  # that week's Friday
+    if g["q"]:
+        return _forward(valid_date(y, *_QUARTER_END[_quarter(g["q"])]), issued)
+    if g["h"]:
+        return _forward(dt.date(y, 6, 30) if g["h"] == "上半年" else dt.date(y, 12, 31), issued)
+    if g["n"]:
+        count = 0.5 if g["n"] == "半" else _cn_or_digit(g["n"].replace("两", "二"))
+        unit = g["unit"]
+        if count <= 0 or count > 3650:
+            return None
+        if unit == "个工作日":
+            return add_workdays(issued, int(count))
+        if unit in ("天", "日", "自然日", "个自然日"):
+            return issued + dt.timedelta(days=int(count))
+        if unit in ("周", "个星期", "星期"):
+            return issued + dt.timedelta(days=int(7 * count))
+        if unit == "个半月":
+            return add_months(issued, int(count)) + dt.timedelta(days=15)
+        if unit == "个月":
+            return add_months(issued, int(count * 2) // 2) + dt.timedelta(days=15 * (count % 1 > 0))
+        return add_months(issued, int(12 * count))
+    return None
+
+
+def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.date | None:
+    """The first deadline named in MATCHING, resolved against the bulletin date ISSUED.
+
+    FIELD says the text is the value of a 完成时限 label, where a bare "2024年6月" is a deadline too.
+    """
+    for m in _DEADLINE.finditer(matching):
+        if not m.group(0):
+            continue
+        try:
+            day = _resolve(m, issued, field=field)
+        except (ValueError, OverflowError):
+            day = None
+        if day is not None and dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
+            return day
+    return None

@@ -1,0 +1,394 @@
+"""Paragraphs to directive candidates: which spans of text are orders, and what travels with them.
+
+Three shapes carry orders:
+- list items (●, 一、, （一）, 1.): the item with its body paragraphs, up to the next item or a
+  paragraph that plainly starts another order ("各镇街要…", "要…");
+- free paragraphs: a paragraph that opens with an imperative verb, or any sentence whose modal
+  (要/必须/务必…) comes right after its subject, an adverbial or a reporting verb (会议强调，要…);
+- table rows and task-division items with their 责任单位/完成时限 labels.
+Inline lists (一是…二是…, 一要…二要…, 第一，…第二，…) are then split into one order each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from taskbot.bulletin import cues
+from taskbot.bulletin.layout import Para, PKind
+from taskbot.bulletin.lines import LEVEL_CN, LEVEL_INLINE, cn_number
+from taskbot.bulletin.normalize import join_clean, mask_quotes
+
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
+_HEADING_MAX = 40
+_SHORT_LEAD = 16
+
+
+@dataclass(slots=True)
+class Article:
+    """A meeting or article being read: its title, the lead that dates it, who spoke."""
+
+    title: str | None = None
+    lead: str | None = None
+    heading: str | None = None  # the current 一、… heading inside it
+    has_directives: bool = False
+
+
+@dataclass(slots=True)
+class Candidate:
+    texts: list[str]
+    kind: str  # "item", "free" or "row"
+    article: Article | None = None
+    heading: str | None = None
+    parties: list[str] = field(default_factory=list)
+    time_texts: list[str] = field(default_factory=list)
+    title_hint: str | None = None
+    heading_only: bool = False
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        return join_clean(self.texts)
+
+
+@dataclass(slots=True)
+class Extraction:
+    articles: list[Article]
+    candidates: list[Candidate]
+
+
+def masked(text: str) -> str:
+    from taskbot.bulletin.normalize import for_matching
+
+    return mask_quotes(for_matching(text))
+
+
+def _is_heading(para: Para) -> bool:
+    return bool(para.marker) and not para.ends_sentence and len(para.text) <= _HEADING_MAX
+
+
+def directive_like(m: str) -> bool:
+    """Whether a list item's text reads as an order rather than a heading of facts."""
+    if cues.starts_with_verb(m) or cues.is_strong_start(m) or _list_start(m):
+        return True
+    adv = cues.ADVERBIAL.match(m)
+    if adv and (cues.is_strong_start(m[adv.end() :]) or cues.starts_with_verb(m[adv.end() :])):
+        return True
+    modal = cues.first_modal(m, 0, min(len(m), 40))
+    return modal is not None and not _SENTENCE_END.search(m, 0, modal.start())
+
+
+def _list_start(m: str) -> bool:
+    return bool(
+        re.match(r"[一二三四五六七八九十]{1,2}(?:是|要)[\u4e00-\u9fff]|是(?=[\u4e00-\u9fff])", m)
+    ) and (not m.startswith("是") or cues.starts_with_verb(m[1:]))
+
+
+def sentence_start(m: str, *, first: bool) -> int | None:
+    """Where an order starts in sentence M (masked), or None when the sentence gives none.
+
+    FIRST: the sentence opens its paragraph, where an imperative verb alone is enough.
+    """
+    if first and (cues.starts_with_verb(m) or _list_start(m)):
+        return 0
+    if cues.is_strong_start(m) or re.match(
+        r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]", m
+    ):
+        return 0
+    adv = cues.ADVERBIAL.match(m)
+    if adv and cues.is_strong_start(m[adv.end() :]):
+        return 0
+    modal = cues.first_modal(m)
+    if modal is None:
+        return None
+    before = m[: modal.start()]
+    reported = None
+    for rep in cues.REPORTING.finditer(before):
+        reported = rep
+    if reported is not None and modal.start() - reported.end() <= 12:
+        return reported.end()
+    clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
+    if modal.start() - clause_start > 12:
+        return None
+    return 0 if clause_start <= 20 else clause_start
+
+
+def sentences(m: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for end in _SENTENCE_END.finditer(m):
+        spans.append((pos, end.end()))
+        pos = end.end()
+    if pos < len(m):
+        spans.append((pos, len(m)))
+    return spans
+
+
+class Walker:
+    """Reads the paragraphs once, left to right, keeping the item being built."""
+
+    def __init__(self, paras: list[Para]) -> None:
+        self.paras = paras
+        self.articles: list[Article] = []
+        self.article: Article | None = None
+        self.heading_parties: dict[int, list[str]] = {}
+        self.out: list[Candidate] = []
+        self.cur: Candidate | None = None
+        self.last: Candidate | None = None
+
+    # -- the item being built --------------------------------------------------------------
+    def close(self) -> None:
+        cur, self.cur = self.cur, None
+        if cur is None:
+            return
+        if cur.kind == "item" and not (directive_like(masked(cur.texts[0])) or cur.parties or cur.time_texts):
+            return
+        self.emit(cur)
+
+    def emit(self, cand: Candidate) -> None:
+        if not cand.parties:
+            for level in sorted(self.heading_parties, reverse=True):
+                if level < cand.level or cand.kind == "free":
+                    cand.parties = list(self.heading_parties[level])
+                    break
+        self.out.append(cand)
+        self.last = cand
+        if self.article is not None:
+            self.article.has_directives = True
+
+    def new(self, texts: list[str], kind: str, level: int = 0) -> Candidate:
+        return Candidate(
+            texts=texts,
+            kind=kind,
+            article=self.article,
+            heading=self.article.heading if self.article else None,
+            level=level,
+        )
+
+    # -- paragraphs ------------------------------------------------------------------------
+    def run(self) -> Extraction:
+        for k, para in enumerate(self.paras):
+            handler = getattr(self, f"on_{para.kind.value}")
+            handler(k, para)
+        self.close()
+        return Extraction(self.articles, self.out)
+
+    def on_break(self, k: int, para: Para) -> None:
+        self.close()
+
+    def on_title(self, k: int, para: Para) -> None:
+        self.close()
+        if self.article is not None and self.article.title is None and not self.article.has_directives:
+            self.article.title = para.text
+            return
+        self.article = Article(title=para.text)
+        self.articles.append(self.article)
+        self.heading_parties.clear()
+
+    def on_lead(self, k: int, para: Para) -> None:
+        self.close()
+        if self.article is None or self.article.lead is not None or self.article.has_directives:
+            self.article = Article()
+            self.articles.append(self.article)
+            self.heading_parties.clear()
+        self.article.lead = para.text
+        self.free(para, lead=True)
+
+    def on_label(self, k: int, para: Para) -> None:
+        from taskbot.bulletin.fields import label_values, split_parties
+
+        target = self.cur or self.last
+        parties: list[str] = []
+        times: list[str] = []
+        for label, value in label_values(masked(para.text), para.text):
+            if label in cues.PARTY_LABELS:
+                parties.extend(p for p in split_parties(value) if p not in parties)
+            elif value:
+                times.append(value)
+        if target is None:
+            return
+        target.parties.extend(p for p in parties if p not in target.parties)
+        target.time_texts.extend(times)
+        if target is self.cur:
+            self.close()
+
+    def on_row(self, k: int, para: Para) -> None:
+        self.close()
+        row = para.row
+        assert row is not None
+        cand = self.new([row.text], "row")
+        cand.parties = list(row.parties)
+        cand.time_texts = [row.time_text] if row.time_text else []
+        cand.title_hint = row.title_hint
+        self.emit(cand)
+
+    def on_body(self, k: int, para: Para) -> None:
+        m = masked(para.text)
+        if para.marker and para.level != LEVEL_INLINE:
+            self.on_item(k, para, m)
+            return
+        cur = self.cur
+        if cur is not None and cur.kind == "item":
+            if cur.heading_only or not cues.is_strong_start(m):
+                cur.texts.append(para.text)
+                cur.heading_only = False
+                return
+        elif cur is not None and cur.kind == "free" and cur.heading_only:
+            if not cues.is_strong_start(m) and not _list_start(m):
+                cur.texts.append(para.text)
+                cur.heading_only = False
+                return
+        self.close()
+        self.free(para)
+
+    def on_item(self, k: int, para: Para, m: str) -> None:
+        self.close()
+        nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
+        heading = _is_heading(para)
+        label_parties = _heading_parties(para)
+        if heading and nxt is not None and nxt.marker and nxt.level > para.level and nxt.kind is PKind.BODY:
+            # A heading over sub-items: a context, not an order of its own.
+            if para.level == LEVEL_CN and self.article is not None:
+                self.article.heading = _strip_note(para.text)
+            elif para.level == LEVEL_CN:
+                self.article = Article(heading=_strip_note(para.text))
+                self.articles.append(self.article)
+            for level in [lv for lv in self.heading_parties if lv >= para.level]:
+                del self.heading_parties[level]
+            if label_parties:
+                self.heading_parties[para.level] = label_parties
+            return
+        cand = self.new([para.text], "item", para.level)
+        cand.heading_only = heading or (len(para.text) <= _SHORT_LEAD and para.ends_sentence)
+        if label_parties:
+            cand.parties = label_parties
+        self.cur = cand
+
+    def free(self, para: Para, *, lead: bool = False) -> None:
+        """Orders in a paragraph outside any list item, sentence by sentence."""
+        m = masked(para.text)
+        current: Candidate | None = None
+        start_of_current = 0
+        end_of_current = 0
+        first = not lead
+        for s, e in sentences(m):
+            start = sentence_start(m[s:e], first=first)
+            first = False
+            if start is not None:
+                if current is not None:
+                    current.texts = [para.text[start_of_current:end_of_current]]
+                    self.emit(current)
+                current = self.new([], "free")
+                start_of_current = s + start
+                while start_of_current < e and m[start_of_current] in "，：；":
+                    start_of_current += 1
+                end_of_current = e
+            elif current is not None:
+                end_of_current = e
+        if current is not None:
+            current.texts = [para.text[start_of_current:end_of_current]]
+            text = current.texts[0]
+            current.heading_only = not lead and (len(text) <= _SHORT_LEAD or "，" not in masked(text))
+            self.cur = current
+
+
+def _heading_parties(para: Para) -> list[str]:
+    from taskbot.bulletin.fields import label_values, split_parties
+
+    parties: list[str] = []
+    for label, value in label_values(masked(para.text), para.text):
+        if label in cues.PARTY_LABELS:
+            parties.extend(p for p in split_parties(value) if p not in parties)
+    return parties
+
+
+def _strip_note(text: str) -> str:
+    return re.sub(r"[（(][^（）()]*[）)]$", "", text) or text
+
+
+# -- splitting candidates ---------------------------------------------------------------------
+_INLINE = re.compile(
+    r"(?:^|(?<=[。；！？：，]))(?:(?P<cn>[一二三四五六七八九十]{1,2})(?:是|要)(?=[\u4e00-\u9fff“])"
+    r"|第(?P<ord>[一二三四五六七八九十]{1,2})[，、：]"
+    r"|[（(](?P<par>\d{1,2})[）)]|(?P<circ>[①-⑩]))"
+)
+
+
+def split_inline(cand: Candidate) -> list[Candidate]:
+    """One candidate per item of an inline list 一是…二是… (at least two, numbered in order)."""
+    text = cand.text
+    m = masked(text)
+    if not any(ch in m for ch in "是要第（(①"):
+        return [cand]
+    starts: list[int] = []
+    expected = 1
+    for hit in _INLINE.finditer(m):
+        if hit.group("cn") or hit.group("ord"):
+            number = cn_number(hit.group("cn") or hit.group("ord"))
+        elif hit.group("par"):
+            number = int(hit.group("par"))
+        else:
+            number = ord(hit.group("circ")) - ord("①") + 1
+        if number == expected:
+            starts.append(hit.start())
+            expected += 1
+    if len(starts) < 2:
+        return [cand]
+    pieces: list[Candidate] = []
+    preamble = text[: starts[0]]
+    pm = m[: starts[0]]
+    if len(preamble) >= 8 and pm[-1:] == "。" and directive_like(pm):
+        pieces.append(_piece(cand, preamble))
+    bounds = [*starts, len(text)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        pieces.append(_piece(cand, text[a:b]))
+    return pieces
+
+
+def _piece(cand: Candidate, text: str) -> Candidate:
+    return Candidate(
+        texts=[text],
+        kind=cand.kind,
+        article=cand.article,
+        heading=cand.heading,
+        parties=list(cand.parties),
+        time_texts=list(cand.time_texts),
+        level=cand.level,
+    )
+
+
+_JOINED_TASK = re.compile(r"[，；](?=并|同时|还要|另外|此外)|；")
+
+
+def split_targets(cand: Candidate) -> list[Candidate]:
+    """A sentence that sets two measurable targets joined by 并/同时/； is two tasks."""
+    from taskbot.bulletin.fields import _TARGET
+
+    if cand.kind != "free":
+        return [cand]
+    text = cand.text
+    m = masked(text)
+    hits = [h for h in _TARGET.finditer(m) if h.group("unit") not in ("%",)]
+    if len(hits) < 2:
+        return [cand]
+    cuts = []
+    for first, second in zip(hits, hits[1:], strict=False):
+        joint = None
+        for j in _JOINED_TASK.finditer(m, first.end(), second.start()):
+            joint = j
+        if joint is not None:
+            cuts.append(joint.start() + 1)
+    if not cuts:
+        return [cand]
+    bounds = [0, *cuts, len(text)]
+    return [_piece(cand, text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]
+
+
+def extract(paras: list[Para]) -> Extraction:
+    result = Walker(paras).run()
+    candidates: list[Candidate] = []
+    for cand in result.candidates:
+        for piece in split_inline(cand):
+            candidates.extend(split_targets(piece))
+    result.candidates = [c for c in candidates if c.text]
+    return result

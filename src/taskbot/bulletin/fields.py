@@ -1,0 +1,202 @@
+"""The fields of one directive: who, how often, how much, and a short title.
+
+All functions take the *masked* matching view (quotes blanked, see normalize.mask_quotes) where they
+look for grammar, and slice the clean text where they return words as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from taskbot.bulletin import cues
+
+_CADENCE = re.compile(
+    "|".join(
+        (
+            r"(?P<fortnightly>半月一|每半月|每半个月|半个月一|两周一|每两周|双周|隔周|每两个星期)",
+            r"(?P<weekly>每周|每星期|每个星期|每一周|一周一|周调度|周例会|周通报|周报告|按周|逐周)",
+            r"(?P<monthly>(?<!半)一月一|每月|每个月|每一个月|月调度|月例会|月通报|月报告|按月|逐月|月度调度|月度通报|月度会商|月度例会)",
+            r"(?P<daily>每日|每天|每一天|一日一|一天一|日调度|日报告|日通报|逐日|日报制|日清)",
+            r"(?P<quarterly>每季度|每季|一季一|按季度|按季|季度通报|季度调度|季度会商|季度考核|季度例会)",
+            r"(?P<yearly>每年|一年一|按年度|按年|年度考核|年度评估|年度述职)",
+        )
+    )
+)
+
+
+def cadence(masked: str) -> list[str]:
+    """Cadences in the order the text names them: 每周一调度、半月一通报 → weekly, fortnightly."""
+    found: list[str] = []
+    for m in _CADENCE.finditer(masked):
+        name = m.lastgroup
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+_MEASURE = (
+    r"个百分点|万平方米|平方公里|平方米|万千瓦|千瓦时|千瓦|兆瓦|公顷|公里|千米|万吨|万元|亿元|万人次|人次|万人|万户|"
+    r"万亩|万辆|万家|万个|万件|个|家|项|所|条|座|处|台|辆|名|人|户|亩|米|吨|元|件|次|场|批|套|间|张|栋|幢|宗|例|"
+    r"位|份|期|类|种|块|床|艘|盏|棵|株|册|篇|门|组|支|班|%"
+)
+# 70个城市社区 / 至少1个“…”阵地 / 不低于95% / 新增就业1.2万人
+_TARGET = re.compile(
+    r"(?P<lead>至少|不少于|不低于|不超过|不高于|超过|力争|新增|累计|完成|达到|突破|控制在|保持在)?"
+    r"(?<![\d.第年月])(?P<num>\d+(?:\.\d+)?)(?:多|余)?(?P<unit>" + _MEASURE + r")"
+    r"(?P<noun>(?:“[^”]{1,12}”)?[\u4e00-\u9fff]{0,10})?"
+)
+# Quantities that are times, not targets.
+_NOT_TARGET_UNIT = re.compile(r"^(?:个工作日|个月|个星期|个小时|个季度|个百分点)")
+_NOUN_STOPS = re.compile(
+    r"开展|实现|全覆盖|覆盖|创建|打造|完成|达到|以上|以下|以内|左右|的|和|与|及|等|进行|推进|推动|实施|纳入|试点|"
+    r"示范|改造|提升|新建|建成|培育|建立|参与|参加|签约|落地|开工|投产|竣工|整治|清理|招引|引进|培训|服务|覆盖率|"
+    r"之间|之内|之前|前|内|上|中|里|后|为|是|在|到|由|向|要|将|并|同时|确保|力争|争取|合计|共|其中|每"
+)
+
+
+def target(masked: str, clean: str) -> str | None:
+    """The first quantity the directive aims at, as written (numbers with their thing counted)."""
+    for m in _TARGET.finditer(masked):
+        unit = m.group("unit")
+        after = masked[m.end("unit") :]
+        if _NOT_TARGET_UNIT.match(unit + after[:3]) or after.startswith(
+            ("工作日", "小时", "月", "日", "天", "年", "周岁", "岁")
+        ):
+            continue
+        if unit == "个" and after[:1] in "月星小季工":
+            continue
+        noun = "" if unit in ("%", "个百分点") else m.group("noun") or ""
+        start_noun = m.start("noun") if m.group("noun") is not None else m.end("unit")
+        keep = _trim_noun(noun)
+        end = start_noun + len(keep)
+        suffix = re.match(r"以上|以内|左右", masked[end : end + 2])
+        if suffix:
+            end += 2
+        if unit in ("%", "个百分点") or not keep:
+            start = m.start("lead") if m.group("lead") else m.start("num")
+            start = _metric_start(masked, start)
+            return clean[start:end] or None
+        start = (
+            m.start("lead")
+            if m.group("lead") in ("至少", "不少于", "不低于", "不超过", "超过")
+            else m.start("num")
+        )
+        return clean[start:end]
+    return None
+
+
+def _trim_noun(noun: str) -> str:
+    if noun.startswith("“"):
+        close = noun.find("”")
+        head, rest = noun[: close + 1], noun[close + 1 :]
+    else:
+        head, rest = "", noun
+    if re.match(r"以上|以下|以内|左右", rest):
+        return head
+    m = _NOUN_STOPS.search(rest, 1 if not head else 0)
+    return head + (rest[: m.start()] if m else rest)
+
+
+def _metric_start(masked: str, start: int) -> int:
+    """For a rate, include the measure before it: 覆盖率达到95%."""
+    window = masked[max(0, start - 12) : start]
+    m = re.search(
+        r"[\u4e00-\u9fff]{2,8}(?:率|比例|占比|比重|增速|增长)(?:达到|达|提高到|提升至|保持在|不低于|超过|为)?$",
+        window,
+    )
+    return start - len(window) + m.start() if m else start
+
+
+_LABEL_SPLIT = re.compile(r"[、，；/]|及(?=[\u4e00-\u9fff]{2,}(?:局|委|办|部|中心|单位|部门))")
+_ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责|按职责分工)[）)]")
+
+
+def label_values(masked: str, clean: str) -> list[tuple[str, str]]:
+    """(label, value) pairs of text like 责任单位：A、B 完成时限：6月底前 (values as written)."""
+    found = list(cues.LABELS.finditer(masked))
+    pairs = []
+    for k, m in enumerate(found):
+        end = found[k + 1].start() if k + 1 < len(found) else len(masked)
+        stop = re.search(r"[）)。；]|$", masked[m.end() : end])
+        value_end = m.end() + (stop.start() if stop else 0)
+        pairs.append((m.group("label"), clean[m.end() : value_end].strip("，、 ")))
+    return pairs
+
+
+def split_parties(value: str) -> list[str]:
+    out = []
+    for piece in _LABEL_SPLIT.split(_ROLE_NOTE.sub("", value)):
+        piece = piece.strip(" 等")
+        if piece and piece not in out:
+            out.append(piece)
+    return out
+
+
+def responsible(masked: str, clean: str) -> list[str]:
+    """Parties named in running text, in the order written, without repeats or fragments of others."""
+    spans = []
+    for start, text in sorted(cues.parties_in(masked), key=lambda p: (p[0], -len(p[1]))):
+        end = start + len(text)
+        if any(s <= start and end <= e for s, e in spans):
+            continue
+        spans = [(s, e) for s, e in spans if not (start <= s and e <= end)]
+        spans.append((start, end))
+    out: list[str] = []
+    for s, e in sorted(spans):
+        if clean.count("（", s, e) > clean.count("）", s, e) and clean[e : e + 1] == "）":
+            e += 1
+        party = clean[s:e]
+        if party not in out:
+            out.append(party)
+    return out
+
+
+_TITLE_STOP = re.compile(r"[，。；！？：,;!?:]")
+_TITLE_MAX = 24
+
+
+def title(masked: str, clean: str) -> str:
+    """A short imperative summary: the directive's first clause without its modal or subject."""
+    n = len(masked)
+    pos = 0
+    m = _LIST_WORD.match(masked)
+    if m:
+        pos = m.end()
+    for _ in range(4):
+        clause_end = _clause_end(masked, pos)
+        clause = masked[pos:clause_end]
+        adv = cues.ADVERBIAL.match(clause)
+        rep = _REPORTED.match(clause)
+        if adv:
+            pos = clause_end + 1 if adv.end() >= len(clause) else pos + adv.end()
+        elif rep:
+            pos = clause_end + 1 if rep.end() >= len(clause) else pos + rep.end()
+        elif len(clause) < 3 and clause_end < n:
+            pos = clause_end + 1
+        else:
+            break
+        if pos >= n:
+            pos = 0
+            break
+    clause_end = _clause_end(masked, pos)
+    modal = cues.MODAL.search(masked, pos, min(clause_end, pos + 14))
+    if modal and modal.group(0) != "要求":
+        pos = modal.end()
+    text = clean[pos:clause_end].strip('“”"（）() ')
+    if len(text) > _TITLE_MAX:
+        cut = text.rfind("、", 0, _TITLE_MAX)
+        text = text[:cut] if cut >= 6 else text[:_TITLE_MAX]
+    return text or clean[:_TITLE_MAX]
+
+
+# 一是 / 二要 (the 要 stays: it is the modal) / 第一， / a 是 left by a detached 一
+_LIST_WORD = re.compile(
+    r"[一二三四五六七八九十]+是|[一二三四五六七八九十]+(?=要)|第[一二三四五六七八九十]+[，、：]?|是(?=[\u4e00-\u9fff]{2})"
+)
+# "会议强调，" / "他指出" / "强调要…": who said it, not what to do
+_REPORTED = re.compile(r"[\u4e00-\u9fff□“”]{0,16}?(?:强调|指出|要求|提出|表示|希望|号召)(?:$|(?=要|各|全))")
+
+
+def _clause_end(masked: str, pos: int) -> int:
+    m = _TITLE_STOP.search(masked, pos)
+    return m.start() if m else len(masked)

@@ -1,0 +1,256 @@
+"""Extracted lines back into paragraphs, titles, news leads, labels and table rows.
+
+PDF extraction breaks every line, often puts a blank line after each, pads justified text with
+spaces and leaves headings and bullets (●, 一, 三) on lines of their own. The rules here are about
+shape only: a paragraph ends at a line that ends a sentence, before a marker, a label or a news lead,
+and after a line much shorter than its neighbours that ends without punctuation (a heading).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from taskbot.bulletin import cues
+from taskbot.bulletin.lines import LEVEL_BULLET, Kind, Line, classify, split_marker
+from taskbot.bulletin.normalize import for_matching, join_clean
+from taskbot.bulletin.tables import Row, header_at, read_table
+
+# A line longer than this is cut into pieces of this size: no pattern ever sees more at once,
+# which keeps the work per character bounded whatever the input.
+MAX_LINE = 4000
+_CELL_SPLIT = re.compile(r"\t+|\s*\|\s*")
+_RULE_CELL = re.compile(r"^[-:=|+\s]*$")
+
+
+class PKind(enum.Enum):
+    BODY = "body"  # running text
+    TITLE = "title"  # the title of an article or meeting report
+    LEAD = "lead"  # the dated first paragraph of a news report
+    LABEL = "label"  # 责任单位：… / 完成时限：…
+    BREAK = "break"  # detached markers, page furniture: ends whatever came before
+    ROW = "row"  # one row of a task table
+
+
+@dataclass(slots=True)
+class Para:
+    kind: PKind
+    text: str = ""
+    marker: str = ""
+    level: int = 0
+    ordinal: int | None = None
+    lines: int = 1
+    row: Row | None = None
+    matching: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.matching:
+            self.matching = for_matching(self.text)
+
+    @property
+    def ends_sentence(self) -> bool:
+        return bool(self.matching) and self.matching[-1] in "。！？；"
+
+
+def raw_lines(text: str) -> Iterator[str]:
+    """The physical lines of TEXT; table rows written with tabs or pipes give one line per cell."""
+    for raw in text.splitlines():
+        if len(raw) > MAX_LINE:
+            for k in range(0, len(raw), MAX_LINE):
+                yield raw[k : k + MAX_LINE]
+            continue
+        if ("\t" in raw or "|" in raw) and len(_CELL_SPLIT.findall(raw.strip().strip("|"))) >= 2:
+            for cell in _CELL_SPLIT.split(raw.strip().strip("|")):
+                if not _RULE_CELL.match(cell):
+                    yield cell
+            continue
+        yield raw
+
+
+def read_lines(text: str) -> list[Line]:
+    lines = [classify(raw) for raw in raw_lines(text)]
+    _reattach_markers(lines)
+    return lines
+
+
+def _reattach_markers(lines: list[Line]) -> None:
+    """A lone marker line (● / （一） / 1.) right before its text belongs to that text."""
+    for i, line in enumerate(lines):
+        if line.kind is not Kind.MARKS or not _is_single_marker(line.marker):
+            continue
+        prev = _neighbour(lines, i, -1)
+        nxt = _neighbour(lines, i, 1)
+        if nxt is None or lines[nxt].kind is not Kind.TEXT or lines[nxt].marker:
+            continue
+        if prev is not None and lines[prev].kind is Kind.MARKS:
+            continue
+        after = _neighbour(lines, nxt, 1)
+        if after is not None and lines[after].kind is Kind.MARKS:
+            continue
+        _got, level, ordinal, _rest = split_marker(line.marker + "甲")
+        target = lines[nxt]
+        target.marker, target.level, target.ordinal = line.marker, level, ordinal
+        line.kind = Kind.BLANK
+
+
+def _is_single_marker(marker: str) -> bool:
+    got, _level, _ordinal, rest = split_marker(marker + "甲")
+    return bool(got) and rest == "甲"
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> int | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].kind is not Kind.BLANK:
+            return j
+        j += step
+    return None
+
+
+def _double_spaced(lines: list[Line]) -> bool:
+    """Whether blank lines are extraction noise (a blank after nearly every line)."""
+    gaps = blank_gaps = 0
+    previous_text = False
+    blank = False
+    for line in lines:
+        if line.kind is Kind.BLANK:
+            blank = True
+            continue
+        if previous_text:
+            gaps += 1
+            blank_gaps += blank
+        previous_text = line.kind is Kind.TEXT
+        blank = False
+    return gaps > 0 and blank_gaps * 2 > gaps
+
+
+def paragraphs(text: str) -> list[Para]:
+    """The paragraphs of TEXT in reading order."""
+    lines = read_lines(text)
+    ignore_blanks = _double_spaced(lines)
+    wrapped = _wrapped(lines)
+    out: list[Para] = []
+    buffer: list[Line] = []
+
+    def flush() -> None:
+        if buffer:
+            out.append(_make_para(buffer))
+            buffer.clear()
+
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line.kind is Kind.BLANK:
+            if not ignore_blanks:
+                flush()
+            i += 1
+            continue
+        if line.kind is Kind.TEXT and not line.marker:
+            columns = header_at(lines, i)
+            if columns is not None:
+                items, end = read_table(lines, i, columns)
+                if any(isinstance(item, Row) for item in items):
+                    flush()
+                    for item in items:
+                        if isinstance(item, Row):
+                            out.append(Para(PKind.ROW, text=item.text, row=item))
+                        else:
+                            out.append(_make_para([item]))
+                    i = end
+                    continue
+        if line.kind is not Kind.TEXT:
+            flush()
+            out.append(Para(PKind.BREAK, text=""))
+            i += 1
+            continue
+        if buffer and _breaks(buffer, line, wrapped):
+            flush()
+        buffer.append(line)
+        i += 1
+    flush()
+    return _classify(out)
+
+
+def _wrapped(lines: list[Line]) -> bool:
+    """Whether the extraction broke lines inside sentences (most long lines end mid-sentence)."""
+    long_lines = open_ends = 0
+    for line in lines:
+        if line.kind is Kind.TEXT and not line.marker and len(line.text) >= 10:
+            long_lines += 1
+            open_ends += for_matching(line.text[-1]) not in "。！？；："
+    return long_lines > 0 and open_ends * 2 > long_lines
+
+
+def _breaks(buffer: list[Line], line: Line, wrapped: bool) -> bool:
+    """Whether LINE starts a new paragraph after the lines in BUFFER."""
+    last = buffer[-1]
+    if line.marker or last.ends_sentence:
+        return True
+    matching_last = for_matching(last.text)
+    head = for_matching(line.text[:24])
+    if cues.LABELS.match(head) or cues.LEAD.match(head):
+        return True
+    if cues.LABELS.match(for_matching(buffer[0].text[:8])):
+        return not matching_last.endswith("：")
+    if matching_last.endswith("："):
+        return True
+    if matching_last.endswith(("，", "、", "“", "（", "—")):
+        return False
+    if not wrapped:
+        return True
+    # A line much shorter than the lines around it that ends without punctuation: a heading.
+    widths = [len(line.text)] + ([len(buffer[-2].text)] if len(buffer) >= 2 else [])
+    return len(last.text) < 0.6 * min(widths)
+
+
+def _make_para(buffer: list[Line]) -> Para:
+    first = buffer[0]
+    text = join_clean([line.text for line in buffer])
+    return Para(
+        PKind.BODY,
+        text=text,
+        marker=first.marker,
+        level=first.level,
+        ordinal=first.ordinal,
+        lines=len(buffer),
+    )
+
+
+def _classify(paras: list[Para]) -> list[Para]:
+    """Mark titles, news leads and labels among the paragraphs."""
+    for k, para in enumerate(paras):
+        if para.kind is not PKind.BODY:
+            continue
+        m = para.matching
+        if cues.LABELS.match(m.lstrip("（(")):
+            para.kind = PKind.LABEL
+        elif cues.LEAD.match(m):
+            para.kind = PKind.LEAD
+        elif _is_title(paras, k):
+            para.kind = PKind.TITLE
+    return paras
+
+
+def _is_title(paras: list[Para], k: int) -> bool:
+    para = paras[k]
+    m = para.matching
+    if para.marker and para.level < LEVEL_BULLET or not 4 <= len(m) <= 60:
+        return False
+    if m[-1] in "。！？；，、：" or "。" in m:
+        return False
+    prev = paras[k - 1] if k else None
+    nxt = paras[k + 1] if k + 1 < len(paras) else None
+    if prev is not None and prev.kind is PKind.BODY and not prev.ends_sentence and not prev.marker:
+        return False  # the tail of an unfinished paragraph
+    if prev is not None and prev.kind is PKind.TITLE and len(m) <= 40:
+        return True  # a subtitle
+    if cues.is_strong_start(m):
+        return False
+    if cues.TITLE_WORDS.search(m):
+        return True
+    if nxt is not None and (nxt.kind is PKind.LEAD or cues.LEAD.match(nxt.matching)):
+        return True
+    return k == 0 and len(m) <= 40

@@ -1,0 +1,241 @@
+"""Tables flattened by text extraction: one cell per line (序号 / 工作任务 / 责任单位 / 完成时限 …).
+
+A header is a run of column names; each row is then the lines between two row numbers (or, with no
+序号 column, the lines up to the row's last column). Within a row, cells that wrap over several lines
+are told apart by what they look like: the time cell names a deadline, the party cells are lists of
+units, and what remains is the task.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from taskbot.bulletin import cues
+from taskbot.bulletin.dates import find_deadline
+from taskbot.bulletin.lines import LEVEL_CN_PAREN, Kind, Line
+from taskbot.bulletin.normalize import for_matching, join_clean
+
+NUMBER_COLUMNS = frozenset({"序号", "编号", "序"})
+TASK_COLUMNS = frozenset(
+    "工作任务 主要任务 重点任务 任务 任务内容 工作内容 具体任务 工作措施 具体措施 主要措施 主要内容 工作事项 事项 "
+    "具体内容 工作要求 目标任务 工作目标 任务目标 重点工作 工作举措 措施 内容 项目名称 项目 任务名称 工作目标任务 "
+    "任务事项 具体工作 工作重点 目标要求 推进措施 重点事项 改革事项".split()
+)
+PARTY_COLUMNS = frozenset(
+    "责任单位 牵头单位 配合单位 责任部门 牵头部门 配合部门 协办单位 责任领导 牵头领导 责任人 主办单位 承办单位 "
+    "责任主体 参与单位 主责单位 实施主体 牵头领导及单位".split()
+)
+TIME_COLUMNS = frozenset(
+    "完成时限 完成时间 时间节点 时限要求 完成期限 进度安排 时限 办结时限 时间安排 时间".split()
+)
+OTHER_COLUMNS = frozenset("备注 类别 领域 分类 说明".split())
+_ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS
+
+_PIECES = re.compile(r"[、，；/]")
+_ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责)[）)]$")
+_PARTY_END = re.compile(rf"(?:{cues._PARTY_HEAD}|部|等|各单位|有关单位)$")
+_TIME_WORDS = re.compile(
+    r"^(?:长期|持续|常态化|即日起|每[日周月季年]|按月|按季|动态|立即|已完成|年底|年内|\d{4}年)"
+)
+
+
+@dataclass(slots=True)
+class Row:
+    """One task row: its task text, the parties and the time cell as written."""
+
+    text: str
+    title_hint: str | None = None
+    parties: list[str] = field(default_factory=list)
+    time_text: str | None = None
+    line_no: int = 0
+
+
+def column_name(line: Line) -> str | None:
+    if line.kind is not Kind.TEXT or line.marker or len(line.text) > 10:
+        return None
+    name = line.text.rstrip("：:")
+    return name if name in _ALL_COLUMNS else None
+
+
+def header_at(lines: list[Line], i: int) -> list[str] | None:
+    """The column names of a table header starting at line I, or None."""
+    names: list[str] = []
+    j = i
+    while j < len(lines) and len(names) < 8:
+        line = lines[j]
+        if line.kind is Kind.BLANK:
+            j += 1
+            continue
+        name = column_name(line)
+        if name is None:
+            break
+        names.append(name)
+        j += 1
+    has_task = any(n in TASK_COLUMNS for n in names)
+    has_meta = any(n in PARTY_COLUMNS or n in TIME_COLUMNS for n in names)
+    return names if len(names) >= 2 and has_task and has_meta else None
+
+
+def is_party_piece(piece: str) -> bool:
+    piece = _ROLE_NOTE.sub("", piece)
+    if not piece or len(piece) > 24:
+        return False
+    return bool(_PARTY_END.search(piece)) or piece.startswith(("各", "全"))
+
+
+def is_party_cell(text: str) -> bool:
+    pieces = [p for p in _PIECES.split(for_matching(text)) if p]
+    return bool(pieces) and all(is_party_piece(p) for p in pieces)
+
+
+def is_time_cell(text: str) -> bool:
+    matching = for_matching(text)
+    if len(matching) > 30:
+        return False
+    if _TIME_WORDS.match(matching):
+        return True
+    import datetime as dt
+
+    return find_deadline(matching, dt.date(2000, 1, 1), field=True) is not None
+
+
+def split_parties(texts: list[str]) -> list[str]:
+    """The parties of one or more party cells, a cell wrapped over two lines glued back together."""
+    merged: list[str] = []
+    for text in texts:
+        if merged and not is_party_cell(merged[-1]) and is_party_cell(merged[-1] + text):
+            merged[-1] += text
+        else:
+            merged.append(text)
+    parties: list[str] = []
+    for cell in merged:
+        for piece in _PIECES.split(cell):
+            piece = piece.strip()
+            if piece and piece not in parties:
+                parties.append(piece)
+    return parties
+
+
+def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
+    cells = [c for c in cells if c]
+    if not cells:
+        return None
+    time_text = None
+    has_time = any(c in TIME_COLUMNS for c in columns)
+    if has_time:
+        # The time cell is the last that names a time (a 备注 column may follow it).
+        for k in range(len(cells) - 1, max(-1, len(cells) - 3), -1):
+            if k > 0 and is_time_cell(cells[k]):
+                time_text = cells[k]
+                cells = cells[:k]
+                break
+    party_start = len(cells)
+    if any(c in PARTY_COLUMNS for c in columns):
+        for k in range(1, len(cells)):
+            if all(
+                is_party_cell(c) or (j > k and is_party_cell(cells[j - 1] + c))
+                for j, c in enumerate(cells[k:], k)
+            ):
+                party_start = k
+                break
+    task_cells = cells[:party_start]
+    if not task_cells:
+        return None
+    text = join_clean(task_cells)
+    hint = task_cells[0] if len(task_cells) > 1 and len(task_cells[0]) <= 20 else None
+    return Row(
+        text=text,
+        title_hint=hint,
+        parties=split_parties(cells[party_start:]),
+        time_text=time_text,
+        line_no=line_no,
+    )
+
+
+def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[Row | Line], int]:
+    """Rows of the table whose header of COLUMNS starts at line START; returns (items, next line).
+
+    Items are Rows and the group-heading Lines found between rows (一、… / （一）…).
+    """
+    i = start
+    seen = 0
+    while seen < len(columns):  # skip the header itself
+        if lines[i].kind is not Kind.BLANK:
+            seen += 1
+        i += 1
+    numbered = any(c in NUMBER_COLUMNS for c in columns)
+    width = sum(1 for c in columns if c not in NUMBER_COLUMNS)
+    items: list[Row | Line] = []
+    expected = 1
+    cells: list[str] = []
+    row_line = i
+
+    def flush() -> None:
+        row = _row(cells, columns, row_line)
+        if row is not None:
+            items.append(row)
+        cells.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        if line.kind in (Kind.BLANK, Kind.NOISE):
+            i += 1
+            continue
+        if numbered and line.kind is Kind.NUMBER and line.ordinal in (expected, 1):
+            flush()
+            expected = (line.ordinal or 0) + 1
+            row_line = i
+            i += 1
+            continue
+        if line.kind is Kind.TEXT and line.marker and line.level <= LEVEL_CN_PAREN and not line.ends_sentence:
+            # A group heading inside the table, or the end of the table.
+            nxt = _next_content(lines, i + 1)
+            if numbered and nxt is not None and lines[nxt].kind is Kind.NUMBER:
+                flush()
+                items.append(line)
+                i += 1
+                continue
+            break
+        if line.kind is not Kind.TEXT and line.kind is not Kind.NUMBER:
+            break
+        text = line.marker + line.text if line.marker else line.text
+        if numbered:
+            if expected == 1 and not cells:
+                break  # text before any row number: not a table after all
+            if len(cells) >= width and _row_complete(cells, columns) and not _continues(lines, i, expected):
+                break
+            cells.append(text)
+        else:
+            cells.append(text)
+            if _row_complete(cells, columns):
+                flush()
+        i += 1
+    flush()
+    return items, i
+
+
+def _next_content(lines: list[Line], i: int) -> int | None:
+    while i < len(lines):
+        if lines[i].kind is not Kind.BLANK:
+            return i
+        i += 1
+    return None
+
+
+def _continues(lines: list[Line], i: int, expected: int) -> bool:
+    """Whether a row number EXPECTED follows within a few lines of line I."""
+    for j in range(i, min(len(lines), i + 12)):
+        if lines[j].kind is Kind.NUMBER and lines[j].ordinal == expected:
+            return True
+    return False
+
+
+def _row_complete(cells: list[str], columns: list[str]) -> bool:
+    """Whether CELLS end with the row's last meaningful column (a time or a party cell)."""
+    last = next((c for c in reversed(columns) if c not in OTHER_COLUMNS), None)
+    if last in TIME_COLUMNS:
+        return len(cells) >= 2 and is_time_cell(cells[-1])
+    if last in PARTY_COLUMNS:
+        return len(cells) >= 2 and is_party_cell(cells[-1])
+    return False
