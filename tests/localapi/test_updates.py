@@ -135,3 +135,12 @@ async def test_user_edits_arrive_as_edited_message(api: FakeBotApi, bot: Bot) ->
     assert first.message.text == "/status 3 10%"
     assert second.edited_message is not None and second.edited_message.text == "/status 3 20%"
     assert second.edited_message.message_id == sent["message_id"] and second.edited_message.edit_date
+
+
+async def test_stopping_the_server_ends_a_parked_poll_at_once(api: FakeBotApi, bot: Bot) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    await api.wait_until_polling()
+
+    await asyncio.wait_for(api.stop(), timeout=5)
+
+    assert await asyncio.wait_for(poll, timeout=5) == ()
