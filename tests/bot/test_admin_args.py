@@ -157,6 +157,6 @@ def test_parse_party_name() -> None:
     assert parse_party_name("  各 镇街 ") == "各 镇街"
     with pytest.raises(BadArguments) as caught:
         parse_party_name("   ")
-    assert caught.value.key == "admin.bind_usage"
+    assert caught.value.key == "admin.usage.bind"
     with pytest.raises(BadArguments):
         parse_party_name("x" * 201)

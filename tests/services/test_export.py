@@ -79,13 +79,13 @@ def test_export_workbook_has_task_and_history_sheets(runtime: Runtime) -> None:
     assert first["title"] == "推进创熟全覆盖"
     assert first["parties"] == "各镇街"
     assert first["assignees"] == "张三"
-    assert first["cadence"] == "weekly"
+    assert first["cadence"] == "每周"
     assert first["deadline"].date() == dt.date(2026, 12, 31)
     assert first["bulletin"] == "2022-06-01 工作简报"
     # Stored in UTC, shown in the configured zone (Asia/Shanghai is UTC+8).
     assert first["created_at"] == dt.datetime(2026, 10, 5, 9, 0)
     second = dict(zip(TASK_COLUMNS, tasks[2], strict=True))
-    assert (second["status"], second["progress"], second["chat"]) == ("done", 100, "测试群")
+    assert (second["status"], second["progress"], second["chat"]) == ("已完成", 100, "测试群")
 
     history = list(book["历史"].iter_rows(values_only=True))
     assert len(history[0]) == len(HISTORY_COLUMNS)
@@ -94,8 +94,8 @@ def test_export_workbook_has_task_and_history_sheets(runtime: Runtime) -> None:
     assert report["task_id"] == 1
     assert report["actor"] == "张三"  # no actor text: the person's name stands in
     assert (report["kind"], report["status"], report["progress"], report["text"]) == (
-        "status",
-        "in_progress",
+        "汇报进展",
+        "进行中",
         40,
         "已完成摸底",
     )

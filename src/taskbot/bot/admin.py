@@ -1,7 +1,568 @@
-"""(being built)"""
+"""The admins' task commands: /add (one line or step by step), /assign, /bind, /unbind, /cadence,
+/deadline, /close, /reopen.
 
-from telegram.ext import Application
+Every handler checks the caller is an admin before it reads its arguments, so a non-admin gets the
+same polite refusal whatever they typed; the task service then records each change in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from taskbot.bot.admin_args import (
+    BadArguments,
+    NewTask,
+    TaskAndRest,
+    cadence_list,
+    parse_add,
+    parse_cadence,
+    parse_deadline_or_none,
+    parse_parties,
+    parse_party_name,
+    parse_title,
+    split_task_id,
+)
+from taskbot.bot.args import command_args
+from taskbot.bot.common import NEW_MESSAGES, local_today
+from taskbot.bot.context import BotContext
+from taskbot.bot.errors import polite
+from taskbot.bot.identity import Caller, identify, is_admin, language_of
+from taskbot.bot.render import cadence_label, esc, mention, task_ref
+from taskbot.bot.replies import message_of, reply
+from taskbot.domain.values import Cadence
+from taskbot.i18n import t
+from taskbot.services.people import person_by_username, upsert_person
+from taskbot.services.tasks import (
+    NotAllowed,
+    add_task,
+    assign_task,
+    bind_party,
+    close_task,
+    reopen_task,
+    set_cadence,
+    set_deadline,
+    unbind_party,
+)
+from taskbot.store import queries
+from taskbot.store.db import transaction
+from taskbot.store.models import Party, Person, Task
+
+# Steps of the guided /add.
+ADD_TITLE, ADD_PARTIES, ADD_CADENCE, ADD_DEADLINE, ADD_CONFIRM = range(5)
+# An unfinished /add is dropped after this long without an answer.
+ADD_TIMEOUT = dt.timedelta(minutes=10)
+# Words that skip an optional step of the guided /add.
+SKIP_WORDS = frozenset({"-", "—", "跳过", "无", "skip", "none"})
+CONFIRM_WORDS = frozenset({"确认", "是", "好", "ok", "yes", "y"})
+# Buttons offered at the cadence step: the bulletin's three rhythms first, then the rest.
+CADENCE_BUTTONS = (
+    (Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY),
+    (Cadence.DAILY, Cadence.QUARTERLY, Cadence.YEARLY),
+)
+_DRAFT = "add_draft:{chat_id}"
+_TEXT = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
 
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
+    app.add_handler(add_conversation())
+    for name, callback in (
+        ("assign", assign_command),
+        ("bind", bind_command),
+        ("unbind", unbind_command),
+        ("cadence", cadence_command),
+        ("deadline", deadline_command),
+        ("close", close_command),
+        ("reopen", reopen_command),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    # Reached only when no conversation (here or in /import) is waiting for this user.
+    app.add_handler(CommandHandler("cancel", nothing_to_cancel, filters=NEW_MESSAGES))
+
+
+# --- shared steps -------------------------------------------------------------------------------
+
+
+async def require_admin(update: Update, context: BotContext) -> None:
+    """Refuse (NotAllowed) unless the sender is an admin here."""
+    if not await is_admin(update, context):
+        raise NotAllowed("admin_only")
+
+
+def admin_caller(session: Session, update: Update, context: BotContext) -> Caller:
+    """The admin (already checked) behind UPDATE, with their Person and Chat in SESSION."""
+    return identify(session, update, context.runtime.settings, admin=True)
+
+
+def receivers_line(session: Session, task: Task, lang: str) -> str:
+    """Which chats will get TASK's reminders, or a hint how to bind one."""
+    chats = queries.chats_by_task(session, [task]).get(task.id, [])
+    if chats:
+        names = "、".join(esc(c.title or c.telegram_chat_id) for c in chats)
+        return t("admin.receivers", lang, chats=names)
+    if task.parties:
+        return t("admin.no_receivers_bind", lang, party=esc(task.parties[0].name))
+    return t("admin.no_receivers", lang)
+
+
+def field_lines(draft: NewTask, lang: str) -> list[str]:
+    """The responsible parties, cadence and deadline of a task about to be created, one per line."""
+    none = t("bot.task.none", lang)
+    sep = "、" if lang == "zh" else ", "
+    parties = sep.join(esc(p) for p in draft.parties) or none
+    cadence = cadence_label(cadence_list(draft.cadence), lang) or none
+    deadline = draft.deadline.isoformat() if draft.deadline else none
+    return [
+        f"{t('bot.task.parties', lang)}: {parties}",
+        f"{t('bot.task.cadence', lang)}: {cadence}",
+        f"{t('bot.task.deadline', lang)}: {deadline}",
+    ]
+
+
+def create_task(session: Session, caller: Caller, draft: NewTask, now: dt.datetime) -> str:
+    """Create DRAFT's task and say what was created and who will be reminded.
+
+    A task added in a group without a responsible party goes to that group; otherwise the chats
+    bound to its parties receive it.
+    """
+    in_group = not caller.actor.in_private
+    chat = caller.chat if in_group and not draft.parties else None
+    task = add_task(
+        session,
+        caller.actor,
+        now,
+        draft.title,
+        parties=draft.parties,
+        cadence=[draft.cadence] if draft.cadence else [],
+        deadline=draft.deadline,
+        chat=chat,
+    )
+    lang = caller.lang
+    lines = [t("admin.added", lang, task=task_ref(task)), *field_lines(draft, lang)]
+    return "\n".join([*lines, receivers_line(session, task, lang)])
+
+
+# --- /add ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AddDraft:
+    """What the guided /add has gathered so far."""
+
+    title: str = ""
+    parties: list[str] = field(default_factory=list)
+    cadence: Cadence | None = None
+    deadline: dt.date | None = None
+
+    def as_new_task(self) -> NewTask:
+        return NewTask(self.title, list(self.parties), self.cadence, self.deadline)
+
+
+def add_conversation() -> ConversationHandler[BotContext]:
+    """/add: one line creates the task at once; no arguments start the guided steps."""
+    with warnings.catch_warnings():
+        # Buttons belong to the conversation of the (chat, user) that pressed them, which is what
+        # we want; PTB warns because it cannot also tell the messages apart (per_message=False).
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("add", add_command, filters=NEW_MESSAGES)],
+            states={
+                ADD_TITLE: [MessageHandler(_TEXT, add_title)],
+                ADD_PARTIES: [MessageHandler(_TEXT, add_parties)],
+                ADD_CADENCE: [
+                    CallbackQueryHandler(add_cadence_button, pattern=r"^addc:"),
+                    MessageHandler(_TEXT, add_cadence),
+                ],
+                ADD_DEADLINE: [MessageHandler(_TEXT, add_deadline)],
+                ADD_CONFIRM: [
+                    CallbackQueryHandler(add_confirm_button, pattern=r"^add:(yes|no)$"),
+                    MessageHandler(_TEXT, add_confirm_text),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, add_timed_out)],
+            },
+            fallbacks=[CommandHandler("cancel", add_cancel)],
+            conversation_timeout=ADD_TIMEOUT.total_seconds(),
+            allow_reentry=True,
+            name="add",
+        )
+
+
+def _draft(context: BotContext, update: Update) -> AddDraft:
+    key = _DRAFT.format(chat_id=update.effective_chat.id if update.effective_chat else 0)
+    user_data: dict[Any, Any] = context.user_data if context.user_data is not None else {}
+    draft = user_data.get(key)
+    if not isinstance(draft, AddDraft):
+        draft = user_data[key] = AddDraft()
+    return draft
+
+
+def _drop_draft(context: BotContext, update: Update) -> None:
+    if context.user_data is not None and update.effective_chat is not None:
+        context.user_data.pop(_DRAFT.format(chat_id=update.effective_chat.id), None)
+
+
+async def _prompt(message: Message, text: str, placeholder: str) -> None:
+    # ForceReply makes the answer a reply to the bot, which a group bot in privacy mode still sees.
+    await message.reply_text(
+        text,
+        parse_mode="HTML",
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
+    )
+
+
+def _lang(update: Update, context: BotContext) -> str:
+    return language_of(update, context.runtime.settings)
+
+
+@polite
+async def add_command(update: Update, context: BotContext) -> int | None:
+    """Create a task from one line, or start asking for its fields one by one."""
+    message = message_of(update)
+    await require_admin(update, context)
+    args = command_args(message.text or "")
+    lang = _lang(update, context)
+    rt = context.runtime
+    if args:
+        draft = parse_add(args, local_today(rt))
+        with transaction(rt.sessions) as session:
+            caller = admin_caller(session, update, context)
+            text = create_task(session, caller, draft, rt.clock())
+        await reply(message, text)
+        return ConversationHandler.END
+    _drop_draft(context, update)
+    _draft(context, update)
+    await _prompt(message, t("admin.add.ask_title", lang), t("admin.add.ph_title", lang))
+    return ADD_TITLE
+
+
+@polite
+async def add_title(update: Update, context: BotContext) -> int:
+    """Take the title and ask for the responsible parties."""
+    message = message_of(update)
+    draft = _draft(context, update)
+    draft.title = parse_title(message.text or "")
+    lang = _lang(update, context)
+    await _prompt(message, t("admin.add.ask_parties", lang), t("admin.add.ph_parties", lang))
+    return ADD_PARTIES
+
+
+@polite
+async def add_parties(update: Update, context: BotContext) -> int:
+    """Take the parties (or a skip) and offer the cadences."""
+    message = message_of(update)
+    text = (message.text or "").strip()
+    draft = _draft(context, update)
+    draft.parties = [] if text.lower() in SKIP_WORDS else parse_parties(text)
+    lang = _lang(update, context)
+    await message.reply_text(t("admin.add.ask_cadence", lang), reply_markup=_cadence_keyboard(lang))
+    return ADD_CADENCE
+
+
+def _cadence_keyboard(lang: str) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(t(f"bot.cadence.{c.value}", lang), callback_data=f"addc:{c.value}")
+            for c in row
+        ]
+        for row in CADENCE_BUTTONS
+    ]
+    rows.append([InlineKeyboardButton(t("admin.add.no_cadence", lang), callback_data="addc:none")])
+    return InlineKeyboardMarkup(rows)
+
+
+@polite
+async def add_cadence(update: Update, context: BotContext) -> int:
+    """Take a typed cadence word and ask for the deadline."""
+    message = message_of(update)
+    text = (message.text or "").strip()
+    _draft(context, update).cadence = None if text.lower() in SKIP_WORDS else parse_cadence(text)
+    return await _ask_deadline(message, _lang(update, context))
+
+
+@polite
+async def add_cadence_button(update: Update, context: BotContext) -> int:
+    """Take the pressed cadence and ask for the deadline."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    value = query.data.removeprefix("addc:")
+    _draft(context, update).cadence = None if value == "none" else parse_cadence(value)
+    lang = _lang(update, context)
+    await query.answer()
+    chosen = t(f"bot.cadence.{value}", lang) if value != "none" else t("admin.add.no_cadence", lang)
+    await query.edit_message_text(t("admin.add.cadence_chosen", lang, cadence=chosen))
+    message = query.message
+    assert isinstance(message, Message)
+    return await _ask_deadline(message, lang)
+
+
+async def _ask_deadline(message: Message, lang: str) -> int:
+    await _prompt(message, t("admin.add.ask_deadline", lang), t("admin.add.ph_deadline", lang))
+    return ADD_DEADLINE
+
+
+@polite
+async def add_deadline(update: Update, context: BotContext) -> int:
+    """Take the deadline (or a skip) and show the task for confirmation."""
+    message = message_of(update)
+    text = (message.text or "").strip()
+    draft = _draft(context, update)
+    today = local_today(context.runtime)
+    draft.deadline = None if text.lower() in SKIP_WORDS else parse_deadline_or_none(text, today)
+    lang = _lang(update, context)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("admin.add.button_create", lang), callback_data="add:yes"),
+                InlineKeyboardButton(t("admin.button_cancel", lang), callback_data="add:no"),
+            ]
+        ]
+    )
+    new_task = draft.as_new_task()
+    summary = "\n".join(
+        [t("admin.add.confirm", lang), f"<b>{esc(new_task.title)}</b>", *field_lines(new_task, lang)]
+    )
+    await message.reply_text(summary, parse_mode="HTML", reply_markup=keyboard)
+    return ADD_CONFIRM
+
+
+@polite
+async def add_confirm_button(update: Update, context: BotContext) -> int:
+    """Create the task (or drop it) as the pressed button says."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    if query.data == "add:no":
+        _drop_draft(context, update)
+        await query.edit_message_text(t("admin.add.cancelled", _lang(update, context)))
+        return ConversationHandler.END
+    text = await _create_from_draft(update, context)
+    await query.edit_message_text(text, parse_mode="HTML")
+    return ConversationHandler.END
+
+
+@polite
+async def add_confirm_text(update: Update, context: BotContext) -> int | None:
+    """Create the task when the admin types 确认 instead of pressing the button."""
+    message = message_of(update)
+    if (message.text or "").strip().lower() not in CONFIRM_WORDS:
+        await reply(message, t("admin.add.confirm_hint", _lang(update, context)))
+        return None
+    await reply(message, await _create_from_draft(update, context))
+    return ConversationHandler.END
+
+
+async def _create_from_draft(update: Update, context: BotContext) -> str:
+    draft = _draft(context, update).as_new_task()
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        # Still an admin? Rights may have changed while the questions were answered.
+        caller = identify(session, update, rt.settings, admin=await is_admin(update, context))
+        text = create_task(session, caller, draft, rt.clock())
+    _drop_draft(context, update)
+    return text
+
+
+async def add_cancel(update: Update, context: BotContext) -> int:
+    """Drop the task being added."""
+    _drop_draft(context, update)
+    await reply(message_of(update), t("admin.add.cancelled", _lang(update, context)))
+    return ConversationHandler.END
+
+
+async def add_timed_out(update: Update, context: BotContext) -> None:
+    """Say that the unfinished /add was dropped."""
+    _drop_draft(context, update)
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t("admin.add.timed_out", _lang(update, context))
+        )
+
+
+async def nothing_to_cancel(update: Update, context: BotContext) -> None:
+    """Answer /cancel when nothing is waiting for an answer."""
+    await reply(message_of(update), t("admin.nothing_to_cancel", _lang(update, context)))
+
+
+# --- /assign ------------------------------------------------------------------------------------
+
+
+def _named_person(session: Session, message: Message, rest: str) -> Person:
+    """The person /assign names: a text mention, an @username the bot knows, or the replied-to sender."""
+    for entity in message.entities:
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and not entity.user.is_bot:
+            user = entity.user
+            return upsert_person(session, user.id, username=user.username, display_name=user.full_name)
+    username = next((w for w in rest.split() if w.startswith("@")), None)
+    if username is not None:
+        person = person_by_username(session, username)
+        if person is None:
+            raise BadArguments("admin.assign_unknown_user", user=username)
+        return person
+    replied = message.reply_to_message
+    if not rest and replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
+        user = replied.from_user
+        return upsert_person(session, user.id, username=user.username, display_name=user.full_name)
+    raise BadArguments("admin.usage.assign")
+
+
+@polite
+async def assign_command(update: Update, context: BotContext) -> None:
+    """Make a known user answer for a task: /assign N @user."""
+    message = message_of(update)
+    await require_admin(update, context)
+    parsed = _task_args(message, "admin.usage.assign")
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        person = _named_person(session, message, parsed.rest)
+        report = assign_task(session, parsed.task_id, caller.actor, rt.clock(), person)
+        who = mention(person, person.telegram_user_id)
+        text = t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
+    await reply(message, text)
+
+
+def _task_args(message: Message, usage: str) -> TaskAndRest:
+    # A missing or malformed task number gets the command's usage, which shows what one looks like.
+    try:
+        return split_task_id(command_args(message.text or ""), usage)
+    except BadArguments:
+        raise BadArguments(usage) from None
+
+
+# --- /bind and /unbind ----------------------------------------------------------------------------
+
+
+@polite
+async def bind_command(update: Update, context: BotContext) -> None:
+    """Make this chat receive a party's tasks: /bind 责任单位 (the party is created if new)."""
+    message = message_of(update)
+    await require_admin(update, context)
+    name = parse_party_name(command_args(message.text or ""))
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        known = session.scalar(select(Party.id).where(Party.name == name)) is not None
+        result = bind_party(session, caller.actor, name, chat=caller.chat)
+        party = esc(result.party.name)
+        if not result.created:
+            key = "admin.bind.already"
+        elif known:
+            key = "admin.bind.ok"
+        else:
+            key = "admin.bind.new_party"
+        text = t(key, caller.lang, party=party, count=result.open_tasks)
+    await reply(message, text)
+
+
+@polite
+async def unbind_command(update: Update, context: BotContext) -> None:
+    """Stop this chat receiving a party's tasks: /unbind 责任单位, or every party with /unbind alone."""
+    message = message_of(update)
+    await require_admin(update, context)
+    args = command_args(message.text or "")
+    name = parse_party_name(args) if args else None
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        parties = unbind_party(session, caller.actor, caller.chat, name)
+        sep = "、" if caller.lang == "zh" else ", "
+        text = t("admin.unbind.ok", caller.lang, parties=sep.join(esc(p.name) for p in parties))
+    await reply(message, text)
+
+
+# --- /cadence, /deadline, /close, /reopen ----------------------------------------------------------
+
+
+@polite
+async def cadence_command(update: Update, context: BotContext) -> None:
+    """Set on which beats a task is reminded: /cadence N weekly|fortnightly|monthly|none."""
+    message = message_of(update)
+    await require_admin(update, context)
+    parsed = _task_args(message, "admin.usage.cadence")
+    if not parsed.rest:
+        raise BadArguments("admin.usage.cadence")
+    cadence = parse_cadence(parsed.rest)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        report = set_cadence(session, parsed.task_id, caller.actor, rt.clock(), cadence_list(cadence))
+        lang = caller.lang
+        if cadence is None:
+            text = t("admin.cadence.cleared", lang, task=task_ref(report.task))
+        else:
+            text = t(
+                "admin.cadence.ok", lang, task=task_ref(report.task), cadence=cadence_label([cadence], lang)
+            )
+    await reply(message, text)
+
+
+@polite
+async def deadline_command(update: Update, context: BotContext) -> None:
+    """Set or clear a task's deadline: /deadline N 2026-12-31 (or 12月31日, or none)."""
+    message = message_of(update)
+    await require_admin(update, context)
+    parsed = _task_args(message, "admin.usage.deadline")
+    if not parsed.rest:
+        raise BadArguments("admin.usage.deadline")
+    rt = context.runtime
+    deadline = parse_deadline_or_none(parsed.rest, local_today(rt))
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        report = set_deadline(session, parsed.task_id, caller.actor, rt.clock(), deadline)
+        if deadline is None:
+            text = t("admin.deadline.cleared", caller.lang, task=task_ref(report.task))
+        else:
+            text = t("admin.deadline.ok", caller.lang, task=task_ref(report.task), date=deadline.isoformat())
+    await reply(message, text)
+
+
+@polite
+async def close_command(update: Update, context: BotContext) -> None:
+    """Close a task without it being done: /close N [note]."""
+    message = message_of(update)
+    await require_admin(update, context)
+    parsed = _task_args(message, "admin.usage.close")
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        report = close_task(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
+        text = t("admin.closed", caller.lang, task=task_ref(report.task))
+    await reply(message, text)
+
+
+@polite
+async def reopen_command(update: Update, context: BotContext) -> None:
+    """Open a done or closed task again: /reopen N [note]."""
+    message = message_of(update)
+    await require_admin(update, context)
+    parsed = _task_args(message, "admin.usage.reopen")
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        report = reopen_task(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
+        text = t("admin.reopened", caller.lang, task=task_ref(report.task))
+    await reply(message, text)

@@ -165,7 +165,7 @@ def parse_party_name(text: str) -> str:
     """One party's name (for /bind); empty is an error."""
     name = " ".join(text.split())
     if not name:
-        raise BadArguments("admin.bind_usage")
+        raise BadArguments("admin.usage.bind")
     if len(name) > PARTY_MAX:
         raise BadArguments("admin.party_too_long", limit=PARTY_MAX)
     return name

@@ -1,7 +1,371 @@
-"""(being built)"""
+"""/import: a bulletin file or pasted text → a preview with 确认导入 / 取消 → the tasks, once.
 
-from telegram.ext import Application
+An admin sends the file with /import as its caption, or /import and then the file (or the text),
+or /import as a reply to a file. The preview waits under a short token carried by its buttons and
+expires; confirming imports exactly as ``taskbot import`` does, so importing twice creates nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import Document, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from taskbot.bot.admin import require_admin
+from taskbot.bot.admin_args import BadArguments
+from taskbot.bot.args import command_args
+from taskbot.bot.common import NEW_MESSAGES, local_today
+from taskbot.bot.context import BotContext
+from taskbot.bot.errors import polite
+from taskbot.bot.identity import identify, language_of
+from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
+from taskbot.bot.replies import message_of, reply
+from taskbot.bulletin import parse_bulletin
+from taskbot.bulletin.model import Directive, ParsedBulletin
+from taskbot.i18n import t
+from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
+from taskbot.services.admin import unbound_parties
+from taskbot.services.ingest import ImportConflict, import_document, preview_import
+from taskbot.store.db import transaction
+
+IMPORT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# The bot waits this long for the file after a bare /import.
+WAIT_TIMEOUT = dt.timedelta(minutes=10)
+# A preview can be confirmed for this long.
+PREVIEW_TTL = dt.timedelta(minutes=30)
+PREVIEW_TASKS = 10
+PREVIEW_TITLE_CHARS = 50
+WAITING = 0
+BUTTONS = r"^imp:(ok|no):([A-Za-z0-9_-]{1,16})$"
+_CAPTION = re.compile(r"^/import(?:@([A-Za-z0-9_]+))?(?:\s|$)", re.IGNORECASE)
+_PENDING = "pending_imports"
+# The source recorded for a bulletin pasted as text (a file's is its name).
+PASTED_SOURCE = "(pasted text)"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingImport:
+    """A previewed bulletin waiting for 确认导入."""
+
+    chat_id: int
+    source: str
+    text: str
+    parsed: ParsedBulletin
+    expires_at: dt.datetime
+
+
+class PendingImports:
+    """Previews by token, each taken at most once and forgotten once expired.
+
+    They live in the process: a preview made by one replica is confirmed on the same one, which
+    holds for polling and for webhooks behind a sticky balancer; elsewhere a press says "expired".
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[str, PendingImport] = {}
+
+    def put(self, item: PendingImport, now: dt.datetime) -> str:
+        self._purge(now)
+        token = secrets.token_urlsafe(6)
+        while token in self._items:
+            token = secrets.token_urlsafe(6)
+        self._items[token] = item
+        return token
+
+    def take(self, token: str, now: dt.datetime) -> PendingImport | None:
+        """The preview under TOKEN, removed; None when unknown or expired."""
+        self._purge(now)
+        return self._items.pop(token, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _purge(self, now: dt.datetime) -> None:
+        for token in [k for k, v in self._items.items() if v.expires_at <= now]:
+            del self._items[token]
+
+
+def pending_imports(context: BotContext) -> PendingImports:
+    store = context.bot_data.extras.get(_PENDING)
+    if not isinstance(store, PendingImports):
+        store = context.bot_data.extras[_PENDING] = PendingImports()
+    return store
 
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
+    captioned = filters.Document.ALL & filters.CaptionRegex(_CAPTION) & NEW_MESSAGES
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("import", import_command, filters=NEW_MESSAGES),
+                MessageHandler(captioned, import_captioned_file),
+            ],
+            states={
+                WAITING: [
+                    MessageHandler(filters.Document.ALL & NEW_MESSAGES, import_sent_file),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND & NEW_MESSAGES, import_sent_text),
+                    MessageHandler(~filters.COMMAND & NEW_MESSAGES, import_wrong_content),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, import_timed_out)],
+            },
+            fallbacks=[CommandHandler("cancel", import_cancel)],
+            conversation_timeout=WAIT_TIMEOUT.total_seconds(),
+            allow_reentry=True,
+            name="import",
+        )
+    )
+    app.add_handler(CallbackQueryHandler(import_button, pattern=BUTTONS))
+
+
+def _lang(update: Update, context: BotContext) -> str:
+    return language_of(update, context.runtime.settings)
+
+
+# --- getting the text ---------------------------------------------------------------------------
+
+
+async def _document_text(document: Document, context: BotContext) -> tuple[str, str]:
+    """Download and read DOCUMENT; (file name, text). BadArguments says what is wrong with it."""
+    name = document.file_name or "document"
+    suffix = Path(name).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise BadArguments("import.wrong_type", name=name)
+    limit = context.runtime.settings.telegram.max_file_bytes
+    # Telegram says the size before we fetch anything: a file too large is never downloaded.
+    if document.file_size is not None and document.file_size > limit:
+        raise BadArguments("import.too_large", name=name, size=_mb(document.file_size), limit=_mb(limit))
+    try:
+        data = bytes(await (await document.get_file()).download_as_bytearray())
+    except TelegramError as exc:
+        raise BadArguments("import.download_failed", name=name, reason=str(exc)[:200]) from None
+    if len(data) > limit:
+        raise BadArguments("import.too_large", name=name, size=_mb(len(data)), limit=_mb(limit))
+    try:
+        # .docx and .pdf parsing is CPU work: keep the event loop answering other chats meanwhile.
+        text = await asyncio.to_thread(read_document_bytes, data, name, max_bytes=limit)
+    except UnreadableDocument as exc:
+        raise BadArguments("import.unreadable", name=name, reason=str(exc)) from None
+    return name, text
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+# --- entry points and the waiting step -------------------------------------------------------------
+
+
+@polite
+async def import_command(update: Update, context: BotContext) -> int | None:
+    """Start an import: take pasted text or the replied-to file at once, else wait for one."""
+    message = message_of(update)
+    await require_admin(update, context)
+    text = command_args(message.text or "")
+    if text:
+        await _preview(update, context, PASTED_SOURCE, text)
+        return ConversationHandler.END
+    replied = message.reply_to_message
+    if replied is not None and replied.document is not None:
+        name, text = await _document_text(replied.document, context)
+        await _preview(update, context, name, text)
+        return ConversationHandler.END
+    lang = _lang(update, context)
+    await message.reply_text(
+        t("import.ask", lang),
+        parse_mode=PARSE_MODE,
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t("import.placeholder", lang)),
+    )
+    return WAITING
+
+
+@polite
+async def import_captioned_file(update: Update, context: BotContext) -> int | None:
+    """Preview a file sent with /import as its caption."""
+    message = message_of(update)
+    match = _CAPTION.match(message.caption or "")
+    target = match.group(1) if match else None
+    if target and target.lower() != (context.bot.username or "").lower():
+        return None  # /import@another_bot
+    await require_admin(update, context)
+    assert message.document is not None
+    name, text = await _document_text(message.document, context)
+    await _preview(update, context, name, text)
+    return ConversationHandler.END
+
+
+@polite
+async def import_sent_file(update: Update, context: BotContext) -> int | None:
+    """Preview the file sent after /import."""
+    message = message_of(update)
+    await require_admin(update, context)
+    assert message.document is not None
+    name, text = await _document_text(message.document, context)
+    await _preview(update, context, name, text)
+    return ConversationHandler.END
+
+
+@polite
+async def import_sent_text(update: Update, context: BotContext) -> int | None:
+    """Preview the text pasted after /import."""
+    message = message_of(update)
+    await require_admin(update, context)
+    await _preview(update, context, PASTED_SOURCE, message.text or "")
+    return ConversationHandler.END
+
+
+async def import_wrong_content(update: Update, context: BotContext) -> None:
+    """Ask again for a file or text when something else (a photo, a sticker) came."""
+    await reply(message_of(update), t("import.ask_again", _lang(update, context)))
+
+
+async def import_cancel(update: Update, context: BotContext) -> int:
+    """Stop waiting for the bulletin."""
+    await reply(message_of(update), t("import.cancelled", _lang(update, context)))
+    return ConversationHandler.END
+
+
+async def import_timed_out(update: Update, context: BotContext) -> None:
+    """Say that the bot stopped waiting for the file."""
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t("import.timed_out", _lang(update, context))
+        )
+
+
+# --- the preview --------------------------------------------------------------------------------
+
+
+def directive_line(number: int, directive: Directive, lang: str) -> str:
+    """``3. 标题 — 各镇街 · 截止 2026-12-31``."""
+    line = f"{number}. {esc(clip(directive.title or directive.text, PREVIEW_TITLE_CHARS))}"
+    details = []
+    if directive.responsible:
+        details.append(esc(("、" if lang == "zh" else ", ").join(directive.responsible)))
+    if directive.deadline:
+        details.append(t("bot.deadline.due", lang, date=directive.deadline.isoformat()))
+    return line + (" — " + " · ".join(details) if details else "")
+
+
+async def _preview(update: Update, context: BotContext, source: str, text: str) -> None:
+    """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
+    message = message_of(update)
+    rt = context.runtime
+    lang = _lang(update, context)
+    parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
+    with rt.sessions() as session:
+        preview = preview_import(session, parsed, text=text)
+    if not preview.new and not preview.unchanged:
+        raise BadArguments("import.empty")
+    if not preview.new:
+        await reply(message, t("import.nothing_new", lang, count=len(preview.unchanged)))
+        return
+    now = rt.clock()
+    assert update.effective_chat is not None
+    token = pending_imports(context).put(
+        PendingImport(update.effective_chat.id, source, text, parsed, now + PREVIEW_TTL), now
+    )
+    header = (
+        t("import.preview.header_pasted", lang)
+        if source == PASTED_SOURCE
+        else t("import.preview.header", lang, name=esc(source))
+    )
+    lines = [
+        header,
+        t(
+            "import.preview.bulletin",
+            lang,
+            title=esc(parsed.title or t("import.preview.untitled", lang)),
+            date=parsed.date.isoformat(),
+        ),
+        t(
+            "import.preview.counts",
+            lang,
+            total=len(preview.new) + len(preview.unchanged),
+            new=len(preview.new),
+            existing=len(preview.unchanged),
+        ),
+        "",
+        *(directive_line(i, d, lang) for i, d in enumerate(preview.new[:PREVIEW_TASKS], start=1)),
+    ]
+    if len(preview.new) > PREVIEW_TASKS:
+        lines.append(t("bot.tasks.more", lang, count=len(preview.new) - PREVIEW_TASKS))
+    lines += ["", t("import.preview.question", lang, minutes=int(PREVIEW_TTL.total_seconds() // 60))]
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("import.button.confirm", lang), callback_data=f"imp:ok:{token}"),
+                InlineKeyboardButton(t("admin.button_cancel", lang), callback_data=f"imp:no:{token}"),
+            ]
+        ]
+    )
+    await reply(message, split_message("\n".join(lines)), markup=keyboard)
+
+
+# --- the buttons --------------------------------------------------------------------------------
+
+
+@polite
+async def import_button(update: Update, context: BotContext) -> None:
+    """Import the previewed bulletin (确认导入) or drop it (取消)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.match(BUTTONS, query.data)
+    assert match is not None  # the handler's pattern
+    action, token = match.groups()
+    await require_admin(update, context)
+    rt = context.runtime
+    lang = _lang(update, context)
+    pending = pending_imports(context).take(token, rt.clock())
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    if pending is None or pending.chat_id != chat_id:
+        await query.answer(t("import.expired", lang), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    if action == "no":
+        await query.answer()
+        await query.edit_message_text(t("import.cancelled", lang))
+        return
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=True)
+        actor, person_id = caller.actor.name, caller.person.id
+    try:
+        result = import_document(
+            rt.sessions,
+            pending.parsed,
+            source=pending.source,
+            text=pending.text,
+            now=rt.clock(),
+            actor=actor,
+            person_id=person_id,
+        )
+    except ImportConflict:
+        await query.answer(t("import.conflict", lang), show_alert=True)
+        return
+    with rt.sessions() as session:
+        unbound = unbound_parties(session, result.created)
+    lines = [t("import.done", lang, created=len(result.created), unchanged=len(result.unchanged))]
+    if result.created:
+        first, last = min(result.created), max(result.created)
+        lines.append(t("import.done_ids", lang, first=first, last=last))
+    if unbound:
+        sep = "、" if lang == "zh" else ", "
+        shown = sep.join(esc(name) for name in unbound[:10]) + ("…" if len(unbound) > 10 else "")
+        lines.append(t("import.unbound", lang, parties=shown, example=esc(unbound[0])))
+    await query.answer(t("import.done_short", lang, created=len(result.created)))
+    await query.edit_message_text("\n".join(lines), parse_mode=PARSE_MODE)

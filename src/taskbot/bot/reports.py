@@ -1,7 +1,128 @@
-"""(being built)"""
+"""/report (the progress digest and red/black list now) and /export (tasks and history as .xlsx).
 
-from telegram.ext import Application
+Both are for admins. In a group they cover that group's tasks — a chat sees only its own — while
+privately, or in the leaders' chat, they cover every task. /report renders the digest with the
+fortnightly bulletin's renderer, so the two read the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from taskbot.bot.admin import admin_caller, require_admin
+from taskbot.bot.common import NEW_MESSAGES
+from taskbot.bot.context import BotContext
+from taskbot.bot.errors import polite
+from taskbot.bot.identity import Caller
+from taskbot.bot.render import esc
+from taskbot.bot.replies import message_of, reply
+from taskbot.domain.calendar import default_calendar
+from taskbot.domain.values import Beat
+from taskbot.i18n import t
+from taskbot.runtime import Runtime
+from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
+from taskbot.schedule.render import RenderContext, render_fire
+from taskbot.services.digest import load_view, red_black_rules
+from taskbot.services.export import collect, export_filename, write_workbook
+from taskbot.services.tasks import chat_tasks
+from taskbot.store.db import transaction
 
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
+    app.add_handler(CommandHandler("report", report_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("export", export_command, filters=NEW_MESSAGES))
+
+
+def sees_everything(caller: Caller, runtime: Runtime) -> bool:
+    """Whether a report asked by CALLER covers every task: privately, or in the leaders' chat."""
+    leaders = runtime.settings.leaders_chat_id
+    return caller.actor.in_private or (leaders is not None and caller.chat.telegram_chat_id == leaders)
+
+
+# --- /report ------------------------------------------------------------------------------------
+
+
+def digest_parts(
+    session: Session, runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str
+) -> list[str]:
+    """The digest at NOW as plain-text messages: of CHAT_ID's tasks, or (None) of every task."""
+    calendar = default_calendar()
+    rules = PlanRules.from_settings(runtime.settings)
+    # The period is the fortnightly bulletin's: what was done since the last one still counts.
+    since = previous_fire(Beat.FORTNIGHTLY, now, rules, calendar)
+    view = load_view(session, done_since=since)
+    every = tuple(sorted(view.tasks))
+    if chat_id is None:
+        ids, audience = every, Audience.LEADERS
+    else:
+        ids, audience = tuple(i for i in every if chat_id in view.routes.get(i, ())), Audience.CHAT
+    if not ids:
+        return []
+    ctx = RenderContext(view, rules, red_black_rules(runtime.settings), calendar, default_language=lang)
+    fire = Fire(now, Beat.FORTNIGHTLY, chat_id, ids, audience)
+    parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
+    # The renderer's first line names the fortnightly beat; a report on demand says what it is.
+    local = now.astimezone(runtime.settings.tz)
+    header = t("report.header", lang, time=f"{local:%Y-%m-%d %H:%M}")
+    first = parts[0].split("\n", 1)
+    parts[0] = header + ("\n" + first[1] if len(first) > 1 else "")
+    return parts
+
+
+@polite
+async def report_command(update: Update, context: BotContext) -> None:
+    """Show the progress digest and the red/black list as they stand now."""
+    message = message_of(update)
+    await require_admin(update, context)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        overall = sees_everything(caller, rt)
+        chat_id = None if overall else caller.chat.telegram_chat_id
+        parts = digest_parts(session, rt, chat_id, rt.clock(), caller.lang)
+    if not parts:
+        await reply(message, t("report.empty_all" if overall else "report.empty_chat", caller.lang))
+        return
+    # The renderer writes plain text; the bot speaks HTML, so escape it whole.
+    await reply(message, [esc(part) for part in parts])
+
+
+# --- /export ------------------------------------------------------------------------------------
+
+
+@polite
+async def export_command(update: Update, context: BotContext) -> None:
+    """Send the tasks and their history as an .xlsx document."""
+    message = message_of(update)
+    await require_admin(update, context)
+    rt = context.runtime
+    settings = rt.settings
+    now = rt.clock()
+    with transaction(rt.sessions) as session:
+        caller = admin_caller(session, update, context)
+        lang = caller.lang
+        task_ids = (
+            None
+            if sees_everything(caller, rt)
+            else [t.id for t in chat_tasks(session, caller.chat, only_open=False)]
+        )
+        data = collect(session, task_ids=task_ids)
+    if not data.tasks:
+        await reply(message, t("export.empty", lang))
+        return
+    buffer = io.BytesIO()
+    # Writing a big workbook takes a while; keep answering other chats meanwhile.
+    await asyncio.to_thread(lambda: write_workbook(data, buffer, lang=lang, tz=settings.tz))
+    await message.reply_document(
+        document=buffer.getvalue(),
+        filename=export_filename(now, settings.tz),
+        caption=t("export.caption", lang, tasks=len(data.tasks), history=len(data.history)),
+        parse_mode="HTML",
+    )

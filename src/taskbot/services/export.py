@@ -7,6 +7,7 @@ as plain data first (``collect``); ``write_workbook`` lays them out with the cat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -18,12 +19,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from taskbot.i18n import t
-from taskbot.store.models import Person, Report, Task
+from taskbot.i18n import catalog, t
+from taskbot.services.people import person_label
+from taskbot.store.models import Report, Task
 
 # Excel refuses cells longer than this; task texts are far shorter, but a pasted note might not be.
 EXCEL_CELL_LIMIT = 32_767
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TASK_COLUMNS = (
     "id",
@@ -56,7 +57,7 @@ class TaskRow:
     progress: int
     parties: str
     assignees: str
-    cadence: str
+    cadence: tuple[str, ...]
     deadline: dt.date | None
     chat: str
     bulletin: str
@@ -86,17 +87,10 @@ class ExportData:
     history: list[HistoryRow]
 
 
-def person_label(person: Person) -> str:
-    """How a person is named in the export: display name, else @username, else the Telegram id."""
-    if person.display_name:
-        return person.display_name
-    if person.username:
-        return f"@{person.username}"
-    return str(person.telegram_user_id or person.id)
-
-
-def collect(session: Session, *, status: str | None = None) -> ExportData:
-    """Every task (or those with STATUS) and its whole history, oldest first."""
+def collect(
+    session: Session, *, status: str | None = None, task_ids: Collection[int] | None = None
+) -> ExportData:
+    """Every task (or those with STATUS, or among TASK_IDS) and its whole history, oldest first."""
     stmt = (
         select(Task)
         .options(
@@ -110,6 +104,8 @@ def collect(session: Session, *, status: str | None = None) -> ExportData:
     )
     if status:
         stmt = stmt.where(Task.status == status)
+    if task_ids is not None:
+        stmt = stmt.where(Task.id.in_(list(task_ids)))
     tasks: list[TaskRow] = []
     history: list[HistoryRow] = []
     for task in session.scalars(stmt):
@@ -121,7 +117,7 @@ def collect(session: Session, *, status: str | None = None) -> ExportData:
                 progress=task.progress,
                 parties="、".join(p.name for p in task.parties),
                 assignees="、".join(person_label(p) for p in task.assignees),
-                cadence=", ".join(str(c) for c in task.cadence or ()),
+                cadence=tuple(str(c) for c in task.cadence or ()),
                 deadline=task.deadline,
                 chat=(task.chat.title or str(task.chat.telegram_chat_id)) if task.chat else "",
                 bulletin=_bulletin_label(task),
@@ -157,6 +153,25 @@ def _bulletin_label(task: Task) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Columns holding a code the catalog names for people (bot.status.open → 待办).
+_LABELLED = {"status": "bot.status", "kind": "bot.kind"}
+
+
+def _label(prefix: str, code: str, lang: str) -> str:
+    key = f"{prefix}.{code}"
+    return t(key, lang) if key in catalog() else code
+
+
+def _value(row: Any, name: str, lang: str) -> Any:
+    value = getattr(row, name)
+    if name in _LABELLED and value:
+        return _label(_LABELLED[name], value, lang)
+    if name == "cadence":
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(_label("bot.cadence", code, lang) for code in value)
+    return value
+
+
 def _cell(value: Any, tz: ZoneInfo) -> Any:
     # Excel has no time zones: show local wall-clock time, which is what the office reads.
     if isinstance(value, dt.datetime):
@@ -171,7 +186,7 @@ def _fill_sheet(sheet: Any, columns: tuple[str, ...], rows: list[Any], lang: str
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(getattr(row, name), tz) for name in columns])
+        sheet.append([_cell(_value(row, name, lang), tz) for name in columns])
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
@@ -201,12 +216,17 @@ def build_workbook(data: ExportData, *, lang: str, tz: ZoneInfo) -> Workbook:
     return book
 
 
+def write_workbook(data: ExportData, out: str | Path | IO[bytes], *, lang: str, tz: ZoneInfo) -> None:
+    """Write DATA as an .xlsx workbook to OUT (a path or a binary stream)."""
+    build_workbook(data, lang=lang, tz=tz).save(out)
+
+
 def write_xlsx(
     session: Session, out: str | Path | IO[bytes], *, lang: str, tz: ZoneInfo, status: str | None = None
 ) -> ExportData:
     """Write the export workbook to OUT (a path or a binary stream); return what was written."""
     data = collect(session, status=status)
-    build_workbook(data, lang=lang, tz=tz).save(out)
+    write_workbook(data, out, lang=lang, tz=tz)
     return data
 
 
