@@ -100,8 +100,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             caller = identify(session, update, rt.settings, admin=admin)
             report = mark_done(session, task_id, caller.actor, rt.clock())
             text = confirmation(report, caller.actor.name, caller.lang)
-        await query.answer(t("bot.callback.done", caller.lang))
+        # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
+        await query.answer(t("bot.callback.done", caller.lang))
         return
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
@@ -109,7 +110,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         who = mention(caller.person, query.from_user.id)
         prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
         placeholder = t(f"bot.prompt.placeholder.{action}", caller.lang)
-    await query.answer(t("bot.callback.prompted", caller.lang))
     # selective: in a group only the mentioned user gets the reply box.
     sent = await context.bot.send_message(
         chat_id,
@@ -121,6 +121,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     purpose = messages.BLOCKED if action == "blocked" else messages.PROGRESS
     with transaction(rt.sessions) as session:
         messages.remember(session, chat_id, sent.message_id, task_id, purpose, rt.clock())
+    await query.answer(t("bot.callback.prompted", caller.lang))
 
 
 @polite

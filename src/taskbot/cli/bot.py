@@ -1,16 +1,383 @@
-"""`taskbot run` (being built)."""
+"""`taskbot run`: the Telegram bot, by long polling or a webhook; in local mode without a token.
+
+Local mode starts the project's fake Bot API inside the process, the same Application against it and
+a terminal chat in which you are the admin of a local group (``--demo`` imports the sample bulletin
+into it first). Heavy libraries are imported inside the functions, so other commands start fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from taskbot.cli.common import CliError
+from taskbot.cli.common import EXIT_USAGE, CliError, load
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from taskbot.config import Settings
+    from taskbot.runtime import Runtime
+
+log = logging.getLogger("taskbot.run")
+
+# Loggers that print request URLs — which carry the bot token — below WARNING, or are chatty.
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic", "tornado.access")
+LOCAL_TOKEN = "1000001:LOCAL-taskbot-not-a-real-token"
+LOCAL_BOT_USERNAME = "taskbot_local_bot"
+SAMPLE_BULLETIN = "bulletin-foshan-2022-06.txt"
+POLL_TIMEOUT_SECONDS = 10
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("run", help="(being built)")
-    parser.set_defaults(func=_todo)
+    parser = sub.add_parser(
+        "run",
+        help="run the Telegram bot (local mode with a terminal chat when no token is configured)",
+        description="Run the bot: long polling by default, a webhook with telegram.mode: webhook. "
+        "Without telegram.token it runs in LOCAL MODE against an in-process Bot API with a terminal chat.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="local mode: first import the sample bulletin and send its tasks to the local group",
+    )
+    parser.add_argument(
+        "--local", action="store_true", help="run in local mode even when a token is configured"
+    )
+    parser.set_defaults(func=run)
 
 
-def _todo(args: argparse.Namespace) -> int:
-    raise CliError("not built yet")
+def run(args: argparse.Namespace) -> int:
+    """Run the bot until SIGINT/SIGTERM (or, in local mode, /quit)."""
+    settings = load(args)
+    token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
+    local = args.local or not token
+    # In local mode the terminal is the chat: only warnings interleave with it unless -v.
+    level = "DEBUG" if args.verbose else ("WARNING" if local else settings.log_level)
+    configure_logging(
+        level,
+        secrets=[s for s in (token, _secret(settings.telegram.webhook.secret_token)) if s],
+    )
+    if args.demo and not local:
+        raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
+    if local:
+        settings = local_settings(settings)
+        runtime = _open_runtime(settings)
+        try:
+            asyncio.run(run_local(runtime, demo=args.demo))
+        finally:
+            runtime.close()
+        return 0
+    assert token is not None
+    if settings.telegram.mode == "webhook" and not settings.telegram.webhook.url:
+        raise CliError("telegram.webhook.url is required in webhook mode (the public https URL)", EXIT_USAGE)
+    runtime = _open_runtime(settings)
+    app = build_connected_application(runtime, token)
+    try:
+        # Ask once before serving: a wrong token or an unreachable server is then one clear line.
+        asyncio.run(_check_connection(token, settings.telegram.base_url))
+        _serve(app, settings)
+    except Exception as exc:
+        raise _startup_error(exc, settings) from None
+    finally:
+        runtime.close()
+    return 0
+
+
+async def _check_connection(token: str, base_url: str | None) -> None:
+    from telegram import Bot
+
+    kwargs = {"base_url": base_url, "base_file_url": file_url_for(base_url)} if base_url else {}
+    async with Bot(token, **kwargs) as bot:  # initialize() calls getMe
+        log.info("the Bot API knows this token as @%s", bot.username)
+
+
+def _startup_error(exc: Exception, settings: Settings) -> CliError:
+    """One line for what stopped the bot from starting (the token is never part of it)."""
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    where = settings.telegram.base_url or "api.telegram.org"
+    if isinstance(exc, InvalidToken):
+        return CliError(f"the Bot API at {where} refused the token: check telegram.token", EXIT_USAGE)
+    if isinstance(exc, NetworkError):
+        return CliError(f"cannot reach the Bot API at {where} ({exc.__class__.__name__})")
+    if isinstance(exc, TelegramError):
+        return CliError(f"the Bot API at {where} answered with an error: {exc.__class__.__name__}")
+    if isinstance(exc, OSError):
+        return CliError(f"cannot start: {exc.strerror or exc.__class__.__name__}")
+    log.exception("the bot stopped on an unexpected error")
+    return CliError(f"the bot stopped on an unexpected error ({exc.__class__.__name__}); see the log above")
+
+
+def configure_logging(level: str, secrets: list[str]) -> None:
+    """Log at LEVEL through the root handlers, never showing SECRETS, with URL loggers kept quiet.
+
+    httpx logs every request URL at INFO, and Telegram URLs contain the token; it stays at WARNING
+    whatever LEVEL is. The formatter also masks the secrets in any message or traceback.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in root.handlers:
+        inner = handler.formatter or logging.Formatter()
+        if not isinstance(inner, RedactingFormatter):
+            handler.setFormatter(RedactingFormatter(inner, secrets))
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats with INNER, then replaces every secret (and the secret part of a token) with ***."""
+
+    def __init__(self, inner: logging.Formatter, secrets: list[str]) -> None:
+        super().__init__()
+        self.inner = inner
+        parts = set()
+        for secret in secrets:
+            parts.add(secret)
+            # A bot token is "<bot id>:<secret>"; the id alone is public, the rest is not.
+            if ":" in secret:
+                parts.add(secret.split(":", 1)[1])
+        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self.inner.format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def local_settings(settings: Settings) -> Settings:
+    """Settings for local mode: the local admin is an admin; tasks with no chat go to the local group."""
+    from taskbot.localapi.terminal import LOCAL_ADMIN_ID, LOCAL_GROUP_ID
+
+    admins = [*settings.admins, LOCAL_ADMIN_ID] if LOCAL_ADMIN_ID not in settings.admins else settings.admins
+    return settings.model_copy(
+        update={"admins": admins, "default_chat_id": settings.default_chat_id or LOCAL_GROUP_ID}
+    )
+
+
+def build_connected_application(runtime: Runtime, token: str, *, base_url: str | None = None) -> Application:
+    """The Application with its start-up (command menu, reminders) and shutdown wired in."""
+    from taskbot.bot.app import build_application
+
+    base_url = base_url or runtime.settings.telegram.base_url
+    lifecycle = Lifecycle(runtime)
+    return build_application(
+        runtime,
+        token,
+        base_url=base_url,
+        base_file_url=file_url_for(base_url) if base_url else None,
+        post_init=lifecycle.post_init,
+        post_shutdown=lifecycle.post_shutdown,
+    )
+
+
+def file_url_for(base_url: str) -> str:
+    """The file download URL of a Bot API server: ``…/bot`` → ``…/file/bot``."""
+    stem = base_url.rstrip("/")
+    if stem.endswith("/bot"):
+        return stem[: -len("/bot")] + "/file/bot"
+    return stem + "/file/bot"
+
+
+class Lifecycle:
+    """What opens with the Application and closes with it: the command menu, the reminder engine."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.reminders: Any = None
+
+    async def post_init(self, app: Application) -> None:
+        """Publish the command menu and put the reminders on the JobQueue."""
+        from telegram.error import TelegramError
+
+        from taskbot.bot.app import publish_commands
+
+        log.info("connected to the Bot API as @%s", app.bot.username)
+        try:
+            await publish_commands(app.bot, self.runtime.settings.language)
+        except TelegramError as exc:  # a menu is a convenience; never a reason not to start
+            log.warning("could not publish the command menu: %s", exc.__class__.__name__)
+        self.reminders = install_reminders(app, self.runtime)
+
+    async def post_shutdown(self, app: Application) -> None:
+        """Release what the reminder engine holds (the scheduler lock)."""
+        if self.reminders is not None:
+            self.reminders.close()
+            self.reminders = None
+
+
+def install_reminders(app: Application, runtime: Runtime) -> Any:
+    """Wire the reminder engine onto the JobQueue (taskbot.schedule); None when it is not available."""
+    try:
+        from taskbot.schedule.wiring import install
+    except ImportError:
+        log.warning("the reminder engine (taskbot.schedule.wiring) is not available: no reminders")
+        return None
+    return install(app, runtime)
+
+
+def _serve(app: Application, settings: Settings) -> None:
+    """Block in PTB's run_polling / run_webhook; both stop cleanly on SIGINT and SIGTERM."""
+    from telegram import Update
+
+    telegram = settings.telegram
+    if telegram.mode == "webhook":
+        hook = telegram.webhook
+        log.info("serving a webhook on %s:%s/%s", hook.listen, hook.port, hook.url_path)
+        app.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.url_path,
+            webhook_url=hook.url,
+            secret_token=_secret(hook.secret_token),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("long polling for updates")
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS)
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _open_runtime(settings: Settings) -> Runtime:
+    from taskbot.runtime import build_runtime
+    from taskbot.store.db import StoreError
+
+    try:
+        return build_runtime(settings)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+# --- local mode ---
+
+
+async def run_local(
+    runtime: Runtime,
+    *,
+    demo: bool = False,
+    input: AsyncIterable[str] | TextIO | None = None,
+    output: TextIO | None = None,
+) -> None:
+    """Serve the bot against an in-process Bot API and chat with it from the terminal until /quit."""
+    from telegram import Update
+
+    from taskbot.localapi import FakeBotApi
+    from taskbot.localapi.terminal import HELP, LOCAL_ADMIN_ID, LOCAL_GROUP_ID, run_terminal_chat
+
+    out = output if output is not None else sys.stdout
+    api = FakeBotApi(token=LOCAL_TOKEN, bot_username=LOCAL_BOT_USERNAME, bot_name="Taskbot (local)")
+    await api.start()
+    api.add_chat(LOCAL_GROUP_ID, type="supergroup", title="本地工作群")
+    api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
+    api.add_chat(LOCAL_ADMIN_ID, type="private")
+    imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
+    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url)
+    stopping = asyncio.Event()
+    _on_signals(stopping.set)
+    try:
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, allowed_updates=Update.ALL_TYPES)
+        out.write(local_banner(runtime, api.base_url, imported) + HELP + "\n\n")
+        out.flush()
+        chat = asyncio.create_task(
+            run_terminal_chat(
+                api, chat_id=LOCAL_GROUP_ID, user_id=LOCAL_ADMIN_ID, input=input, output=out, banner=False
+            )
+        )
+        stop = asyncio.create_task(stopping.wait())
+        await asyncio.wait({chat, stop}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (chat, stop):
+            task.cancel()
+        await asyncio.gather(chat, stop, return_exceptions=True)
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        await api.stop()
+
+
+def local_banner(runtime: Runtime, base_url: str, imported: Any) -> str:
+    from taskbot.localapi.terminal import LOCAL_ADMIN_ID
+
+    lines = [
+        "",
+        "=" * 72,
+        "taskbot — LOCAL MODE (本地模式): nothing is sent to Telegram.",
+        f"  Bot API: in-process fake at {base_url.rsplit('/', 1)[0]}",
+        f"  Store:   {runtime.settings.database.url}",
+        f"  You are the admin (user {LOCAL_ADMIN_ID}) in the local group 本地工作群; reminders appear here.",
+    ]
+    if imported is not None:
+        lines.append(
+            f"  Demo:    sample bulletin imported: {len(imported.created)} new task(s), "
+            f"{len(imported.unchanged)} already there. Try /tasks, /task 1, /status 1 50% 已完成摸底."
+        )
+    lines += [
+        "  To connect a real bot: get a token from @BotFather, then",
+        "    export TASKBOT_TELEGRAM__TOKEN=123456:ABC…   (or telegram.token in config.yaml)",
+        "    taskbot run",
+        "=" * 72,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def sample_bulletin() -> Path:
+    """The sample bulletin shipped in the repository's examples/ (or the installed package's)."""
+    candidates = [
+        Path(__file__).resolve().parents[3] / "examples" / SAMPLE_BULLETIN,
+        Path(__file__).resolve().parents[1] / "examples" / SAMPLE_BULLETIN,
+    ]
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise CliError(f"the sample bulletin {SAMPLE_BULLETIN} is not installed")
+
+
+def import_demo(runtime: Runtime, chat_id: int) -> Any:
+    """Import the sample bulletin with its tasks sent to CHAT_ID (idempotent: a rerun adds nothing)."""
+    from taskbot.bulletin import parse_bulletin
+    from taskbot.readers import read_document
+    from taskbot.services.ingest import import_document
+
+    path = sample_bulletin()
+    text = read_document(path)
+    today = runtime.clock().astimezone(runtime.settings.tz).date()
+    parsed = parse_bulletin(text, today=today)
+    return import_document(
+        runtime.sessions,
+        parsed,
+        source=path.name,
+        text=text,
+        now=runtime.clock(),
+        chat_id=chat_id,
+        actor="demo",
+    )
+
+
+def _on_signals(callback: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not the main thread, or not POSIX: Ctrl-C then ends the terminal chat as usual.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, callback)
