@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from taskbot.config import Settings, load_settings
 from taskbot.runtime import Runtime
 from tests.schedule.store_builder import StoreBuilder
 
@@ -20,8 +22,17 @@ ADMIN = 1001
 @pytest.fixture
 def settings(tmp_path):  # type: ignore[no-untyped-def]
     """Settings with a leaders' chat and one admin (the root fixture has neither)."""
-    from taskbot.config import load_settings
-
     return load_settings(
         database={"url": f"sqlite:///{tmp_path / 'taskbot.db'}"}, leaders_chat_id=LEADERS, admins=[ADMIN]
     )
+
+
+@pytest.fixture
+def pg_settings(postgres_url: str) -> Settings:
+    """PostgreSQL only, on an empty schema (SKIP LOCKED is PostgreSQL's; SQLite is one process)."""
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return load_settings(database={"url": postgres_url})

@@ -20,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reminder.task.blocked": {"zh": "受阻", "en": "blocked"},
     "reminder.task.details": {"zh": "（{details}）", "en": " ({details})"},
     "reminder.details_sep": {"zh": "，", "en": ", "},
+    "reminder.task.note": {"zh": "{head} — {note}", "en": "{head} — {note}"},
     "reminder.no_party": {"zh": "未指定责任单位", "en": "no responsible party"},
     # --- buttons (callback data done:<id>, progress:<id>, blocked:<id>) ---
     "reminder.button.done": {"zh": "✅ #{id} 完成", "en": "✅ #{id} done"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class SchedulerLock:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             got = bool(conn.execute(select(func.pg_try_advisory_lock(self.key))).scalar())
-        except DBAPIError:
+        except SQLAlchemyError:
             conn.close()
             raise
         if got:
@@ -55,7 +55,7 @@ class SchedulerLock:
         try:
             self._conn.execute(select(1))
             return True
-        except DBAPIError:
+        except SQLAlchemyError:
             log.warning("lost the scheduler lock's connection; another replica may take over")
             self._drop()
             return False
@@ -65,7 +65,7 @@ class SchedulerLock:
             try:
                 self._conn.invalidate()
                 self._conn.close()
-            except DBAPIError:
+            except SQLAlchemyError:
                 pass
         self._conn = None
 
@@ -76,5 +76,5 @@ class SchedulerLock:
             self._conn.execute(select(func.pg_advisory_unlock(self.key)))
             self._conn.close()
             self._conn = None
-        except DBAPIError:
+        except SQLAlchemyError:
             self._drop()

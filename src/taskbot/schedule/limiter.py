@@ -17,12 +17,12 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class Window:
-    """At most LIMIT events in any WIDTH seconds."""
+    """At most LIMIT events in any WIDTH seconds: COUNT per PERIOD seconds, in whole events."""
 
-    def __init__(self, rate: float, per: float) -> None:
-        # A fractional rate (0.5/s) becomes one event per 2 s; 30/s stays 30 in any second.
-        self.limit = max(1, math.floor(rate * per))
-        self.width = self.limit / rate
+    def __init__(self, count: float, period: float) -> None:
+        # A fractional count (0.5 per second) becomes one event per 2 s; 30/s stays 30 in any second.
+        self.limit = max(1, math.floor(count))
+        self.width = period * self.limit / count
         self.stamps: deque[float] = deque()
 
     def ready_at(self, now: float) -> float:
@@ -63,8 +63,8 @@ class RateLimiter:
         self._paused_until = 0.0
         self.waited = 0.0
 
-    def _window(self, rate: float, per: float) -> Window:
-        window = Window(rate, per)
+    def _window(self, count: float, period: float) -> Window:
+        window = Window(count, period)
         window.width += self.margin
         return window
 

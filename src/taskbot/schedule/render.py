@@ -331,8 +331,8 @@ def _deadline(
             else "reminder.deadline.due"
         )
         days = notice.days if notice else (task.deadline - day).days
-        detail = t(key, lang, days=abs(days), deadline=fmt_date(task.deadline, lang))
-        lines.append(Line(_with_details(_task_head(task), [detail], lang), task.id))
+        note = t(key, lang, days=abs(days), deadline=fmt_date(task.deadline, lang))
+        lines.append(Line(t("reminder.task.note", lang, head=_task_head(task), note=note), task.id))
     return [*lines, Line(""), *_report_hint(len(tasks), lang)]
 
 

@@ -42,6 +42,8 @@ class BeatJobs:
         self.lock = lock
         self.running = False
         self._starting = asyncio.Lock()
+        # Set once the first start attempt is over (whether or not this process became the scheduler).
+        self.ready = asyncio.Event()
 
     @property
     def _misfire_grace(self) -> int:
@@ -112,7 +114,10 @@ class BeatJobs:
 
     async def _startup(self, context: Any) -> None:
         """Start the scheduler once the application runs."""
-        await self.start()
+        try:
+            await self.start()
+        finally:
+            self.ready.set()
 
 
 def install(

@@ -1,0 +1,176 @@
+"""Rendering: wording per beat and language, messages under 4096 characters, bounded keyboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from taskbot.domain.beats import BeatRules
+from taskbot.domain.calendar import WorkCalendar
+from taskbot.domain.digest import RedBlackRules, TaskFacts
+from taskbot.domain.values import Beat
+from taskbot.schedule.planner import Audience, Fire, PlanRules
+from taskbot.schedule.render import (
+    MAX_KEYBOARD_TASKS,
+    MESSAGE_LIMIT,
+    Line,
+    Part,
+    RenderContext,
+    render_fire,
+    split_message,
+)
+from taskbot.services.digest import ChatInfo, StoreView
+
+SH = ZoneInfo("Asia/Shanghai")
+GROUP = -1001
+CREATED = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+
+
+def at(m: int, d: int, hh: int = 9) -> dt.datetime:
+    return dt.datetime(2026, m, d, hh, tzinfo=SH)
+
+
+def facts(i: int, **kw: object) -> TaskFacts:
+    base: dict[str, object] = {"id": i, "title": f"任务{i}", "status": "open", "created_at": CREATED}
+    base.update(kw)
+    return TaskFacts(**base)  # type: ignore[arg-type]
+
+
+def context(tasks: list[TaskFacts], language: str | None = None) -> RenderContext:
+    view = StoreView(
+        tasks={t.id: t for t in tasks},
+        routes={t.id: (GROUP,) for t in tasks},
+        chats={GROUP: ChatInfo(1, GROUP, "测试群", language, True)},
+    )
+    rules = PlanRules(BeatRules(tz=SH), leaders_chat_id=-100999)
+    return RenderContext(view, rules, RedBlackRules(), WorkCalendar())
+
+
+def test_split_keeps_every_line_in_order_under_the_limit() -> None:
+    lines = [Line(f"#{i} " + "很长的任务标题" * 14, i) for i in range(1, 301)]
+    parts = split_message(lines, "zh")
+    assert len(parts) > 1
+    assert all(len(p.text) <= MESSAGE_LIMIT for p in parts)
+    assert parts[1].text.startswith(f"（续 2/{len(parts)}）")
+    body = [ln for p in parts for ln in p.text.split("\n") if not ln.startswith("（续")]
+    assert body == [line.text for line in lines]
+    for part in parts:
+        assert 0 < len(part.buttons) <= MAX_KEYBOARD_TASKS
+        first_task = int(part.buttons[0][0].data.split(":")[1])
+        assert part.text.split("\n")[1 if part is not parts[0] else 0].startswith(f"#{first_task} ")
+
+
+def test_a_line_longer_than_a_message_is_cut() -> None:
+    parts = split_message([Line("字" * 10_000)], "en")
+    assert [len(p.text) <= MESSAGE_LIMIT for p in parts] == [True, True, True]
+    assert "".join(p.text.split("\n", 1)[-1] if i else p.text for i, p in enumerate(parts)) == "字" * 10_000
+
+
+def test_weekly_dispatch_message_in_chinese() -> None:
+    tasks = [
+        facts(1, title="抓目标节点", parties=("各镇街",), deadline=dt.date(2026, 12, 31), progress=30),
+        facts(2, title="健全督查督办机制", parties=("各相关部门",), last_report_at=at(10, 1)),
+        facts(3, title="受阻任务", status="blocked", parties=("各镇街",)),
+    ]
+    fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, (1, 2, 3))
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n") == [
+        "【每周调度】2026年10月8日",
+        "在办任务 3 项，请汇报本周进展：",
+        "#1 抓目标节点（截止 2026年12月31日，进度 30%）",
+        "#2 健全督查督办机制",
+        "#3 受阻任务（受阻）",
+        "",
+        "自上次调度以来尚未汇报：各镇街",
+        "请点击下方按钮，或回复本消息，或发送 /done 编号、/status 编号 进展、/blocked 编号 原因。",
+    ]
+    assert [[b.data for b in row] for row in part.buttons] == [
+        [f"done:{i}", f"progress:{i}", f"blocked:{i}"] for i in (1, 2, 3)
+    ]
+    assert Part.from_json(part.to_json()) == part
+
+
+def test_chat_language_picks_english() -> None:
+    fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, (1,))
+    [part] = render_fire(fire, context([facts(1, parties=("A",), last_report_at=at(10, 7))], "en"))
+    assert part.text.startswith("[Weekly dispatch] 2026-10-08\n1 open tasks")
+    assert "Every responsible party has reported" in part.text
+    assert part.buttons[0][0].text == "✅ #1 done"
+
+
+def test_many_tasks_one_message_with_a_bounded_keyboard() -> None:
+    tasks = [facts(i, parties=("甲",)) for i in range(1, 41)]
+    fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, tuple(t.id for t in tasks))
+    parts = render_fire(fire, context(tasks))
+    assert len(parts) == 1
+    assert len(parts[0].buttons) == MAX_KEYBOARD_TASKS
+    assert "按钮只列前 20 项" in parts[0].text
+
+
+def test_fortnightly_bulletin_for_the_leaders() -> None:
+    tasks = [
+        facts(1, status="done", done_at=at(10, 9), parties=("甲镇",), last_report_at=at(10, 9), progress=100),
+        facts(2, deadline=dt.date(2026, 10, 2), parties=("乙局",), last_report_at=at(10, 9)),
+        facts(3, parties=("丙街道",)),  # silent since creation on 9-1
+        facts(4, parties=("甲镇",), last_report_at=at(10, 10), progress=50),
+    ]
+    fire = Fire(at(10, 12), Beat.FORTNIGHTLY, -100999, (1, 2, 3, 4), Audience.LEADERS)
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n") == [
+        "【半月通报】2026年10月12日",
+        "全部任务 4 项：",
+        "已完成 1 · 正常推进 1 · 逾期 1 · 受阻 0 · 未汇报 1",
+        "逾期：",
+        "  #2 任务2（逾期 10 天）",
+        "14 天以上未汇报：",
+        "  #3 任务3（从未汇报）",
+        "本期完成：",
+        "  #1 任务1",
+        "",
+        "红榜：",
+        "  1. 甲镇（完成 1 项，平均进度 75%）",
+        "黑榜：",
+        "  1. 乙局（逾期 1 项，最长 10 天；未汇报 0 项）",
+        "  2. 丙街道（逾期 0 项，最长 0 天；未汇报 1 项）",
+    ]
+    assert part.buttons == ()
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (at(10, 8), "#1 任务1 — 距截止还有 1 天（2026年10月9日）"),
+        (at(10, 12), "#1 任务1 — 已逾期 3 天（截止 2026年10月9日）"),
+    ],
+)
+def test_deadline_reminder(day: dt.datetime, expected: str) -> None:
+    fire = Fire(day, Beat.DEADLINE, GROUP, (1,))
+    [part] = render_fire(fire, context([facts(1, deadline=dt.date(2026, 10, 9))]))
+    assert part.text.split("\n")[1] == expected
+    assert part.buttons[0][0].data == "done:1"
+
+
+def test_escalation_names_parties_and_days() -> None:
+    fire = Fire(at(10, 13), Beat.ESCALATION, -100999, (1, 2), Audience.LEADERS)
+    tasks = [
+        facts(1, deadline=dt.date(2026, 10, 9), parties=("甲镇", "乙局"), progress=20),
+        facts(2, deadline=dt.date(2026, 10, 9)),
+    ]
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[1:] == [
+        "以下任务逾期超过 3 天仍未完成，提请领导督办：",
+        "#1 任务1（甲镇、乙局；逾期 4 天，进度 20%）",
+        "#2 任务2（未指定责任单位；逾期 4 天，进度 0%）",
+    ]
+
+
+def test_monthly_agenda_gives_reasons() -> None:
+    tasks = [facts(1, status="blocked", deadline=dt.date(2026, 9, 30), progress=10)]
+    fire = Fire(at(10, 8), Beat.MONTHLY, GROUP, (1,))
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[1:] == [
+        "以下 1 项任务提请本月会商研究：",
+        "#1 任务1（受阻，逾期 8 天，上次会商以来无进展）",
+    ]
