@@ -151,9 +151,20 @@ def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFa
     return frozenset(t.id for t in tasks.values() if t.progress > then.get(t.id, 0))
 
 
-def current_digest(session: Session, now: dt.datetime, today: dt.date, rules: RedBlackRules) -> Digest:
-    """The digest of every task at NOW: open ones and those done within the last ``silent_days``."""
-    since = now - dt.timedelta(days=rules.silent_days)
+def current_digest(
+    session: Session,
+    now: dt.datetime,
+    today: dt.date,
+    rules: RedBlackRules,
+    *,
+    since: dt.datetime | None = None,
+) -> Digest:
+    """The digest of every task at NOW: open ones and those done since SINCE.
+
+    SINCE defaults to ``silent_days`` before NOW.
+    """
+    if since is None:
+        since = now - dt.timedelta(days=rules.silent_days)
     view = load_view(session, done_since=since)
     return build_digest(view.tasks.values(), now, today, rules, period_start=since)
 
