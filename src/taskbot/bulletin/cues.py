@@ -11,7 +11,7 @@ import re
 from importlib import resources
 
 # 要 as "must", not as part of 重要/需要/要求/要素/纪要/主要 …; 不要 (must not) is an order too.
-_YAO = r"(?<![重主需必首只纪摘提概险扼显政机想总])要(?![求素点闻害件务是领员职案地道紧旨义略塞冲隘目])"
+_YAO = r"(?<![重主需必首只纪摘提概险扼显政机想总紧简次权枢冲])要(?![求素点闻害件务是领员职案地道紧旨义略塞冲隘目])"
 MODAL = re.compile(
     rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
 )
@@ -25,9 +25,12 @@ _PARTY_HEAD = (
     r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
     r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|局|委|办|厅|署|院|所|站|队|镇|村|区|县|市"
 )
-_MIDDLE = r"[\u4e00-\u9fff（）()]"
-_NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被由就都也还再应须需必务"
-_PARTY_BODY = rf"(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
+# A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
+_MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,8}\))"
+# Words that end a party's name in running text (a verb or a preposition follows the name).
+_NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被都也还"
+_NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
+_PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
     rf"(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
@@ -39,7 +42,7 @@ _LEADERS = re.compile(
 )
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY})(?=(?:要|必须|务必|应当|应|须|负责|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|必须|务必|应当|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
 )
 
 LABELS = re.compile(
@@ -67,6 +70,15 @@ ADVERBIAL = re.compile(
 )
 
 
+# Headings that name a part of a plan rather than order anything, though they open with a verb
+# (指导思想 opens with 指导).
+HEADING_NOUNS = re.compile(
+    r"^(?:指导思想|基本原则|工作原则|总体要求|总体目标|工作目标|主要目标|发展目标|建设目标|目标任务|主要任务|"
+    r"重点任务|实施范围|适用范围|实施步骤|实施时间|时间安排|进度安排|工作步骤|组织机构|保障措施|工作要求|"
+    r"职责分工|责任分工|工作职责|资金来源|建设内容|建设规模|考核办法|监督管理|附则|背景|现状)(?![\u4e00-\u9fff])"
+)
+
+
 @functools.cache
 def _word_file(name: str) -> frozenset[str]:
     text = resources.files("taskbot.bulletin").joinpath("data", name).read_text(encoding="utf-8")
@@ -87,6 +99,8 @@ def stopwords() -> frozenset[str]:
 
 def starts_with_verb(matching: str) -> bool:
     """Whether the clause opens with an imperative verb (加强…, 抓…, 坚定不移…)."""
+    if HEADING_NOUNS.match(matching):
+        return False
     lexicon = verbs()
     return any(matching[:n] in lexicon for n in (4, 3, 2, 1) if len(matching) > n)
 
@@ -119,13 +133,25 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for pattern in (_EACH, _ALL, _LEADERS):
         found.extend((m.start(), m.group(0)) for m in pattern.finditer(masked))
-    for m in _CLAUSE_SUBJECT.finditer(masked):
-        found.append((m.start(1), m.group(1)))
+    for pattern in (_CLAUSE_SUBJECT, _PARTNERS):
+        for m in pattern.finditer(masked):
+            found.extend(_split_names(m.start(1), m.group(1)))
     return found
 
 
-# A subject at the start of a clause, right before its modal.
+# Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
+_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 _CLAUSE_SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：！？]))((?!各|全)(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,10}}(?:{_PARTY_HEAD}))"
-    r"(?=要|必须|务必|应当|负责|牵头)"
+    rf"(?:^|(?<=[，。；：！？）]))((?!各|全){_NAME}(?:、{_NAME})*)(?=要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合)"
 )
+# Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
+_PARTNERS = re.compile(rf"(?:会同|联合|协同|商请)((?:各|全)?{_NAME}(?:[、和]{_NAME})*)")
+
+
+def _split_names(start: int, group: str) -> list[tuple[int, str]]:
+    out = []
+    pos = start
+    for name in group.split("、"):
+        out.append((pos, name))
+        pos += len(name) + 1
+    return out

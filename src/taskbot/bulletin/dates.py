@@ -122,8 +122,9 @@ _DEADLINE = re.compile(
             rf"|(?P<ms>之前|以前|前|内|以内|完成))",
             r"(?P<bm>本月|当月)(?:底|末|内|(?:之)?前)|(?P<nmo>下月|下个月)(?:底|末|内|(?:之)?前|上旬|中旬|下旬)?"
             r"|(?P<bw>本周|当周)(?:内|之?前|五前)",
-            r"(?<![每])(?:第)?(?P<q>[一二三四])季度(?:末|底|前|内|完成)",
-            r"(?<![每])(?P<h>上半年|下半年)(?:前|内|末|底|完成)?",
+            r"(?<![每])(?:第)?(?P<q>[一二三四])季度(?P<qs>末|底|前|内|完成)?",
+            r"(?<![每])(?P<h>上半年|下半年)(?P<hs>前|内|末|底|完成)?",
+            r"(?P<fest>元旦|春节|清明|五一|劳动节|端午|中秋|国庆)(?:节|假期|节假期)?(?:之?前|以前)",
             rf"(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
         )
     )
@@ -155,6 +156,32 @@ def _forward(candidate: dt.date | None, issued: dt.date, years: int = 1) -> dt.d
     return valid_date(candidate.year + years, candidate.month, candidate.day) or month_end(
         candidate.year + years, candidate.month
     )
+
+
+def _not_past(day: dt.date | None, issued: dt.date) -> dt.date | None:
+    """A season named bare ("三季度举办…") is a deadline only while it is still ahead."""
+    return day if day is not None and day >= issued else None
+
+
+_FIXED_FESTIVALS = {"元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1), "国庆": (10, 1)}
+_LUNAR_FESTIVALS = {"春节": "spring_festival", "端午": "dragon_boat_festival", "中秋": "mid_autumn_festival"}
+
+
+def festival(name: str, year: int) -> dt.date | None:
+    """The date of a festival in YEAR: fixed dates, 清明 by its solar term, lunar festivals by the
+    first day of their official holiday (known for the years chinese-calendar covers, else None)."""
+    if name in _FIXED_FESTIVALS:
+        return valid_date(year, *_FIXED_FESTIVALS[name])
+    if not 1901 <= year <= 2099:
+        return None
+    import chinese_calendar
+
+    if name == "清明":
+        terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+        return terms[0][0] if terms else None
+    holiday = getattr(chinese_calendar.Holiday, _LUNAR_FESTIVALS[name]).value
+    days = [d for d, h in chinese_calendar.holidays.items() if d.year == year and h == holiday]
+    return min(days) if days else None
 
 
 def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | None:
@@ -208,9 +235,14 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
     if g["bw"]:
         return issued + dt.timedelta(days=max(0, 4 - issued.weekday()))  # that week's Friday
     if g["q"]:
-        return _forward(valid_date(y, *_QUARTER_END[_quarter(g["q"])]), issued)
+        day = valid_date(y, *_QUARTER_END[_quarter(g["q"])])
+        return _forward(day, issued) if g["qs"] else _not_past(day, issued)
     if g["h"]:
-        return _forward(dt.date(y, 6, 30) if g["h"] == "上半年" else dt.date(y, 12, 31), issued)
+        day = dt.date(y, 6, 30) if g["h"] == "上半年" else dt.date(y, 12, 31)
+        return _forward(day, issued) if g["hs"] else _not_past(day, issued)
+    if g["fest"]:
+        day = festival(g["fest"], y)
+        return day if day is None or day >= issued else festival(g["fest"], y + 1)
     if g["n"]:
         count = 0.5 if g["n"] == "半" else _cn_or_digit(g["n"].replace("两", "二"))
         unit = g["unit"]

@@ -24,11 +24,17 @@ _CADENCE = re.compile(
 )
 
 
-def cadence(masked: str) -> list[str]:
+# “日分析、周调度、月考核”: a slogan list whose items open with their period.
+_SLOGAN_PERIOD = re.compile(r"(?<=[“、])([日周月季年])(?=[\u4e00-\u9fff]{1,3}[、”])")
+_PERIOD_CADENCE = {"日": "daily", "周": "weekly", "月": "monthly", "季": "quarterly", "年": "yearly"}
+
+
+def cadence(matching: str) -> list[str]:
     """Cadences in the order the text names them: 每周一调度、半月一通报 → weekly, fortnightly."""
+    hits = [(m.start(), m.lastgroup) for m in _CADENCE.finditer(matching)]
+    hits += [(m.start(), _PERIOD_CADENCE[m.group(1)]) for m in _SLOGAN_PERIOD.finditer(matching)]
     found: list[str] = []
-    for m in _CADENCE.finditer(masked):
-        name = m.lastgroup
+    for _pos, name in sorted(hits, key=lambda h: h[0]):
         if name and name not in found:
             found.append(name)
     return found

@@ -1,16 +1,67 @@
-"""`taskbot parse` (being built)."""
+"""`taskbot parse FILE [--date YYYY-MM-DD] [--format table|json]`: show the directives of a bulletin."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
-from taskbot.cli.common import CliError
+from taskbot.cli.common import EXIT_USAGE, CliError, add_format, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("parse", help="(being built)")
-    parser.set_defaults(func=_todo)
+    parser = sub.add_parser(
+        "parse",
+        help="show the directives of a bulletin file (nothing is stored)",
+        description="Read a bulletin (.txt/.md, .docx, .pdf with a text layer) and print its directives: "
+        "text, title, responsible parties, cadence, deadline, target, section and keywords.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the bulletin file")
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the bulletin's date, for resolving deadlines such as 年底前 (default: the date the text "
+        "gives, else today)",
+    )
+    add_format(parser)
+    parser.set_defaults(func=run_parse)
 
 
-def _todo(args: argparse.Namespace) -> int:
-    raise CliError("not built yet")
+def parse_date(value: str | None) -> dt.date | None:
+    """The --date argument as a date, or a usage error naming the expected form."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"--date: {value!r} is not a date of the form YYYY-MM-DD", EXIT_USAGE) from None
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    """Print the directives of the bulletin in args.file."""
+    from taskbot.bulletin import parse_bulletin
+    from taskbot.readers import UnreadableDocument, read_document
+
+    date = parse_date(args.date)
+    try:
+        text = read_document(args.file)
+    except UnreadableDocument as exc:
+        raise CliError(str(exc)) from None
+    parsed = parse_bulletin(text, date)
+    if args.format == "json":
+        print_json(parsed.to_json())
+        return 0
+    print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {parsed.title or ''}".rstrip())
+    rows = [
+        (
+            i,
+            d.title,
+            "、".join(d.responsible),
+            ",".join(d.cadence),
+            d.deadline.isoformat() if d.deadline else "",
+            d.target or "",
+        )
+        for i, d in enumerate(parsed.directives, 1)
+    ]
+    print_table(("#", "title", "responsible", "cadence", "deadline", "target"), rows, max_col=32)
+    print(f"{len(parsed.directives)} directives")
+    return 0
