@@ -78,7 +78,7 @@ async def test_every_step_in_a_group(bot: BotHarness) -> None:
     confirm = await answer(bot, GROUP, prompt, "12月31日")
     summary = text_of(confirm)
     assert summary.startswith(t("admin.add.confirm", "zh"))
-    assert "推进 社区创熟" in summary and "各镇街、各相关部门" in summary
+    assert "推进 社区创熟" in summary and "各镇街，各相关部门" in summary
     assert "每周" in summary and "2026-12-31" in summary
     assert task_count(bot) == before  # nothing yet
     await bot.press(GROUP, ADMIN, confirm, "add:yes")

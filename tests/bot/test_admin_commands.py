@@ -254,7 +254,7 @@ async def test_unbind_one_party_or_all(bot: BotHarness) -> None:
     assert f"#{ids['towns']} " not in text_of(await bot.send(GROUP, OFFICIAL, "/tasks"))
     await bot.send(GROUP, ADMIN, "/bind 各镇街")
     answer = text_of(await bot.send(GROUP, ADMIN, "/unbind"))
-    assert answer == plain(t("admin.unbind.ok", "zh", parties="各相关部门、各镇街"))
+    assert answer == plain(t("admin.unbind.ok", "zh", parties="各相关部门，各镇街"))
     assert text_of(await bot.send(GROUP, ADMIN, "/unbind")) == t("error.not_bound", "zh", party="")
     assert text_of(await bot.send(GROUP, ADMIN, "/unbind 不存在")) == t(
         "error.not_bound", "zh", party="不存在"

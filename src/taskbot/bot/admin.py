@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,11 +130,15 @@ def receivers_line(session: Session, task: Task, lang: str) -> str:
     return t("admin.no_receivers", lang)
 
 
+def join_parties(names: Iterable[str], lang: str) -> str:
+    """Party names in a sentence, escaped; not joined with 、, which names like 市、区领导 contain."""
+    return ("，" if lang == "zh" else "; ").join(esc(name) for name in names)
+
+
 def field_lines(draft: NewTask, lang: str) -> list[str]:
     """The responsible parties, cadence and deadline of a task about to be created, one per line."""
     none = t("bot.task.none", lang)
-    sep = "、" if lang == "zh" else ", "
-    parties = sep.join(esc(p) for p in draft.parties) or none
+    parties = join_parties(draft.parties, lang) or none
     cadence = cadence_label(cadence_list(draft.cadence), lang) or none
     deadline = draft.deadline.isoformat() if draft.deadline else none
     return [
@@ -489,8 +494,7 @@ async def unbind_command(update: Update, context: BotContext) -> None:
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
         parties = unbind_party(session, caller.actor, caller.chat, name)
-        sep = "、" if caller.lang == "zh" else ", "
-        text = t("admin.unbind.ok", caller.lang, parties=sep.join(esc(p.name) for p in parties))
+        text = t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
     await reply(message, text)
 
 

@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.admin import require_admin
+from taskbot.bot.admin import join_parties, require_admin
 from taskbot.bot.admin_args import BadArguments
 from taskbot.bot.args import command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
@@ -256,7 +256,7 @@ def directive_line(number: int, directive: Directive, lang: str) -> str:
     line = f"{number}. {esc(clip(directive.title or directive.text, PREVIEW_TITLE_CHARS))}"
     details = []
     if directive.responsible:
-        details.append(esc(("、" if lang == "zh" else ", ").join(directive.responsible)))
+        details.append(join_parties(directive.responsible, lang))
     if directive.deadline:
         details.append(t("bot.deadline.due", lang, date=directive.deadline.isoformat()))
     return line + (" — " + " · ".join(details) if details else "")
@@ -290,7 +290,11 @@ async def _preview(update: Update, context: BotContext, source: str, text: str) 
         t(
             "import.preview.bulletin",
             lang,
-            title=esc(parsed.title or t("import.preview.untitled", lang)),
+            title=esc(
+                clip(parsed.title, PREVIEW_TITLE_CHARS)
+                if parsed.title
+                else t("import.preview.untitled", lang)
+            ),
             date=parsed.date.isoformat(),
         ),
         t(
@@ -364,8 +368,7 @@ async def import_button(update: Update, context: BotContext) -> None:
         first, last = min(result.created), max(result.created)
         lines.append(t("import.done_ids", lang, first=first, last=last))
     if unbound:
-        sep = "、" if lang == "zh" else ", "
-        shown = sep.join(esc(name) for name in unbound[:10]) + ("…" if len(unbound) > 10 else "")
+        shown = join_parties(unbound[:10], lang) + ("…" if len(unbound) > 10 else "")
         lines.append(t("import.unbound", lang, parties=shown, example=esc(unbound[0])))
     await query.answer(t("import.done_short", lang, created=len(result.created)))
     await query.edit_message_text("\n".join(lines), parse_mode=PARSE_MODE)
