@@ -137,6 +137,7 @@ ADMIN_COMMANDS = [
     "/close {towns}",
     "/reopen {towns}",
     "/import",
+    "/report",
     "/export",
 ]
 
