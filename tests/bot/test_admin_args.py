@@ -110,6 +110,12 @@ def test_parse_cadence_rejects(word: str) -> None:
         ("10月5日", dt.date(2026, 10, 5)),  # today still counts as this year
         ("6月30日前", dt.date(2027, 6, 30)),  # already past this year: next year's
         ("年底前", dt.date(2026, 12, 31)),
+        # forms only the bulletin parser's resolver knows
+        ("年底", dt.date(2026, 12, 31)),
+        ("11月底前", dt.date(2026, 11, 30)),
+        ("10个工作日内", dt.date(2026, 10, 20)),  # National Day week is not workdays
+        ("下月底", dt.date(2026, 11, 30)),
+        ("明年上半年", dt.date(2027, 6, 30)),
     ],
 )
 def test_parse_deadline(word: str, expected: dt.date) -> None:

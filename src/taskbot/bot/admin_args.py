@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from taskbot.bulletin.dates import find_deadline
 from taskbot.domain.values import Cadence
 
 TITLE_MAX = 500
@@ -53,7 +54,6 @@ _PARTY_SEPARATOR = re.compile(r"[,，;；]")
 _TASK_ID = re.compile(r"^[#＃№]?(\d{1,9})$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:前|之前|以前)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日?(?:前|之前|以前)?$")
-_YEAR_END = frozenset({"年底", "年底前", "年末", "年内", "今年", "今年底", "今年年底"})
 
 
 class BadArguments(Exception):
@@ -106,10 +106,10 @@ def parse_cadence(word: str) -> Cadence | None:
 
 
 def parse_deadline(word: str, today: dt.date) -> dt.date:
-    """A deadline from 2026-12-31, 2026/12/31, 2026年12月31日, 12月31日 (next one from TODAY) or 年底."""
+    """A deadline from 2026-12-31, 2026/12/31, 2026年12月31日 or 12月31日 (the next one from TODAY),
+    or any deadline a bulletin may state (年底前, 6月底前, 10个工作日内, 国庆前 …), resolved from TODAY.
+    """
     text = re.sub(r"\s+", "", word).translate(_FULL_WIDTH_DIGITS)
-    if text in _YEAR_END:
-        return dt.date(today.year, 12, 31)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _real_date(year, month, day, word)
@@ -118,7 +118,11 @@ def parse_deadline(word: str, today: dt.date) -> dt.date:
         this_year = _real_date(today.year, month, day, word)
         # A month and day already past this year means next year's.
         return this_year if this_year >= today else _real_date(today.year + 1, month, day, word)
-    raise BadArguments("admin.bad_deadline", given=word.strip()[:20])
+    # The bulletin parser's resolver knows the Chinese ways of stating a deadline.
+    resolved = find_deadline(text, today, field=True) if text else None
+    if resolved is None:
+        raise BadArguments("admin.bad_deadline", given=word.strip()[:20])
+    return resolved
 
 
 def parse_deadline_or_none(word: str, today: dt.date) -> dt.date | None:

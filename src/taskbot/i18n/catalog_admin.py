@@ -48,7 +48,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Use daily, weekly, fortnightly, monthly, quarterly, yearly or none.",
     },
     "admin.bad_deadline": {
-        "zh": "无法识别日期“{given}”。请写成 2026-12-31 或 12月31日（none 表示不设时限）。",
+        "zh": "无法识别日期“{given}”。"
+        "请写成 2026-12-31、12月31日 或 年底前 这样的日期（none 表示不设时限）。",
         "en": "“{given}” is not a date I can use. Write it as 2026-12-31 (none for no deadline).",
     },
     "admin.add_no_title": {
