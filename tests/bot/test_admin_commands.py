@@ -387,3 +387,12 @@ async def test_admin_commands_answer_in_english_privately(bot: BotHarness) -> No
 async def test_cancel_with_nothing_going_on(bot: BotHarness) -> None:
     scene(bot)
     assert text_of(await bot.send(GROUP, ADMIN, "/cancel")) == t("admin.nothing_to_cancel", "zh")
+
+
+async def test_commands_addressed_to_the_bot_and_titles_with_markup(bot: BotHarness) -> None:
+    scene(bot)
+    answer = text_of(await bot.send(GROUP, ADMIN, "/add@taskbot_test_bot 修订<规范> & 细则 | 各镇街"))
+    new_id = task_count(bot)
+    assert answer.startswith(f"✅ 已创建任务 #{new_id} 修订<规范> & 细则")
+    closed = text_of(await bot.send(GROUP, ADMIN, f"/close@taskbot_test_bot {new_id}"))
+    assert closed == f"🗂 已关闭任务 #{new_id} 修订<规范> & 细则，不再提醒。"

@@ -337,3 +337,25 @@ async def test_a_caption_for_another_bot_is_ignored(bot: BotHarness) -> None:
     )
     await bot.settle()
     assert not [m for m in bot.api.sent_messages(GROUP) if re.match("📄|抱歉", text_of(m))]
+
+
+async def test_a_failed_download_is_answered_politely(bot: BotHarness) -> None:
+    scene(bot)
+    bot.api.fail_next("getFile", error_code=400, description="Bad Request: temporarily unavailable")
+    answer = await send_file(bot, "small.txt", SMALL_BULLETIN.encode())
+    assert text_of(answer) == t("import.download_failed", "zh", name="small.txt")
+    preview = await send_file(bot, "small.txt", SMALL_BULLETIN.encode())  # sending again works
+    assert text_of(preview).startswith("📄 导入预览：small.txt")
+
+
+async def test_import_in_english_privately(bot: BotHarness) -> None:
+    scene(bot)
+    bot.runtime.settings.admins.append(4001)
+    bot.add_user(4001, "Alice", "alice", "en")
+    bot.add_private(4001)
+    await bot.api.user_sends_document(4001, 4001, "small.txt", SMALL_BULLETIN.encode(), caption="/import")
+    preview = await bot.api.wait_for_message(4001)
+    count = len(distinct_directives(SMALL_BULLETIN))
+    assert text_of(preview).startswith("📄 Import preview: small.txt")
+    assert t("import.preview.counts", "en", total=count, new=count, existing=0) in text_of(preview)
+    assert [b["text"] for b in preview["reply_markup"]["inline_keyboard"][0]] == ["✅ Import", "Cancel"]

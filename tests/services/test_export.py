@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from taskbot.cli import main
 from taskbot.runtime import Runtime
-from taskbot.services.export import HISTORY_COLUMNS, TASK_COLUMNS, export_filename, write_xlsx
+from taskbot.services.export import HISTORY_COLUMNS, TASK_COLUMNS, collect, export_filename, write_xlsx
 from taskbot.store.db import transaction
 from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task
 
@@ -111,7 +111,18 @@ def test_export_in_english_and_filtered_by_status(runtime: Runtime) -> None:
     book = load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.sheetnames == ["Tasks", "History"]
     assert book["Tasks"]["A1"].value == "ID"
+    assert book["Tasks"]["C2"].value == "done"  # status in English
+    assert [c.value for c in book["History"]["E"][1:]] == ["created", "closed"]
     assert book["History"].max_row == 3  # header + the two entries of task 2
+
+
+def test_collect_only_the_given_tasks(runtime: Runtime) -> None:
+    _seed(runtime)
+    with runtime.sessions() as session:
+        data = collect(session, task_ids=[2])
+        assert [row.id for row in data.tasks] == [2]
+        assert {row.task_id for row in data.history} == {2}
+        assert collect(session, task_ids=[]).tasks == []
 
 
 def test_export_of_an_empty_store_has_headers_only(runtime: Runtime) -> None:
