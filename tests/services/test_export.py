@@ -70,6 +70,8 @@ def test_export_workbook_has_task_and_history_sheets(runtime: Runtime) -> None:
 
     book = load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.sheetnames == ["任务", "历史"]
+    assert book["任务"].freeze_panes == "A2"  # the header stays in view
+    assert book["任务"].auto_filter.ref == "A1:P3"
     tasks = list(book["任务"].iter_rows(values_only=True))
     assert tasks[0][:4] == ("编号", "任务", "状态", "进度%")
     assert len(tasks[0]) == len(TASK_COLUMNS)

@@ -349,7 +349,9 @@ async def import_button(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, admin=True)
         actor, person_id = caller.actor.name, caller.person.id
     try:
-        result = import_document(
+        # A bulletin of hundreds of directives is a long transaction; keep the loop free meanwhile.
+        result = await asyncio.to_thread(
+            import_document,
             rt.sessions,
             pending.parsed,
             source=pending.source,

@@ -29,9 +29,10 @@ from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
 from taskbot.services.digest import load_view, red_black_rules
-from taskbot.services.export import collect, export_filename, write_workbook
+from taskbot.services.export import ExportData, collect, export_filename, write_workbook
 from taskbot.services.tasks import chat_tasks
 from taskbot.store.db import transaction
+from taskbot.store.models import Chat
 
 
 def register(app: Application) -> None:
@@ -97,32 +98,36 @@ async def report_command(update: Update, context: BotContext) -> None:
 # --- /export ------------------------------------------------------------------------------------
 
 
+def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[ExportData, bytes]:
+    """The .xlsx of CHAT's tasks (None: every task) and their history; blocking, run in a thread."""
+    with runtime.sessions() as session:
+        task_ids = None if chat is None else [t.id for t in chat_tasks(session, chat, only_open=False)]
+        data = collect(session, task_ids=task_ids)
+    buffer = io.BytesIO()
+    if data.tasks:
+        write_workbook(data, buffer, lang=lang, tz=runtime.settings.tz)
+    return data, buffer.getvalue()
+
+
 @polite
 async def export_command(update: Update, context: BotContext) -> None:
     """Send the tasks and their history as an .xlsx document."""
     message = message_of(update)
     await require_admin(update, context)
     rt = context.runtime
-    settings = rt.settings
     now = rt.clock()
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
-        lang = caller.lang
-        task_ids = (
-            None
-            if sees_everything(caller, rt)
-            else [t.id for t in chat_tasks(session, caller.chat, only_open=False)]
-        )
-        data = collect(session, task_ids=task_ids)
+        chat = None if sees_everything(caller, rt) else caller.chat
+    lang = caller.lang
+    # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.
+    data, payload = await asyncio.to_thread(export_workbook, rt, chat, lang)
     if not data.tasks:
         await reply(message, t("export.empty", lang))
         return
-    buffer = io.BytesIO()
-    # Writing a big workbook takes a while; keep answering other chats meanwhile.
-    await asyncio.to_thread(lambda: write_workbook(data, buffer, lang=lang, tz=settings.tz))
     await message.reply_document(
-        document=buffer.getvalue(),
-        filename=export_filename(now, settings.tz),
+        document=payload,
+        filename=export_filename(now, rt.settings.tz),
         caption=t("export.caption", lang, tasks=len(data.tasks), history=len(data.history)),
         parse_mode="HTML",
     )

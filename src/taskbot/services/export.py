@@ -14,6 +14,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -181,38 +182,55 @@ def _cell(value: Any, tz: ZoneInfo) -> Any:
     return value
 
 
+_WRAPPED = frozenset({"text", "title", "task_title"})
+_FORMATS = {
+    "at": "yyyy-mm-dd hh:mm",
+    "created_at": "yyyy-mm-dd hh:mm",
+    "updated_at": "yyyy-mm-dd hh:mm",
+    "last_report_at": "yyyy-mm-dd hh:mm",
+    "deadline": "yyyy-mm-dd",
+}
+
+
 def _fill_sheet(sheet: Any, columns: tuple[str, ...], rows: list[Any], lang: str, tz: ZoneInfo) -> None:
-    sheet.append([t(f"export.col.{name}", lang) for name in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(_value(row, name, lang), tz) for name in columns])
+    """Write the header and ROWS to a write-only SHEET, styling only the cells that need it."""
     for index, name in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
-        if name in ("text", "title", "task_title"):
-            for cell in sheet[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        elif name in ("at", "created_at", "updated_at", "last_report_at"):
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd hh:mm"
-        elif name == "deadline":
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, 14)
     sheet.freeze_panes = "A2"
     if rows:
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, t(f"export.col.{name}", lang))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        values: list[Any] = []
+        for name in columns:
+            value = _cell(_value(row, name, lang), tz)
+            if name in _WRAPPED or (name in _FORMATS and value is not None):
+                cell = WriteOnlyCell(sheet, value)
+                if name in _WRAPPED:
+                    cell.alignment = wrap
+                else:
+                    cell.number_format = _FORMATS[name]
+                value = cell
+            values.append(value)
+        sheet.append(values)
 
 
 def build_workbook(data: ExportData, *, lang: str, tz: ZoneInfo) -> Workbook:
-    """Lay DATA out as a workbook: the tasks sheet first, then the history sheet."""
-    book = Workbook()
-    tasks_sheet = book.active
-    assert tasks_sheet is not None  # a new workbook always has one sheet
-    tasks_sheet.title = t("export.sheet.tasks", lang)
-    _fill_sheet(tasks_sheet, TASK_COLUMNS, data.tasks, lang, tz)
-    history_sheet = book.create_sheet(t("export.sheet.history", lang))
-    _fill_sheet(history_sheet, HISTORY_COLUMNS, data.history, lang, tz)
+    """Lay DATA out as a write-only workbook: the tasks sheet first, then the history sheet.
+
+    Write-only mode streams rows instead of keeping a cell object for each: about twice as fast,
+    which matters for an export of thousands of tasks.
+    """
+    book = Workbook(write_only=True)
+    _fill_sheet(book.create_sheet(t("export.sheet.tasks", lang)), TASK_COLUMNS, data.tasks, lang, tz)
+    _fill_sheet(book.create_sheet(t("export.sheet.history", lang)), HISTORY_COLUMNS, data.history, lang, tz)
     return book
 
 
