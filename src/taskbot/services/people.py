@@ -146,23 +146,32 @@ def answers_personally(session: Session, task: Task, person: Person) -> bool:
     return bool(session.scalar(select(assigned | bound)))
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What ACTOR may do with a task: see it (in the chat they ask from), report on it."""
+
+    sees: bool
+    responsible: bool
+
+
+def access(session: Session, task: Task, actor: Actor) -> Access:
+    """Both rules at once, each store query made at most once (this is on every report's path)."""
+    if actor.sees_everything:
+        return Access(True, True)
+    if actor.chat is not None and task_in_chat(session, task, actor.chat):
+        return Access(True, True)
+    personal = actor.person is not None and answers_personally(session, task, actor.person)
+    return Access(sees=actor.in_private and personal, responsible=actor.is_admin or personal)
+
+
 def can_see(session: Session, task: Task, actor: Actor) -> bool:
     """Whether ACTOR, in the chat they ask from, may see TASK at all."""
-    if actor.sees_everything:
-        return True
-    assert actor.chat is not None
-    if task_in_chat(session, task, actor.chat):
-        return True
-    return actor.in_private and actor.person is not None and answers_personally(session, task, actor.person)
+    return access(session, task, actor).sees
 
 
 def is_responsible(session: Session, task: Task, actor: Actor) -> bool:
     """Whether ACTOR may report on TASK (done, status, blocked)."""
-    if actor.is_admin:
-        return True
-    if actor.chat is not None and task_in_chat(session, task, actor.chat):
-        return True
-    return actor.person is not None and answers_personally(session, task, actor.person)
+    return access(session, task, actor).responsible
 
 
 def _insert_or_fetch(session: Session, row: _Row, refetch: Select[tuple[_Row]]) -> _Row:

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
-from taskbot.services.people import Actor, can_see, is_responsible, person_label
+from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
 
@@ -68,16 +69,27 @@ class InvalidTransition(TaskError):
 
 
 def get_task(session: Session, task_id: int, actor: Actor | None = None, *, history: bool = False) -> Task:
-    """The task TASK_ID as ACTOR may see it (parties, assignees, and with HISTORY its reports loaded)."""
-    options = [selectinload(Task.parties), selectinload(Task.assignees)]
+    """The task TASK_ID as ACTOR may see it (with HISTORY: parties, assignees and reports loaded)."""
+    return _get(session, task_id, actor, history=history)[0]
+
+
+def _get(
+    session: Session, task_id: int, actor: Actor | None, *, history: bool = False
+) -> tuple[Task, Access]:
+    options = []
     if history:
-        options.append(selectinload(Task.reports).selectinload(Report.person))
+        options = [
+            selectinload(Task.parties),
+            selectinload(Task.assignees),
+            selectinload(Task.reports).selectinload(Report.person),
+        ]
     task = session.get(Task, task_id, options=options) if _valid_id(task_id) else None
     if task is None:
         raise TaskNotFound("not_found", task_id=task_id)
-    if actor is not None and not can_see(session, task, actor):
+    rights = access(session, task, actor) if actor is not None else Access(True, True)
+    if not rights.sees:
         raise TaskNotFound("not_found_here", task_id=task_id)
-    return task
+    return task, rights
 
 
 def chat_tasks(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
@@ -373,8 +385,8 @@ def _valid_id(task_id: int) -> bool:
 
 
 def _load_for_report(session: Session, task_id: int, actor: Actor) -> Task:
-    task = get_task(session, task_id, actor)
-    if not is_responsible(session, task, actor):
+    task, rights = _get(session, task_id, actor)
+    if not rights.responsible:
         raise NotAllowed("not_responsible", task_id=task.id)
     return task
 
@@ -416,6 +428,8 @@ def _change(
     report = _report(task, actor, now, kind, text=text, progress=shown_progress)
     session.add(report)
     session.flush()
+    # Link the report to its task for the caller without loading the task's whole history.
+    set_committed_value(report, "task", task)
     return report
 
 
@@ -429,7 +443,7 @@ def _report(
     progress: int | None = None,
 ) -> Report:
     return Report(
-        task=task,
+        task_id=task.id,  # not task=task: that would load the whole history to append to it
         person_id=actor.person.id if actor.person is not None else None,
         actor=actor.name[:200],
         at=now,
