@@ -206,3 +206,23 @@ async def test_edited_command_is_not_run_again(bot: BotHarness) -> None:
     )
     await bot.settle()
     assert [h[2] for h in bot.history(ids["towns"])] == [None, 10]  # created, then the one report
+
+
+async def test_anonymous_admin_is_asked_to_speak_as_themselves(bot: BotHarness) -> None:
+    ids = scene(bot)
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+    state = bot.api.world.chat(GROUP)
+    text = f"/done {ids['towns']}"
+    message = bot.api.world.new_message(
+        state,
+        anonymous,
+        {
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            "sender_chat": state.info,
+        },
+    )
+    bot.api.world.queue_update("message", message)
+    answer = await bot.api.wait_for_message(GROUP)
+    assert text_of(answer) == t("error.anonymous", "zh")
+    assert bot.history(ids["towns"])[-1][0] == "created"

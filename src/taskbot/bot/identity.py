@@ -15,6 +15,7 @@ from taskbot.bot.context import BotContext
 from taskbot.config import Settings
 from taskbot.i18n import pick_language
 from taskbot.services.people import Actor, is_configured_admin, upsert_chat, upsert_person
+from taskbot.services.tasks import NotAllowed
 from taskbot.store.models import Chat, Person
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ def identify(session: Session, update: Update, settings: Settings, *, admin: boo
     chat = update.effective_chat
     if user is None or chat is None:
         raise ValueError("an update without a user or a chat has no caller")
+    if user.is_bot:
+        # An anonymous group admin (or a channel) speaks as a bot account: nobody to record.
+        raise NotAllowed("anonymous")
     person = upsert_person(
         session,
         user.id,

@@ -262,6 +262,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "本群没有绑定责任单位{party}。",
         "en": "This chat is not bound to {party}.",
     },
+    "error.anonymous": {
+        "zh": "请以个人身份发送（关闭匿名管理员），以便记录是谁汇报的。",
+        "en": "Please send this as yourself (not as an anonymous admin), so the report has a name.",
+    },
     "error.invalid_input": {"zh": "抱歉，无法识别您的输入。", "en": "Sorry, I cannot use that input."},
     "error.invalid_transition": {
         "zh": "抱歉，任务当前的状态不允许这样做。",
