@@ -8,10 +8,7 @@ into it first). Heavy libraries are imported inside the functions, so other comm
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import logging
-import signal
 import sys
 from collections.abc import AsyncIterable, Callable
 from pathlib import Path
@@ -55,6 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM (or, in local mode, /quit)."""
+    import asyncio  # here, not at the top: `taskbot parse` must start fast
+
     settings = load(args)
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
     local = args.local or not token
@@ -271,6 +270,8 @@ async def run_local(
     output: TextIO | None = None,
 ) -> None:
     """Serve the bot against an in-process Bot API and chat with it from the terminal until /quit."""
+    import asyncio
+
     from telegram import Update
 
     from taskbot.localapi import FakeBotApi
@@ -376,6 +377,10 @@ def import_demo(runtime: Runtime, chat_id: int) -> Any:
 
 
 def _on_signals(callback: Callable[[], None]) -> None:
+    import asyncio
+    import contextlib
+    import signal
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Not the main thread, or not POSIX: Ctrl-C then ends the terminal chat as usual.
