@@ -33,12 +33,12 @@ _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
 _PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
-    rf"(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+    rf"(?=[全各])(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
 )
 _ALL = re.compile(r"全(?:省|市|区|县|镇|乡|街|国|体)(?:上下|党员干部|党员|干部|人员)")
 # 市、区领导 / 县级领导 / 市领导
 _LEADERS = re.compile(
-    r"(?<![全本该])[省市区县镇乡](?:、[省市区县镇乡])*(?:两级|三级|级)?(?:主要领导|分管领导|领导干部|领导)"
+    r"(?=[省市区县镇乡])(?<![全本该])[省市区县镇乡](?:、[省市区县镇乡])*(?:两级|三级|级)?(?:主要领导|分管领导|领导干部|领导)"
 )
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
@@ -133,19 +133,35 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for pattern in (_EACH, _ALL, _LEADERS):
         found.extend((m.start(), m.group(0)) for m in pattern.finditer(masked))
-    for pattern in (_CLAUSE_SUBJECT, _PARTNERS):
-        for m in pattern.finditer(masked):
+    found.extend(_clause_subjects(masked))
+    if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
+        for m in _PARTNERS.finditer(masked):
             found.extend(_split_names(m.start(1), m.group(1)))
     return found
 
 
 # Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
 _NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
-_CLAUSE_SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：！？）]))((?!各|全){_NAME}(?:、{_NAME})*)(?=要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合)"
-)
+_NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
+_SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合")
+_CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
 _PARTNERS = re.compile(rf"(?:会同|联合|协同|商请)((?:各|全)?{_NAME}(?:[、和]{_NAME})*)")
+
+
+def _clause_subjects(masked: str) -> list[tuple[int, str]]:
+    """Parties standing between the start of a clause and its modal."""
+    found: list[tuple[int, str]] = []
+    for trigger in _SUBJECT_TRIGGER.finditer(masked):
+        end = trigger.start()
+        low = max(0, end - 40)
+        start = max(masked.rfind(mark, low, end) for mark in _CLAUSE_MARKS) + 1
+        if start == 0 and low > 0:
+            continue  # no clause start within reach: not a subject
+        segment = masked[start:end]
+        if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):
+            found.extend(_split_names(start, segment))
+    return found
 
 
 def _split_names(start: int, group: str) -> list[tuple[int, str]]:

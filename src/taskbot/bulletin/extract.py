@@ -37,6 +37,7 @@ class Article:
 @dataclass(slots=True)
 class Candidate:
     texts: list[str]
+    hidden: list[str]  # the masked matching view of each text
     kind: str  # "item", "free" or "row"
     article: Article | None = None
     heading: str | None = None
@@ -49,6 +50,10 @@ class Candidate:
     @property
     def text(self) -> str:
         return join_clean(self.texts)
+
+    @property
+    def masked(self) -> str:
+        return join_clean(self.hidden)
 
 
 @dataclass(slots=True)
@@ -141,7 +146,7 @@ class Walker:
         cur, self.cur = self.cur, None
         if cur is None:
             return
-        if cur.kind == "item" and not (directive_like(masked(cur.texts[0])) or cur.parties or cur.time_texts):
+        if cur.kind == "item" and not (directive_like(cur.hidden[0]) or cur.parties or cur.time_texts):
             return
         self.emit(cur)
 
@@ -156,9 +161,10 @@ class Walker:
         if self.article is not None:
             self.article.has_directives = True
 
-    def new(self, texts: list[str], kind: str, level: int = 0) -> Candidate:
+    def new(self, texts: list[str], kind: str, level: int = 0, *, hidden: list[str]) -> Candidate:
         return Candidate(
             texts=texts,
+            hidden=hidden,
             kind=kind,
             article=self.article,
             heading=self.article.heading if self.article else None,
@@ -200,7 +206,7 @@ class Walker:
         target = self.cur or self.last
         parties: list[str] = []
         times: list[str] = []
-        for label, value in label_values(masked(para.text), para.text):
+        for label, value in label_values(para.hidden, para.text):
             if label in cues.PARTY_LABELS:
                 parties.extend(p for p in split_parties(value) if p not in parties)
             elif value:
@@ -216,14 +222,14 @@ class Walker:
         self.close()
         row = para.row
         assert row is not None
-        cand = self.new([row.text], "row")
+        cand = self.new([row.text], "row", hidden=[masked(row.text)])
         cand.parties = list(row.parties)
         cand.time_texts = [row.time_text] if row.time_text else []
         cand.title_hint = row.title_hint
         self.emit(cand)
 
     def on_body(self, k: int, para: Para) -> None:
-        m = masked(para.text)
+        m = para.hidden
         if para.marker and para.level != LEVEL_INLINE:
             self.on_item(k, para, m)
             return
@@ -231,11 +237,13 @@ class Walker:
         if cur is not None and cur.kind == "item":
             if cur.heading_only or not cues.is_strong_start(m):
                 cur.texts.append(para.text)
+                cur.hidden.append(m)
                 cur.heading_only = False
                 return
         elif cur is not None and cur.kind == "free" and cur.heading_only:
             if not cues.is_strong_start(m) and not _list_start(m):
                 cur.texts.append(para.text)
+                cur.hidden.append(m)
                 cur.heading_only = False
                 return
         self.close()
@@ -258,7 +266,7 @@ class Walker:
             if label_parties:
                 self.heading_parties[para.level] = label_parties
             return
-        cand = self.new([para.text], "item", para.level)
+        cand = self.new([para.text], "item", para.level, hidden=[m])
         cand.heading_only = heading or (len(para.text) <= _SHORT_LEAD and para.ends_sentence)
         if label_parties:
             cand.parties = label_parties
@@ -266,7 +274,7 @@ class Walker:
 
     def free(self, para: Para, *, lead: bool = False) -> None:
         """Orders in a paragraph outside any list item, sentence by sentence."""
-        m = masked(para.text)
+        m = para.hidden
         current: Candidate | None = None
         start_of_current = 0
         end_of_current = 0
@@ -277,8 +285,9 @@ class Walker:
             if start is not None:
                 if current is not None:
                     current.texts = [para.text[start_of_current:end_of_current]]
+                    current.hidden = [m[start_of_current:end_of_current]]
                     self.emit(current)
-                current = self.new([], "free")
+                current = self.new([], "free", hidden=[])
                 start_of_current = s + start
                 while start_of_current < e and m[start_of_current] in "，：；":
                     start_of_current += 1
@@ -287,8 +296,9 @@ class Walker:
                 end_of_current = e
         if current is not None:
             current.texts = [para.text[start_of_current:end_of_current]]
-            text = current.texts[0]
-            current.heading_only = not lead and (len(text) <= _SHORT_LEAD or "，" not in masked(text))
+            current.hidden = [m[start_of_current:end_of_current]]
+            text = current.hidden[0]
+            current.heading_only = not lead and (len(text) <= _SHORT_LEAD or "，" not in text)
             self.cur = current
 
 
@@ -296,7 +306,7 @@ def _heading_parties(para: Para) -> list[str]:
     from taskbot.bulletin.fields import label_values, split_parties
 
     parties: list[str] = []
-    for label, value in label_values(masked(para.text), para.text):
+    for label, value in label_values(para.hidden, para.text):
         if label in cues.PARTY_LABELS:
             parties.extend(p for p in split_parties(value) if p not in parties)
     return parties
@@ -317,7 +327,7 @@ _INLINE = re.compile(
 def split_inline(cand: Candidate) -> list[Candidate]:
     """One candidate per item of an inline list 一是…二是… (at least two, numbered in order)."""
     text = cand.text
-    m = masked(text)
+    m = cand.masked
     if not any(ch in m for ch in "是要第（(①"):
         return [cand]
     starts: list[int] = []
@@ -338,16 +348,17 @@ def split_inline(cand: Candidate) -> list[Candidate]:
     preamble = text[: starts[0]]
     pm = m[: starts[0]]
     if len(preamble) >= 8 and pm[-1:] == "。" and directive_like(pm):
-        pieces.append(_piece(cand, preamble))
+        pieces.append(_piece(cand, preamble, pm))
     bounds = [*starts, len(text)]
     for a, b in zip(bounds, bounds[1:], strict=False):
-        pieces.append(_piece(cand, text[a:b]))
+        pieces.append(_piece(cand, text[a:b], m[a:b]))
     return pieces
 
 
-def _piece(cand: Candidate, text: str) -> Candidate:
+def _piece(cand: Candidate, text: str, hidden: str) -> Candidate:
     return Candidate(
         texts=[text],
+        hidden=[hidden],
         kind=cand.kind,
         article=cand.article,
         heading=cand.heading,
@@ -367,7 +378,7 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     if cand.kind != "free":
         return [cand]
     text = cand.text
-    m = masked(text)
+    m = cand.masked
     hits = [h for h in _TARGET.finditer(m) if h.group("unit") not in ("%",)]
     if len(hits) < 2:
         return [cand]
@@ -381,7 +392,7 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     if not cuts:
         return [cand]
     bounds = [0, *cuts, len(text)]
-    return [_piece(cand, text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]
+    return [_piece(cand, text[a:b], m[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]
 
 
 def extract(paras: list[Para]) -> Extraction:

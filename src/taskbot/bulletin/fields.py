@@ -11,7 +11,8 @@ import re
 from taskbot.bulletin import cues
 
 _CADENCE = re.compile(
-    "|".join(
+    r"(?=[半每两双隔一周月按逐日季年])(?:"
+    + "|".join(
         (
             r"(?P<fortnightly>半月一|每半月|每半个月|半个月一|两周一|每两周|双周|隔周|每两个星期)",
             r"(?P<weekly>每周|每星期|每个星期|每一周|一周一|周调度|周例会|周通报|周报告|按周|逐周)",
@@ -21,6 +22,7 @@ _CADENCE = re.compile(
             r"(?P<yearly>每年|一年一|按年度|按年|年度考核|年度评估|年度述职)",
         )
     )
+    + ")"
 )
 
 

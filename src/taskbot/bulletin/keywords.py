@@ -84,11 +84,31 @@ def _load_idf() -> tuple[dict[str, float], float]:
 
 def keywords(text: str, top: int = TOP_K) -> list[str]:
     """The TOP words of TEXT by TF-IDF, best first (ties in order of appearance)."""
-    if not text:
-        return []
+    return keywords_many([text], top)[0]
+
+
+def keywords_many(texts: list[str], top: int = TOP_K) -> list[list[str]]:
+    """keywords() of each text, segmenting them all in one pass (jieba's per-call cost adds up)."""
+    if not any(texts):
+        return [[] for _ in texts]
+    # A line break never occurs inside a text (they are squeezed) and jieba keeps it as a token.
+    joined = "\n".join(t.replace("\n", "") for t in texts)
+    results: list[list[str]] = []
+    words: list[str] = []
+    for word in _segmenter().cut(joined, HMM=False):
+        if word == "\n":
+            results.append(_rank(words, top))
+            words = []
+        else:
+            words.append(word)
+    results.append(_rank(words, top))
+    return results
+
+
+def _rank(words: list[str], top: int) -> list[str]:
     stop = stopwords()
     counts: dict[str, int] = {}
-    for word in _segmenter().cut(text):
+    for word in words:
         if len(word) < 2 or word in stop or not _WORD.search(word):
             continue
         counts[word] = counts.get(word, 0) + 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from taskbot.bulletin import cues
 from taskbot.bulletin.lines import LEVEL_BULLET, Kind, Line, classify, split_marker
-from taskbot.bulletin.normalize import for_matching, join_clean
+from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
 from taskbot.bulletin.tables import Row, header_at, read_table
 
 # A line longer than this is cut into pieces of this size: no pattern ever sees more at once,
@@ -44,10 +44,12 @@ class Para:
     lines: int = 1
     row: Row | None = None
     matching: str = field(default="", repr=False)
+    hidden: str = field(default="", repr=False)  # matching with quotes masked
 
     def __post_init__(self) -> None:
         if not self.matching:
             self.matching = for_matching(self.text)
+        self.hidden = mask_quotes(self.matching)
 
     @property
     def ends_sentence(self) -> bool:
@@ -180,7 +182,7 @@ def _wrapped(lines: list[Line]) -> bool:
     for line in lines:
         if line.kind is Kind.TEXT and not line.marker and len(line.text) >= 10:
             long_lines += 1
-            open_ends += for_matching(line.text[-1]) not in "。！？；："
+            open_ends += line.matching[-1] not in "。！？；："
     return long_lines > 0 and open_ends * 2 > long_lines
 
 
@@ -189,11 +191,11 @@ def _breaks(buffer: list[Line], line: Line, wrapped: bool) -> bool:
     last = buffer[-1]
     if line.marker or last.ends_sentence:
         return True
-    matching_last = for_matching(last.text)
-    head = for_matching(line.text[:24])
+    matching_last = last.matching
+    head = line.matching[:24]
     if cues.LABELS.match(head) or cues.LEAD.match(head):
         return True
-    if cues.LABELS.match(for_matching(buffer[0].text[:8])):
+    if cues.LABELS.match(buffer[0].matching[:8]):
         return not matching_last.endswith("：")
     if matching_last.endswith("："):
         return True

@@ -68,15 +68,27 @@ class Line:
     marker: str = ""  # clean marker as written ("●", "（一）", "1.", "一是")
     level: int = 0
     ordinal: int | None = None
-    blank_before: bool = False
+    matching: str = ""  # for_matching(text)
 
     @property
     def ends_sentence(self) -> bool:
-        return bool(self.text) and self.text[-1] in _TERMINAL
+        return bool(self.matching) and self.matching[-1] in _TERMINAL
+
+
+# Every character a list marker can start with (a cheap test before the full pattern).
+_MARKER_FIRST = frozenset(
+    "（(【["
+    + CN_DIGITS
+    + "0123456789０１２３４５６７８９第"
+    + "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+    + "●•○◆◇■□▲△▶►★☆◎➢➤❖▪◼◾✔✓√"
+)
 
 
 def split_marker(clean: str) -> tuple[str, int, int | None, str]:
     """The leading list marker of CLEAN: (marker, level, ordinal, rest); marker "" when none."""
+    if not clean or clean[0] not in _MARKER_FIRST:
+        return "", 0, None, clean
     m = _MARKER.match(for_matching(clean[:12]))
     if not m or m.end() >= len(clean):
         return "", 0, None, clean
@@ -112,14 +124,16 @@ def classify(raw: str) -> Line:
     clean = squeeze(raw)
     if not clean:
         return Line(Kind.BLANK)
-    if len(clean) <= 24 and _MARKS_ONLY.match(clean):
+    short = len(clean) <= 24
+    if short and _MARKS_ONLY.match(clean):
         return Line(Kind.MARKS, marker=clean)
-    if _NUMBER.match(clean):
+    if short and _NUMBER.match(clean):
         return Line(Kind.NUMBER, text=clean, ordinal=int(clean))
-    matching = for_matching(clean)
-    if _PAGE.match(matching):
+    if short and _PAGE.match(for_matching(clean)):
         return Line(Kind.NOISE, text=clean)
     if len(clean) == 1 and "\u4e00" <= clean <= "\u9fff":
         return Line(Kind.NOISE, text=clean)  # a column label such as 市 or 区
     marker, level, ordinal, rest = split_marker(clean)
-    return Line(Kind.TEXT, text=rest, marker=marker, level=level, ordinal=ordinal)
+    return Line(
+        Kind.TEXT, text=rest, marker=marker, level=level, ordinal=ordinal, matching=for_matching(rest)
+    )

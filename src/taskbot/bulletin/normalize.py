@@ -47,6 +47,7 @@ _FULL_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-�
 _FULL_ALNUM.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULL_ALNUM.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _MATCH_TABLE = str.maketrans({**_PUNCT_TO_FULL, **_FULL_ALNUM})
+_MAPPABLE = re.compile("[" + re.escape("".join(_PUNCT_TO_FULL) + "".join(_FULL_ALNUM)) + ".]")
 # An ASCII full stop that ends a Chinese sentence (not a decimal point, not "1." numbering).
 _CJK_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff”’）》】])\.(?![\d.])")
 
@@ -79,6 +80,8 @@ def join_clean(parts: list[str]) -> str:
 
 def for_matching(clean: str) -> str:
     """The matching view of CLEAN: same length, one spelling for each punctuation mark."""
+    if not _MAPPABLE.search(clean):
+        return clean  # the common case: nothing to map
     mapped = clean.translate(_MATCH_TABLE)
     if "." in mapped:
         mapped = _CJK_FULL_STOP.sub("。", mapped)
