@@ -6,7 +6,7 @@ it is recorded. A reply to a one-task reminder, or to a task's detail, is a stat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
 
 from sqlalchemy.orm import Session
 from telegram import ForceReply, ReplyParameters, Update
@@ -36,7 +36,8 @@ from taskbot.store.models import Report
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 BUTTONS = r"^(done|progress|blocked):\d+$"
 
-Change = Callable[[Session, Actor], Report]
+# What a button or a prompt asks for; the button actions are the callback_data prefixes.
+DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
 
 
 def register(app: Application) -> None:
@@ -51,30 +52,19 @@ def register(app: Application) -> None:
 @polite
 async def done_command(update: Update, context: BotContext) -> None:
     """Mark a task done: /done N [note]."""
-    args = parse_done(command_args(message_of(update).text or ""))
-    await _record(
-        update,
-        context,
-        lambda s, actor: mark_done(s, args.task_id, actor, context.runtime.clock(), args.text),
-    )
+    await _record(update, context, DONE, parse_done(command_args(message_of(update).text or "")))
 
 
 @polite
 async def status_command(update: Update, context: BotContext) -> None:
     """Report progress: /status N [NN%] text."""
-    args = parse_status(command_args(message_of(update).text or ""))
-    await _record(update, context, _status_change(args, context))
+    await _record(update, context, PROGRESS, parse_status(command_args(message_of(update).text or "")))
 
 
 @polite
 async def blocked_command(update: Update, context: BotContext) -> None:
     """Report a task blocked: /blocked N reason."""
-    args = parse_blocked(command_args(message_of(update).text or ""))
-    await _record(
-        update,
-        context,
-        lambda s, actor: mark_blocked(s, args.task_id, actor, context.runtime.clock(), args.text),
-    )
+    await _record(update, context, BLOCKED, parse_blocked(command_args(message_of(update).text or "")))
 
 
 @polite
@@ -95,10 +85,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         if query.message
         else None
     )
-    if action == "done":
+    if action == DONE:
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
-            report = mark_done(session, task_id, caller.actor, rt.clock())
+            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
             text = confirmation(report, caller.actor.name, caller.lang)
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
@@ -118,7 +108,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
         reply_parameters=under,
     )
-    purpose = messages.BLOCKED if action == "blocked" else messages.PROGRESS
+    purpose = messages.BLOCKED if action == BLOCKED else messages.PROGRESS
     with transaction(rt.sessions) as session:
         messages.remember(session, chat_id, sent.message_id, task_id, purpose, rt.clock())
     await query.answer(t("bot.callback.prompted", caller.lang))
@@ -144,25 +134,27 @@ async def on_reply(update: Update, context: BotContext) -> None:
         return
     text = message.text or ""
     if about.purpose == messages.BLOCKED:
-        change: Change = lambda s, actor: mark_blocked(s, task_id, actor, rt.clock(), text)  # noqa: E731
+        await _record(update, context, BLOCKED, TaskReport(task_id, text))
     else:
         progress, words = split_progress(text)
-        change = _status_change(TaskReport(task_id, words, progress), context)
-    await _record(update, context, change)
+        await _record(update, context, PROGRESS, TaskReport(task_id, words, progress))
 
 
-def _status_change(args: TaskReport, context: BotContext) -> Change:
-    return lambda s, actor: report_status(
-        s, args.task_id, actor, context.runtime.clock(), args.text, args.progress
-    )
+def apply_report(session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport) -> Report:
+    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError."""
+    if action == DONE:
+        return mark_done(session, report.task_id, actor, now, report.text)
+    if action == BLOCKED:
+        return mark_blocked(session, report.task_id, actor, now, report.text)
+    return report_status(session, report.task_id, actor, now, report.text, report.progress)
 
 
-async def _record(update: Update, context: BotContext, change: Change) -> None:
-    """Apply CHANGE as the sender and confirm it in the chat; refusals propagate to ``polite``."""
+async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
+    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
     admin = await is_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        report = change(session, caller.actor)
-        text = confirmation(report, caller.actor.name, caller.lang)
+        row = apply_report(session, caller.actor, rt.clock(), action, report)
+        text = confirmation(row, caller.actor.name, caller.lang)
     await reply(message_of(update), text)
