@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import (
+    BotCommand,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -86,6 +87,28 @@ CADENCE_BUTTONS = (
 )
 _DRAFT = "add_draft:{chat_id}"
 _TEXT = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
+
+
+# The admins' commands for Telegram's menu (shown to admins only: BotCommandScopeChat per admin).
+ADMIN_COMMANDS = (
+    "add",
+    "assign",
+    "bind",
+    "unbind",
+    "cadence",
+    "deadline",
+    "close",
+    "reopen",
+    "import",
+    "report",
+    "export",
+    "cancel",
+)
+
+
+def admin_command_list(lang: str) -> list[BotCommand]:
+    """The admins' commands described in LANG, for ``setMyCommands`` in an admin's private chat."""
+    return [BotCommand(name, t(f"admin.cmd.{name}", lang)) for name in ADMIN_COMMANDS]
 
 
 def register(app: Application) -> None:

@@ -3,6 +3,28 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # --- setMyCommands descriptions of the admin commands (plain text) ---
+    "admin.cmd.add": {
+        "zh": "新增任务：/add 标题 | 责任单位 | 频次 | 时限",
+        "en": "Add a task: /add title | party | cadence | due",
+    },
+    "admin.cmd.assign": {"zh": "指派责任人：/assign 编号 @用户", "en": "Assign: /assign N @user"},
+    "admin.cmd.bind": {
+        "zh": "本群接收某单位的任务：/bind 责任单位",
+        "en": "This chat gets a party's tasks: /bind party",
+    },
+    "admin.cmd.unbind": {"zh": "解除绑定：/unbind [责任单位]", "en": "Unbind: /unbind [party]"},
+    "admin.cmd.cadence": {"zh": "设置频次：/cadence 编号 每周", "en": "Set cadence: /cadence N weekly"},
+    "admin.cmd.deadline": {
+        "zh": "设置时限：/deadline 编号 2026-12-31",
+        "en": "Set deadline: /deadline N 2026-12-31",
+    },
+    "admin.cmd.close": {"zh": "关闭任务：/close 编号", "en": "Close a task: /close N"},
+    "admin.cmd.reopen": {"zh": "重新打开：/reopen 编号", "en": "Reopen a task: /reopen N"},
+    "admin.cmd.import": {"zh": "导入通报（文件或文本）", "en": "Import a bulletin (file or text)"},
+    "admin.cmd.report": {"zh": "进展报告和红黑榜", "en": "Progress digest and red/black list"},
+    "admin.cmd.export": {"zh": "导出任务和历史（Excel）", "en": "Export tasks and history (.xlsx)"},
+    "admin.cmd.cancel": {"zh": "取消正在进行的操作", "en": "Cancel what is in progress"},
     # --- usage and bad arguments of the admin commands ---
     "admin.usage.add": {
         "zh": "用法：/add 标题 | 责任单位 | 每周 | 2026-12-31（标题之后的各项可省略），"
