@@ -15,6 +15,11 @@ from taskbot.bot.admin_args import BadArguments, TaskAndRest, split_task_id
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?(?=\s|$)")
 _PROGRESS = re.compile(r"^(\d{1,4})\s*[%％]\s*")
 
+# The buttons under a message about one task carry callback_data "<action>:<task id>".
+DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
+BUTTON_ACTIONS = (DONE, PROGRESS, BLOCKED)
+BUTTON_PATTERN = rf"^({'|'.join(BUTTON_ACTIONS)}):\d+$"
+
 
 @dataclass(frozen=True, slots=True)
 class TaskReport:
@@ -70,7 +75,7 @@ def parse_blocked(args: str) -> TaskReport:
 def parse_button(data: str) -> tuple[str, int] | None:
     """``done:3`` → ("done", 3); None for data this module does not know."""
     action, sep, raw = data.partition(":")
-    if not sep or action not in ("done", "progress", "blocked") or not raw.isascii() or not raw.isdigit():
+    if not sep or action not in BUTTON_ACTIONS or not raw.isascii() or not raw.isdigit():
         return None
     return action, int(raw)
 

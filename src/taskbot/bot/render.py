@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from taskbot.bot.args import BUTTON_ACTIONS
 from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
 from taskbot.i18n import t
 from taskbot.services.people import person_label
@@ -27,7 +28,6 @@ DETAIL_TEXT_CHARS = 800
 HISTORY_ENTRIES = 15
 LIST_ENTRIES = 100
 
-BUTTON_ACTIONS = ("done", "progress", "blocked")
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 _STATUSES = frozenset(s.value for s in TaskStatus)
 _CADENCES = frozenset(c.value for c in Cadence)

@@ -13,6 +13,10 @@ from telegram import ForceReply, ReplyParameters, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from taskbot.bot.args import (
+    BLOCKED,
+    BUTTON_PATTERN,
+    DONE,
+    PROGRESS,
     TaskReport,
     command_args,
     parse_blocked,
@@ -21,6 +25,7 @@ from taskbot.bot.args import (
     parse_status,
     split_progress,
 )
+from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, language_of
@@ -33,19 +38,13 @@ from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
 
-NEW_MESSAGES = filters.UpdateType.MESSAGE
-BUTTONS = r"^(done|progress|blocked):\d+$"
-
-# What a button or a prompt asks for; the button actions are the callback_data prefixes.
-DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
-
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
     app.add_handler(CommandHandler("done", done_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("status", status_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("blocked", blocked_command, filters=NEW_MESSAGES))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTONS))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTON_PATTERN))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_reply))
 
 
