@@ -73,14 +73,18 @@ def _is_heading(para: Para) -> bool:
 
 
 def directive_like(m: str) -> bool:
-    """Whether a list item's text reads as an order rather than a heading of facts."""
+    """Whether a list item's text reads as an order rather than a heading of facts: it opens
+    with an imperative, or one of its first two sentences gives an order (（一）倒排工期抓进度。
+    各牵头单位要…)."""
     if cues.starts_with_verb(m) or cues.is_strong_start(m) or _list_start(m):
         return True
     adv = cues.ADVERBIAL.match(m)
     if adv and (cues.is_strong_start(m[adv.end() :]) or cues.starts_with_verb(m[adv.end() :])):
         return True
-    modal = cues.first_modal(m, 0, min(len(m), 40))
-    return modal is not None and not _SENTENCE_END.search(m, 0, modal.start())
+    for k, (s, e) in enumerate(sentences(m[:200])[:2]):
+        if sentence_start(m[s:e], first=False, inside=k > 0) is not None:
+            return True
+    return False
 
 
 def _list_start(m: str) -> bool:
@@ -89,16 +93,16 @@ def _list_start(m: str) -> bool:
     ) and (not m.startswith("是") or cues.starts_with_verb(m[1:]))
 
 
-def sentence_start(m: str, *, first: bool) -> int | None:
+def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     """Where an order starts in sentence M (masked), or None when the sentence gives none.
 
     FIRST: the sentence opens its paragraph, where an imperative verb alone is enough.
+    INSIDE: an order is already running in this paragraph; then only a sentence that plainly
+    opens a new one (its own subject and modal, a list word, a reported order) starts another.
     """
     if first and (cues.starts_with_verb(m) or _list_start(m)):
         return 0
-    if cues.is_strong_start(m) or re.match(
-        r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]", m
-    ):
+    if cues.is_strong_start(m) or _LIST_WORD_START.match(m):
         return 0
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
@@ -112,10 +116,15 @@ def sentence_start(m: str, *, first: bool) -> int | None:
         reported = rep
     if reported is not None and modal.start() - reported.end() <= 12:
         return reported.end()
+    if inside:
+        return None
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
     if modal.start() - clause_start > 12:
         return None
     return 0 if clause_start <= 20 else clause_start
+
+
+_LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:
@@ -240,11 +249,10 @@ class Walker:
                 cur.hidden.append(m)
                 cur.heading_only = False
                 return
-        elif cur is not None and cur.kind == "free" and cur.heading_only:
+        elif cur is not None and cur.kind == "free" and cur.heading_only and not para.marker:
             if not cues.is_strong_start(m) and not _list_start(m):
-                cur.texts.append(para.text)
-                cur.hidden.append(m)
-                cur.heading_only = False
+                self.cur = None
+                self.free(para, carry=cur)
                 return
         self.close()
         self.free(para)
@@ -272,20 +280,28 @@ class Walker:
             cand.parties = label_parties
         self.cur = cand
 
-    def free(self, para: Para, *, lead: bool = False) -> None:
-        """Orders in a paragraph outside any list item, sentence by sentence."""
+    def free(self, para: Para, *, lead: bool = False, carry: Candidate | None = None) -> None:
+        """Orders in a paragraph outside any list item, sentence by sentence.
+
+        CARRY: a heading-only order from the paragraph before, which takes this paragraph's
+        sentences up to the next order.
+        """
         m = para.hidden
-        current: Candidate | None = None
+        current: Candidate | None = carry
         start_of_current = 0
         end_of_current = 0
-        first = not lead
+        first = not lead and carry is None
+
+        def finish(cand: Candidate) -> None:
+            cand.texts.append(para.text[start_of_current:end_of_current])
+            cand.hidden.append(m[start_of_current:end_of_current])
+
         for s, e in sentences(m):
-            start = sentence_start(m[s:e], first=first)
+            start = sentence_start(m[s:e], first=first, inside=current is not None)
             first = False
-            if start is not None:
+            if start is not None and not (current is carry and carry is not None and end_of_current == 0):
                 if current is not None:
-                    current.texts = [para.text[start_of_current:end_of_current]]
-                    current.hidden = [m[start_of_current:end_of_current]]
+                    finish(current)
                     self.emit(current)
                 current = self.new([], "free", hidden=[])
                 start_of_current = s + start
@@ -294,12 +310,12 @@ class Walker:
                 end_of_current = e
             elif current is not None:
                 end_of_current = e
-        if current is not None:
-            current.texts = [para.text[start_of_current:end_of_current]]
-            current.hidden = [m[start_of_current:end_of_current]]
-            text = current.hidden[0]
-            current.heading_only = not lead and (len(text) <= _SHORT_LEAD or "，" not in text)
-            self.cur = current
+        if current is None:
+            return
+        finish(current)
+        text = current.masked
+        current.heading_only = not lead and carry is None and (len(text) <= _SHORT_LEAD or "，" not in text)
+        self.cur = current
 
 
 def _heading_parties(para: Para) -> list[str]:
@@ -395,11 +411,20 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     return [_piece(cand, text[a:b], m[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]
 
 
+# The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
+_BOILERPLATE = re.compile(
+    r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
+    r"(?:贯彻落实|贯彻执行|遵照执行|组织实施|抓好落实|执行|落实|实施)[。！]?$"
+)
+
+
 def extract(paras: list[Para]) -> Extraction:
     result = Walker(paras).run()
     candidates: list[Candidate] = []
     for cand in result.candidates:
         for piece in split_inline(cand):
             candidates.extend(split_targets(piece))
-    result.candidates = [c for c in candidates if c.text]
+    result.candidates = [
+        c for c in candidates if c.text and not (c.kind == "free" and _BOILERPLATE.match(c.masked))
+    ]
     return result

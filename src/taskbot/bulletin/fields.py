@@ -190,7 +190,7 @@ def title(masked: str, clean: str) -> str:
     modal = cues.MODAL.search(masked, pos, min(clause_end, pos + 14))
     if modal and modal.group(0) != "要求":
         pos = modal.end()
-    text = clean[pos:clause_end].strip('“”"（）() ')
+    text = clean[pos:clause_end].strip()
     if len(text) > _TITLE_MAX:
         cut = text.rfind("、", 0, _TITLE_MAX)
         text = text[:cut] if cut >= 6 else text[:_TITLE_MAX]
