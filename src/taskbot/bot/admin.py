@@ -51,6 +51,7 @@ from taskbot.bot.admin_args import (
 from taskbot.bot.args import command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
+from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller, identify, is_admin, language_of
 from taskbot.bot.render import cadence_label, esc, mention, task_ref
@@ -86,6 +87,7 @@ CADENCE_BUTTONS = (
     (Cadence.DAILY, Cadence.QUARTERLY, Cadence.YEARLY),
 )
 _DRAFT = "add_draft:{chat_id}"
+DIALOG = "add"
 _TEXT = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
 
 
@@ -113,7 +115,7 @@ def admin_command_list(lang: str) -> list[BotCommand]:
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
-    app.add_handler(add_conversation())
+    app.add_handler(add_conversation(dialogs_of(app.bot_data)))
     for name, callback in (
         ("assign", assign_command),
         ("bind", bind_command),
@@ -210,8 +212,9 @@ class AddDraft:
         return NewTask(self.title, list(self.parties), self.cadence, self.deadline)
 
 
-def add_conversation() -> ConversationHandler[BotContext]:
+def add_conversation(dialogs: Dialogs) -> ConversationHandler[BotContext]:
     """/add: one line creates the task at once; no arguments start the guided steps."""
+    text = _TEXT & InDialog(dialogs, DIALOG)
     with warnings.catch_warnings():
         # Buttons belong to the conversation of the (chat, user) that pressed them, which is what
         # we want; PTB warns because it cannot also tell the messages apart (per_message=False).
@@ -219,20 +222,22 @@ def add_conversation() -> ConversationHandler[BotContext]:
         return ConversationHandler(
             entry_points=[CommandHandler("add", add_command, filters=NEW_MESSAGES)],
             states={
-                ADD_TITLE: [MessageHandler(_TEXT, add_title)],
-                ADD_PARTIES: [MessageHandler(_TEXT, add_parties)],
+                ADD_TITLE: [MessageHandler(text, add_title)],
+                ADD_PARTIES: [MessageHandler(text, add_parties)],
                 ADD_CADENCE: [
                     CallbackQueryHandler(add_cadence_button, pattern=r"^addc:"),
-                    MessageHandler(_TEXT, add_cadence),
+                    MessageHandler(text, add_cadence),
                 ],
-                ADD_DEADLINE: [MessageHandler(_TEXT, add_deadline)],
+                ADD_DEADLINE: [MessageHandler(text, add_deadline)],
                 ADD_CONFIRM: [
                     CallbackQueryHandler(add_confirm_button, pattern=r"^add:(yes|no)$"),
-                    MessageHandler(_TEXT, add_confirm_text),
+                    MessageHandler(text, add_confirm_text),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, add_timed_out)],
             },
-            fallbacks=[CommandHandler("cancel", add_cancel)],
+            fallbacks=[
+                CommandHandler("cancel", add_cancel, filters=NEW_MESSAGES & InDialog(dialogs, DIALOG))
+            ],
             conversation_timeout=ADD_TIMEOUT.total_seconds(),
             allow_reentry=True,
             name="add",
@@ -266,6 +271,7 @@ def _lang(update: Update, context: BotContext) -> str:
     return language_of(update, context.runtime.settings)
 
 
+@tracked(DIALOG)
 @polite
 async def add_command(update: Update, context: BotContext) -> int | None:
     """Create a task from one line, or start asking for its fields one by one."""
@@ -287,6 +293,7 @@ async def add_command(update: Update, context: BotContext) -> int | None:
     return ADD_TITLE
 
 
+@tracked(DIALOG)
 @polite
 async def add_title(update: Update, context: BotContext) -> int:
     """Take the title and ask for the responsible parties."""
@@ -298,6 +305,7 @@ async def add_title(update: Update, context: BotContext) -> int:
     return ADD_PARTIES
 
 
+@tracked(DIALOG)
 @polite
 async def add_parties(update: Update, context: BotContext) -> int:
     """Take the parties (or a skip) and offer the cadences."""
@@ -322,6 +330,7 @@ def _cadence_keyboard(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+@tracked(DIALOG)
 @polite
 async def add_cadence(update: Update, context: BotContext) -> int:
     """Take a typed cadence word and ask for the deadline."""
@@ -331,6 +340,7 @@ async def add_cadence(update: Update, context: BotContext) -> int:
     return await _ask_deadline(message, _lang(update, context))
 
 
+@tracked(DIALOG)
 @polite
 async def add_cadence_button(update: Update, context: BotContext) -> int:
     """Take the pressed cadence and ask for the deadline."""
@@ -352,6 +362,7 @@ async def _ask_deadline(message: Message, lang: str) -> int:
     return ADD_DEADLINE
 
 
+@tracked(DIALOG)
 @polite
 async def add_deadline(update: Update, context: BotContext) -> int:
     """Take the deadline (or a skip) and show the task for confirmation."""
@@ -377,6 +388,7 @@ async def add_deadline(update: Update, context: BotContext) -> int:
     return ADD_CONFIRM
 
 
+@tracked(DIALOG)
 @polite
 async def add_confirm_button(update: Update, context: BotContext) -> int:
     """Create the task (or drop it) as the pressed button says."""
@@ -392,6 +404,7 @@ async def add_confirm_button(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+@tracked(DIALOG)
 @polite
 async def add_confirm_text(update: Update, context: BotContext) -> int | None:
     """Create the task when the admin types 确认 instead of pressing the button."""
@@ -414,6 +427,7 @@ async def _create_from_draft(update: Update, context: BotContext) -> str:
     return text
 
 
+@tracked(DIALOG)
 async def add_cancel(update: Update, context: BotContext) -> int:
     """Drop the task being added."""
     _drop_draft(context, update)
@@ -422,12 +436,13 @@ async def add_cancel(update: Update, context: BotContext) -> int:
 
 
 async def add_timed_out(update: Update, context: BotContext) -> None:
-    """Say that the unfinished /add was dropped."""
+    """Say that the unfinished /add was dropped (unless the user has moved on to /import)."""
     _drop_draft(context, update)
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, t("admin.add.timed_out", _lang(update, context))
-        )
+    key = key_of(update)
+    dialogs = dialogs_of(context.bot_data)
+    if key is not None and dialogs.is_in(key, DIALOG):
+        dialogs.end(key, DIALOG)
+        await context.bot.send_message(key[0], t("admin.add.timed_out", _lang(update, context)))
 
 
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:

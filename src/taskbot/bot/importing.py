@@ -31,6 +31,7 @@ from taskbot.bot.admin_args import BadArguments
 from taskbot.bot.args import command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
+from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, language_of
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
@@ -51,6 +52,7 @@ PREVIEW_TTL = dt.timedelta(minutes=30)
 PREVIEW_TASKS = 10
 PREVIEW_TITLE_CHARS = 50
 WAITING = 0
+DIALOG = "import"
 BUTTONS = r"^imp:(ok|no):([A-Za-z0-9_-]{1,16})$"
 _CAPTION = re.compile(r"^/import(?:@([A-Za-z0-9_]+))?(?:\s|$)", re.IGNORECASE)
 _PENDING = "pending_imports"
@@ -110,6 +112,7 @@ def pending_imports(context: BotContext) -> PendingImports:
 def register(app: Application) -> None:
     """Add this module's handlers to APP."""
     captioned = filters.Document.ALL & filters.CaptionRegex(_CAPTION) & NEW_MESSAGES
+    waiting = NEW_MESSAGES & InDialog(dialogs_of(app.bot_data), DIALOG)
     app.add_handler(
         ConversationHandler(
             entry_points=[
@@ -118,13 +121,13 @@ def register(app: Application) -> None:
             ],
             states={
                 WAITING: [
-                    MessageHandler(filters.Document.ALL & NEW_MESSAGES, import_sent_file),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND & NEW_MESSAGES, import_sent_text),
-                    MessageHandler(~filters.COMMAND & NEW_MESSAGES, import_wrong_content),
+                    MessageHandler(filters.Document.ALL & waiting, import_sent_file),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND & waiting, import_sent_text),
+                    MessageHandler(~filters.COMMAND & waiting, import_wrong_content),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, import_timed_out)],
             },
-            fallbacks=[CommandHandler("cancel", import_cancel)],
+            fallbacks=[CommandHandler("cancel", import_cancel, filters=waiting)],
             conversation_timeout=WAIT_TIMEOUT.total_seconds(),
             allow_reentry=True,
             name="import",
@@ -171,6 +174,7 @@ def _mb(size: int) -> str:
 # --- entry points and the waiting step -------------------------------------------------------------
 
 
+@tracked(DIALOG)
 @polite
 async def import_command(update: Update, context: BotContext) -> int | None:
     """Start an import: take pasted text or the replied-to file at once, else wait for one."""
@@ -194,6 +198,7 @@ async def import_command(update: Update, context: BotContext) -> int | None:
     return WAITING
 
 
+@tracked(DIALOG)
 @polite
 async def import_captioned_file(update: Update, context: BotContext) -> int | None:
     """Preview a file sent with /import as its caption."""
@@ -209,6 +214,7 @@ async def import_captioned_file(update: Update, context: BotContext) -> int | No
     return ConversationHandler.END
 
 
+@tracked(DIALOG)
 @polite
 async def import_sent_file(update: Update, context: BotContext) -> int | None:
     """Preview the file sent after /import."""
@@ -220,6 +226,7 @@ async def import_sent_file(update: Update, context: BotContext) -> int | None:
     return ConversationHandler.END
 
 
+@tracked(DIALOG)
 @polite
 async def import_sent_text(update: Update, context: BotContext) -> int | None:
     """Preview the text pasted after /import."""
@@ -234,6 +241,7 @@ async def import_wrong_content(update: Update, context: BotContext) -> None:
     await reply(message_of(update), t("import.ask_again", _lang(update, context)))
 
 
+@tracked(DIALOG)
 async def import_cancel(update: Update, context: BotContext) -> int:
     """Stop waiting for the bulletin."""
     await reply(message_of(update), t("import.cancelled", _lang(update, context)))
@@ -241,11 +249,12 @@ async def import_cancel(update: Update, context: BotContext) -> int:
 
 
 async def import_timed_out(update: Update, context: BotContext) -> None:
-    """Say that the bot stopped waiting for the file."""
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, t("import.timed_out", _lang(update, context))
-        )
+    """Say that the bot stopped waiting for the file (unless the user has moved on to /add)."""
+    key = key_of(update)
+    dialogs = dialogs_of(context.bot_data)
+    if key is not None and dialogs.is_in(key, DIALOG):
+        dialogs.end(key, DIALOG)
+        await context.bot.send_message(key[0], t("import.timed_out", _lang(update, context)))
 
 
 # --- the preview --------------------------------------------------------------------------------
