@@ -21,7 +21,8 @@ REPORTING = re.compile(r"(?:强调|指出|要求|提出|表示|认为|希望|寄
 # The last word of a party: who can be held responsible for a task.
 _PARTY_HEAD = (
     r"镇（街道）|镇\(街道\)|村（社区）|村\(社区\)|镇街|党委政府|党委和政府|党组织书记|党组织|党工委|党支部|党组|"
-    r"政府|部门|单位|街道|乡镇|社区|领导小组|主要领导|分管领导|领导干部|领导|干部|书记|主任|局长|部长|"
+    r"政府|部门|单位|街道|乡镇|社区|领导小组|主要负责同志|主要负责人|负责同志|主要领导|分管领导|领导干部|领导|"
+    r"干部|书记|主任|局长|部长|"
     r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
     r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|局|委|办|厅|署|院|所|站|队|部|室|处|科|股|"
     r"镇|村|区|县|市"
@@ -147,7 +148,8 @@ _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
-_PARTNERS = re.compile(rf"(?:会同|联合|协同|商请)((?:各|全)?{_NAME}(?:[、和]{_NAME})*)")
+_LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+_PARTNERS = re.compile(rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)")
 
 
 def _clause_subjects(masked: str) -> list[tuple[int, str]]:

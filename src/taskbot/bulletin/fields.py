@@ -57,7 +57,7 @@ _TARGET = re.compile(
 _NOT_TARGET_UNIT = re.compile(r"^(?:个工作日|个月|个星期|个小时|个季度|个百分点)")
 _NOUN_STOPS = re.compile(
     r"开展|实现|全覆盖|覆盖|创建|打造|完成|达到|以上|以下|以内|左右|的|和|与|及|等|进行|推进|推动|实施|纳入|试点|"
-    r"示范|改造|提升|新建|建成|培育|建立|参与|参加|签约|落地|开工|投产|竣工|整治|清理|招引|引进|培训|服务|覆盖率|"
+    r"示范|改造|提升|新建|建成|建设|培育|建立|参与|参加|签约|落地|开工|投产|竣工|整治|清理|招引|引进|培训|覆盖率|"
     r"之间|之内|之前|前|内|上|中|里|后|为|是|在|到|由|向|要|将|并|同时|确保|力争|争取|合计|共|其中|每"
 )
 
@@ -71,7 +71,7 @@ def target(masked: str, clean: str) -> str | None:
             ("工作日", "小时", "月", "日", "天", "年", "周岁", "岁")
         ):
             continue
-        if unit == "个" and after[:1] in "月星小季工":
+        if unit == "个" and after.startswith(("月", "星期", "小时", "季度", "工作日", "百分点")):
             continue
         noun = "" if unit in ("%", "个百分点") else m.group("noun") or ""
         start_noun = m.start("noun") if m.group("noun") is not None else m.end("unit")
@@ -125,10 +125,25 @@ def label_values(masked: str, clean: str) -> list[tuple[str, str]]:
     pairs = []
     for k, m in enumerate(found):
         end = found[k + 1].start() if k + 1 < len(found) else len(masked)
-        stop = re.search(r"[）)。；]|$", masked[m.end() : end])
-        value_end = m.end() + (stop.start() if stop else 0)
+        value_end = _value_end(masked, m.end(), min(end, m.end() + 200))
         pairs.append((m.group("label"), clean[m.end() : value_end].strip("，、 ")))
     return pairs
+
+
+def _value_end(masked: str, start: int, end: int) -> int:
+    """Where a label's value ends: at 。 or ；, or at a bracket that closes one opened before it."""
+    depth = 0
+    for i in range(start, end):
+        ch = masked[i]
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch in "。；":
+            return i
+    return end
 
 
 def split_parties(value: str) -> list[str]:

@@ -179,7 +179,11 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
 
     while i < len(lines):
         line = lines[i]
-        if line.kind in (Kind.BLANK, Kind.NOISE):
+        if line.kind is Kind.BLANK or line.kind is Kind.NOISE and len(line.text) != 1:
+            i += 1
+            continue
+        if line.kind is Kind.NOISE:  # one character wrapped out of a cell
+            cells.append(line.text)
             i += 1
             continue
         if numbered and line.kind is Kind.NUMBER and line.ordinal in (expected, 1):

@@ -1,0 +1,112 @@
+"""Directive accuracy on the seed bulletin and on our own fixtures, scored by the shared scorer.
+
+The CLI runs in-process (taskbot.cli.main); the scorer runs as the separate script it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from taskbot.cli import main
+from tests.conftest import SCORER, SEED_BULLETIN, SEED_KEY
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bulletins"
+SUMMARY = re.compile(
+    r"recall (?P<recall>[\d.]+) precision (?P<precision>[\d.]+) f1 [\d.]+ fields (?P<fields>[\d.]+)"
+)
+
+# (recall, precision, fields) each fixture reaches; the held-out ones (written before the parser
+# saw them) first scored recall 0.80/0.75/0.80, precision 1.00, fields 0.80/0.83/1.00.
+FIXTURE_FLOORS = {
+    "task_division_notice": (1.0, 1.0, 1.0),
+    "flattened_table": (1.0, 1.0, 1.0),
+    "yiyao_speech": (1.0, 1.0, 1.0),
+    "yishi_briefing": (1.0, 1.0, 1.0),
+    "numbered_measures": (1.0, 1.0, 1.0),
+    "meeting_news": (1.0, 1.0, 1.0),
+    "ascii_punctuation": (1.0, 1.0, 1.0),
+    "work_plan": (1.0, 1.0, 1.0),
+    "pdf_newsletter": (1.0, 1.0, 1.0),
+    "supervision_notice": (1.0, 1.0, 1.0),
+    "speech_transcript": (1.0, 1.0, 1.0),
+    "tsv_table_notice": (1.0, 1.0, 1.0),
+}
+
+
+def parse_to_json(path: Path, date: str, out: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+    capsys.readouterr()
+    assert main(["parse", str(path), "--date", date, "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    out.write_text(text, encoding="utf-8")
+    return json.loads(text)
+
+
+def score(key: Path, pred: Path, recall: float, precision: float, fields: float) -> dict[str, float]:
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(SCORER),
+            str(key),
+            str(pred),
+            "--min-recall",
+            str(recall),
+            "--min-precision",
+            str(precision),
+            "--min-fields",
+            str(fields),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = SUMMARY.search(run.stdout.strip().splitlines()[-1])
+    assert summary, run.stdout + run.stderr
+    assert run.returncode == 0, run.stdout
+    return {k: float(v) for k, v in summary.groupdict().items()}
+
+
+def test_seed_bulletin_meets_the_issue_thresholds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "OUT.json"
+    parse_to_json(SEED_BULLETIN, "2022-06-24", out, capsys)
+    figures = score(SEED_KEY, out, 0.95, 0.90, 0.90)
+    # What the parser reaches today: one paragraph that elaborates a lead sentence is read as
+    # an order of its own (precision 48/49).
+    assert figures["recall"] == 1.0 and figures["fields"] == 1.0 and figures["precision"] >= 0.98
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_FLOORS))
+def test_fixture_bulletin(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = FIXTURES / f"{name}.key.yaml"
+    date = str(yaml.safe_load(key.read_text(encoding="utf-8"))["bulletin_date"])
+    out = tmp_path / "out.json"
+    parse_to_json(FIXTURES / f"{name}.txt", date, out, capsys)
+    score(key, out, *FIXTURE_FLOORS[name])
+
+
+def test_every_fixture_has_a_floor() -> None:
+    assert {p.name.removesuffix(".key.yaml") for p in FIXTURES.glob("*.key.yaml")} == set(FIXTURE_FLOORS)
+
+
+def test_fixtures_are_not_the_seed() -> None:
+    seed = re.sub(r"\s", "", SEED_BULLETIN.read_text(encoding="utf-8"))
+    for path in FIXTURES.glob("*.txt"):
+        text = re.sub(r"\s", "", path.read_text(encoding="utf-8"))
+        sentences = [s for s in re.split(r"[。；]", text) if len(s) >= 12]
+        assert not [s for s in sentences if s in seed], path.name
+
+
+SEED_WORDS = ("创熟", "非常之", "佛山", "南海", "熟人社区", "三长制", "郑轲", "顾耀辉", "粤贸全球")
+
+
+def test_no_phrase_of_the_seed_page_in_the_parser() -> None:
+    source = Path(__file__).resolve().parents[2] / "src" / "taskbot" / "bulletin"
+    for path in [*source.rglob("*.py"), *source.rglob("*.txt")]:
+        text = path.read_text(encoding="utf-8")
+        assert not [w for w in SEED_WORDS if w in text], path.name

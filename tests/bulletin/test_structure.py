@@ -1,0 +1,191 @@
+"""How layout and wording become directives: reflow, lists, tables, labels, sections, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from taskbot.bulletin import parse_bulletin
+from taskbot.bulletin.layout import PKind, paragraphs
+from taskbot.bulletin.parser import parse
+
+DAY = dt.date(2024, 5, 20)
+
+
+def texts(source: str) -> list[str]:
+    return [d.text for d in parse(source, DAY).directives]
+
+
+def test_pdf_lines_broken_mid_sentence_with_blank_lines_are_reflowed() -> None:
+    source = "要加快推进老旧小区改造，\n\n年底前完成 30 个小区\n\n改造任务。\n\n要强化督导检查，确保\n\n按期完成。\n"
+    paras = [p.text for p in paragraphs(source) if p.kind is PKind.BODY]
+    assert paras == ["要加快推进老旧小区改造，年底前完成30个小区改造任务。", "要强化督导检查，确保按期完成。"]
+    first, second = parse(source, DAY).directives
+    assert (first.deadline, first.target) == (dt.date(2024, 12, 31), "30个小区")
+    assert second.title == "强化督导检查"
+
+
+def test_justified_spaces_vanish_but_latin_words_keep_one() -> None:
+    source = "要 推 广 应 用 智 慧 平 台，接入 Open Data 接口。"
+    assert texts(source) == ["要推广应用智慧平台，接入Open Data接口。"]
+
+
+def test_a_detached_bullet_rejoins_its_text_and_owns_the_body() -> None:
+    source = "●\n\n要加强队伍建设。\n\n配齐专职人员，\n\n开展业务培训。\n\n●\n\n要完善工作机制。\n\n建立周例会制度。\n"
+    got = parse(source, DAY).directives
+    assert [d.text for d in got] == [
+        "要加强队伍建设。配齐专职人员，开展业务培训。",
+        "要完善工作机制。建立周例会制度。",
+    ]
+    assert got[1].cadence == ["weekly"]
+
+
+def test_orphan_numerals_end_an_item_and_yield_nothing() -> None:
+    source = "●要加强宣传。\n广泛宣传政策。\n一\n 三\n四\n是坚持问题导向，推动整改落实。\n"
+    assert texts(source) == ["要加强宣传。广泛宣传政策。", "是坚持问题导向，推动整改落实。"]
+
+
+def test_a_paragraph_that_names_its_own_subject_ends_the_item_before_it() -> None:
+    source = (
+        "●要培养骨干。\n培养党员骨干。\n注重发挥乡贤作用。\n各镇街要成立工作专班。\n各相关部门要落实职责。\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.responsible for d in got] == [[], ["各镇街"], ["各相关部门"]]
+    assert got[0].text == "要培养骨干。培养党员骨干。注重发挥乡贤作用。"
+
+
+def test_quoted_slogans_and_news_narrative_are_not_orders() -> None:
+    source = (
+        "6月19日，省委召开专题会议，认真学习“疫情要防住、经济要稳住”重要指示要求。省委书记王某出席会议并讲话。\n"
+        "会议指出，今年以来全省经济运行总体平稳。\n"
+    )
+    assert texts(source) == []
+
+
+def test_a_reported_order_starts_after_the_reporting_verb() -> None:
+    source = "6月14日，全市项目建设大会召开。市委书记李某出席会议，强调要拿出超常规举措，全力推进项目建设。\n"
+    parsed = parse(source, DAY)
+    assert texts(source) == ["要拿出超常规举措，全力推进项目建设。"]
+    section = parsed.sections[0]
+    assert (section.date, section.speaker) == (dt.date(2024, 6, 14), "市委书记李某")
+
+
+def test_titles_start_sections_with_date_and_speaker() -> None:
+    source = (
+        "区委召开安全生产工作会议\n"
+        "3月2日上午，区委召开安全生产工作会议。区委书记张立新在会上强调，要压实安全责任，守牢安全底线。\n"
+        "要深化隐患排查，4月底前完成一轮全覆盖排查。\n"
+    )
+    parsed = parse(source, dt.date(2024, 3, 5))
+    assert parsed.title == "区委召开安全生产工作会议"
+    assert [(s.title, s.date, s.speaker) for s in parsed.sections] == [
+        ("区委召开安全生产工作会议", dt.date(2024, 3, 2), "区委书记张立新")
+    ]
+    assert [d.section for d in parsed.directives] == ["区委召开安全生产工作会议"] * 2
+    assert parsed.directives[1].deadline == dt.date(2024, 4, 30)
+
+
+def test_inline_lists_split_into_one_order_each() -> None:
+    source = (
+        "会议要求，一要提高站位，强化认识；二要压实责任，各乡镇要逐项落实；三要加强督查，每月通报一次。\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.title for d in got] == ["提高站位", "压实责任", "加强督查"]
+    assert got[1].responsible == ["各乡镇"] and got[2].cadence == ["monthly"]
+
+
+def test_two_targets_joined_by_bing_are_two_tasks() -> None:
+    source = "今年，全区要实现70个城市社区全覆盖，并进一步向农村延伸，选取10个农村社区开展试点。\n"
+    got = parse(source, DAY).directives
+    assert [(d.target, d.deadline) for d in got] == [
+        ("70个城市社区", dt.date(2024, 12, 31)),
+        ("10个农村社区", None),
+    ]
+
+
+def test_task_division_labels_attach_to_their_item() -> None:
+    source = (
+        "一、提升服务效能\n"
+        "1.深化“一网通办”改革，年底前实现网上可办率达到98%以上。\n"
+        "责任单位：区政务服务数据管理局，各镇（街道）\n"
+        "完成时限：2024年9月底前\n"
+        "2.规范窗口设置。\n"
+        "牵头单位：区政务服务数据管理局；配合单位：区财政局\n"
+    )
+    first, second = parse(source, DAY).directives
+    assert first.responsible == ["区政务服务数据管理局", "各镇（街道）"]
+    assert first.deadline == dt.date(2024, 9, 30)  # the label's time wins over 年底前 in the text
+    assert first.section == "提升服务效能"
+    assert second.responsible == ["区政务服务数据管理局", "区财政局"]
+
+
+def test_headings_over_sub_items_and_descriptive_headings_are_not_orders() -> None:
+    source = (
+        "一、总体要求\n（一）指导思想\n坚持以人民为中心，统筹推进各项工作。\n"
+        "（二）工作目标\n到2025年底，建成便民生活圈60个。\n"
+        "二、重点任务\n（一）完善服务业态\n1.引导连锁企业进社区，年内新增网点不少于150个。（牵头单位：市商务局）\n"
+    )
+    got = parse(source, DAY).directives
+    assert [(d.title, d.responsible, d.target) for d in got] == [
+        ("引导连锁企业进社区", ["市商务局"], "不少于150个")
+    ]
+
+
+def test_flattened_table_rows_become_tasks() -> None:
+    source = "序号\n工作任务\n责任单位\n完成时限\n1\n完成12个行政村污水治理设施建\n设\n县生态环境局、县水务局、\n各乡镇\n2024年10月底前\n2\n推进河道清理，每周巡河一次\n县水务局\n每周\n附件：考评细则\n"
+    first, second = parse(source, DAY).directives
+    assert first.text == "完成12个行政村污水治理设施建设"
+    assert first.responsible == ["县生态环境局", "县水务局", "各乡镇"]
+    assert first.deadline == dt.date(2024, 10, 31)
+    assert (second.responsible, second.cadence, second.deadline) == (["县水务局"], ["weekly"], None)
+
+
+def test_tab_separated_table_rows_become_tasks() -> None:
+    source = "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n1\t开展专项行动，整治问题不少于50处\t县水利局\t各镇（街道）\t2024年11月底前\n"
+    (row,) = parse(source, DAY).directives
+    assert (row.text, row.responsible, row.deadline, row.target) == (
+        "开展专项行动，整治问题不少于50处",
+        ["县水利局", "各镇（街道）"],
+        dt.date(2024, 11, 30),
+        "不少于50处",
+    )
+
+
+def test_closing_formula_of_a_notice_is_not_a_task() -> None:
+    source = "现将方案印发给你们，请认真贯彻执行。\n请各单位于12月10日前将完成情况报送县河长办。\n"
+    assert texts(source) == ["请各单位于12月10日前将完成情况报送县河长办。"]
+
+
+def test_the_bulletin_date_comes_from_the_caller_the_text_or_today() -> None:
+    source = "要加强管理，年底前完成整改。\n某某区人民政府\n2023年8月16日\n"
+    given = parse_bulletin(source, dt.date(2024, 1, 2))
+    from_text = parse_bulletin(source, today=dt.date(2030, 1, 1))
+    from_today = parse_bulletin("要加强管理，年底前完成整改。", today=dt.date(2030, 1, 1))
+    assert (given.date, given.date_source, given.directives[0].deadline) == (
+        dt.date(2024, 1, 2),
+        "given",
+        dt.date(2024, 12, 31),
+    )
+    assert (from_text.date, from_text.date_source, from_text.directives[0].deadline) == (
+        dt.date(2023, 8, 16),
+        "text",
+        dt.date(2023, 12, 31),
+    )
+    assert (from_today.date, from_today.date_source) == (dt.date(2030, 1, 1), "today")
+
+
+def test_to_json_has_exactly_the_contract_keys() -> None:
+    data = parse_bulletin("要健全调度机制，实行“每周一调度”。", DAY).to_json()
+    assert set(data) == {"bulletin", "directives"}
+    assert set(data["bulletin"]) == {"date", "date_source", "title", "sections"}
+    (directive,) = data["directives"]
+    assert list(directive) == [
+        "text",
+        "title",
+        "responsible",
+        "cadence",
+        "deadline",
+        "target",
+        "section",
+        "keywords",
+    ]
+    assert directive["cadence"] == ["weekly"] and directive["deadline"] is None
