@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from taskbot.cli import main
-from taskbot.runtime import Runtime
+from taskbot.config import Settings
+from taskbot.runtime import Runtime, build_runtime
 from taskbot.services.export import HISTORY_COLUMNS, TASK_COLUMNS, collect, export_filename, write_xlsx
 from taskbot.store.db import transaction
 from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task
@@ -179,3 +180,18 @@ def test_cli_export_refuses_bad_outputs(
     err = capsys.readouterr().err
     assert err.startswith("taskbot: ") and message in err
     assert "Traceback" not in err
+
+
+def test_export_on_both_stores(any_store_settings: Settings) -> None:
+    runtime = build_runtime(any_store_settings)
+    try:
+        _seed(runtime)
+        buffer = io.BytesIO()
+        with runtime.sessions() as session:
+            data = write_xlsx(session, buffer, lang="zh", tz=runtime.settings.tz)
+        book = load_workbook(io.BytesIO(buffer.getvalue()))
+        assert [book[name].max_row for name in book.sheetnames] == [3, 5]
+        assert [row.id for row in data.tasks] == [1, 2]
+        assert book["历史"]["C3"].value == dt.datetime(2026, 10, 6, 9, 30)
+    finally:
+        runtime.close()
