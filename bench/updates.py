@@ -2,14 +2,16 @@
 
 A round trip is: a user's message queued at the local Bot API → the bot long-polls it → handles it →
 sends its answer → the answer is observed (``wait_for_message``). Both bots run in this process,
-each against its own FakeBotApi on 127.0.0.1, with ``poll_interval=0``, one after the other:
-first sequentially (one message in flight), then with 10 users in 10 chats sending at once.
+each against its own FakeBotApi on 127.0.0.1, with ``poll_interval=0`` and PTB's default sequential
+update processing, measured in alternating blocks so both see the same machine load: first one
+message in flight (sequential), then 10 users in 10 chats sending at once (10-concurrent).
 taskbot does the real work: identifies the user and chat, checks the permission rules, marks a
 task done with a history row in SQLite (WAL), and answers in HTML.
 
-    python bench/updates.py [--rounds 400] [--concurrency 10] [--json]
+    python bench/updates.py [--rounds 500] [--concurrency 10] [--blocks 5] [--json]
 
-Aim (issue 4): taskbot ≥ 0.5 × the echo bot's throughput, p99 ≤ 20 ms.
+Aim (issue 4): taskbot ≥ 0.5 × the echo bot's throughput, p99 ≤ 20 ms. With sequential update
+processing the 10-concurrent latency is queueing (about 10 × one update's time) for both bots.
 """
 
 from __future__ import annotations
@@ -126,46 +128,68 @@ def _seed(runtime: Runtime, chats: int, per_chat: int) -> dict[int, list[int]]:
     return ids
 
 
-async def measure(bot: Bot, name: str, rounds: int, concurrency: int) -> list[Result]:
-    api, app, command, close = bot
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=dt.timedelta(seconds=10))
-    await api.wait_until_polling()
+class Runner:
+    """One bot started against its fake, measured in blocks (so both bots see the same machine load)."""
+
+    def __init__(self, name: str, bot: Bot) -> None:
+        self.name = name
+        self.api, self.app, self.command, self.close = bot
+        self.latencies: dict[str, list[float]] = {}
+        self.seconds: dict[str, float] = {}
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0, timeout=dt.timedelta(seconds=10))
+        await self.api.wait_until_polling()
+
+    async def stop(self) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        await self.api.stop()
+        await self.close()
+
+    async def round_trip(self, chat_id: int, user_id: int) -> float:
+        started = time.perf_counter()
+        await self.api.user_sends(chat_id, user_id, self.command(chat_id))
+        await self.api.wait_for_message(chat_id, timeout=30)
+        return time.perf_counter() - started
+
+    async def block(self, mode: str, trips: int, concurrency: int) -> None:
+        """TRIPS round trips by CONCURRENCY users at once (each in their own chat), timed as MODE."""
+
+        async def user(i: int) -> list[float]:
+            return [
+                await self.round_trip(FIRST_CHAT - i, FIRST_USER + i) for _ in range(trips // concurrency)
+            ]
+
+        started = time.perf_counter()
+        per_user = await asyncio.gather(*(user(i) for i in range(concurrency)))
+        self.seconds[mode] = self.seconds.get(mode, 0.0) + time.perf_counter() - started
+        self.latencies.setdefault(mode, []).extend(x for u in per_user for x in u)
+
+    def results(self) -> list[Result]:
+        return [_result(self.name, mode, self.latencies[mode], self.seconds[mode]) for mode in self.latencies]
+
+
+async def measure(runners: list[Runner], rounds: int, concurrency: int, blocks: int) -> list[Result]:
+    """Alternate the bots block by block, first one user at a time, then CONCURRENCY users at once."""
+    for runner in runners:
+        await runner.start()
     try:
-
-        async def round_trip(chat_id: int, user_id: int) -> float:
-            started = time.perf_counter()
-            await api.user_sends(chat_id, user_id, command(chat_id))
-            await api.wait_for_message(chat_id, timeout=30)
-            return time.perf_counter() - started
-
-        for _ in range(WARMUP):
-            await round_trip(FIRST_CHAT, FIRST_USER)
-        results = []
-        latencies: list[float] = []
-        started = time.perf_counter()
-        for _ in range(rounds):
-            latencies.append(await round_trip(FIRST_CHAT, FIRST_USER))
-        results.append(_result(name, "sequential", latencies, time.perf_counter() - started))
-
-        async def worker(i: int) -> list[float]:
-            return [await round_trip(FIRST_CHAT - i, FIRST_USER + i) for _ in range(rounds // concurrency)]
-
-        started = time.perf_counter()
-        per_worker = await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = time.perf_counter() - started
-        results.append(
-            _result(name, f"{concurrency}-concurrent", [x for w in per_worker for x in w], elapsed)
-        )
-        return results
+        for runner in runners:
+            await runner.block("warm-up", WARMUP, 1)
+        for mode, users in (("sequential", 1), (f"{concurrency}-concurrent", concurrency)):
+            for _ in range(blocks):
+                for runner in runners:
+                    await runner.block(mode, rounds // blocks, users)
+        return [r for runner in runners for r in runner.results() if r.mode != "warm-up"]
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await api.stop()
-        await close()
+        for runner in runners:
+            await runner.stop()
 
 
 def _result(bot: str, mode: str, latencies: list[float], seconds: float) -> Result:
@@ -201,18 +225,18 @@ def machine() -> dict[str, Any]:
     }
 
 
-async def main(rounds: int, concurrency: int) -> dict[str, Any]:
+async def main(rounds: int, concurrency: int, blocks: int) -> dict[str, Any]:
     logging.basicConfig(level=logging.WARNING)
     for name in ("httpx", "httpcore", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    results: list[Result] = []
-    results += await measure(await echo_bot(concurrency), "echo", rounds, concurrency)
     with tempfile.TemporaryDirectory(prefix="taskbot-bench-") as tmp:
-        # Every /done marks a different task done: enough open tasks for warm-up and both runs.
+        # Every /done marks a different task done: enough open tasks for warm-up and both modes.
         per_chat = WARMUP + rounds + rounds // concurrency + 1
-        results += await measure(
-            await taskbot_bot(concurrency, per_chat, Path(tmp)), "taskbot", rounds, concurrency
-        )
+        runners = [
+            Runner("echo", await echo_bot(concurrency)),
+            Runner("taskbot", await taskbot_bot(concurrency, per_chat, Path(tmp))),
+        ]
+        results = await measure(runners, rounds, concurrency, blocks)
     ratios = {}
     for mode in ("sequential", f"{concurrency}-concurrent"):
         echo = next(r for r in results if r.bot == "echo" and r.mode == mode)
@@ -246,10 +270,11 @@ def report(data: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=400, help="round trips per mode (default 400)")
+    parser.add_argument("--rounds", type=int, default=500, help="round trips per mode (default 500)")
     parser.add_argument("--concurrency", type=int, default=10, help="users sending at once (default 10)")
+    parser.add_argument("--blocks", type=int, default=5, help="alternations between the bots (default 5)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args()
-    figures = asyncio.run(main(options.rounds, options.concurrency))
+    figures = asyncio.run(main(options.rounds, options.concurrency, options.blocks))
     print(json.dumps(figures, ensure_ascii=False, indent=2) if options.json else report(figures))
     sys.exit(0)
