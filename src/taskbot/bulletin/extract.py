@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from taskbot.bulletin import cues
+from taskbot.bulletin.fields import MAX_PARTIES
 from taskbot.bulletin.layout import Para, PKind
 from taskbot.bulletin.lines import LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import join_clean, mask_quotes
@@ -222,8 +223,8 @@ class Walker:
                 times.append(value)
         if target is None:
             return
-        target.parties.extend(p for p in parties if p not in target.parties)
-        target.time_texts.extend(times)
+        target.parties = list(dict.fromkeys([*target.parties, *parties]))[:MAX_PARTIES]
+        target.time_texts = [*target.time_texts, *times][:4]
         if target is self.cur:
             self.close()
 

@@ -147,30 +147,38 @@ def _value_end(masked: str, start: int, end: int) -> int:
 
 
 def split_parties(value: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for piece in _LABEL_SPLIT.split(_ROLE_NOTE.sub("", value)):
         piece = piece.strip(" 等")
         if piece and piece not in out:
             out.append(piece)
+            if len(out) >= MAX_PARTIES:
+                break
     return out
+
+
+# No real directive names more parties than this; the cap bounds the work on pathological text.
+MAX_PARTIES = 30
 
 
 def responsible(masked: str, clean: str) -> list[str]:
     """Parties named in running text, in the order written, without repeats or fragments of others."""
-    spans = []
+    out: list[str] = []
+    seen: set[str] = set()
+    reach = -1  # the furthest end of a party kept so far: a span inside it is a fragment
     for start, text in sorted(cues.parties_in(masked), key=lambda p: (p[0], -len(p[1]))):
         end = start + len(text)
-        if any(s <= start and end <= e for s, e in spans):
+        if end <= reach:
             continue
-        spans = [(s, e) for s, e in spans if not (start <= s and e <= end)]
-        spans.append((start, end))
-    out: list[str] = []
-    for s, e in sorted(spans):
-        if clean.count("（", s, e) > clean.count("）", s, e) and clean[e : e + 1] == "）":
-            e += 1
-        party = clean[s:e]
-        if party not in out:
+        reach = end
+        if clean.count("（", start, end) > clean.count("）", start, end) and clean[end : end + 1] == "）":
+            end += 1
+        party = clean[start:end]
+        if party not in seen:
+            seen.add(party)
             out.append(party)
+            if len(out) >= MAX_PARTIES:
+                break
     return out
 
 

@@ -56,23 +56,22 @@ class Para:
         return bool(self.matching) and self.matching[-1] in "。！？；"
 
 
-def raw_lines(text: str) -> Iterator[str]:
-    """The physical lines of TEXT; table rows written with tabs or pipes give one line per cell."""
+def read_lines(text: str) -> list[Line]:
+    """The physical lines of TEXT; a table row written with tabs or pipes gives one line per cell,
+    each cell fenced by empty NOISE lines so that no paragraph runs into or out of a cell."""
+    lines: list[Line] = []
     for raw in text.splitlines():
         if len(raw) > MAX_LINE:
-            for k in range(0, len(raw), MAX_LINE):
-                yield raw[k : k + MAX_LINE]
+            lines.extend(classify(raw[k : k + MAX_LINE]) for k in range(0, len(raw), MAX_LINE))
             continue
         if ("\t" in raw or "|" in raw) and len(_CELL_SPLIT.findall(raw.strip().strip("|"))) >= 2:
+            lines.append(Line(Kind.NOISE))
             for cell in _CELL_SPLIT.split(raw.strip().strip("|")):
                 if not _RULE_CELL.match(cell):
-                    yield cell
+                    lines.append(classify(cell))
+                    lines.append(Line(Kind.NOISE))
             continue
-        yield raw
-
-
-def read_lines(text: str) -> list[Line]:
-    lines = [classify(raw) for raw in raw_lines(text)]
+        lines.append(classify(raw))
     _reattach_markers(lines)
     return lines
 

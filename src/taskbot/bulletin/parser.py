@@ -119,10 +119,7 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
             break
     if deadline is None:
         deadline = find_deadline(hidden, issued)
-    parties = list(cand.parties)
-    for party in fields.responsible(hidden, text):
-        if party not in parties:
-            parties.append(party)
+    parties = list(dict.fromkeys([*cand.parties, *fields.responsible(hidden, text)]))[: fields.MAX_PARTIES]
     cadence = fields.cadence(matching)
     for value in cand.time_texts:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)

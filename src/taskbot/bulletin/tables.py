@@ -16,6 +16,8 @@ from taskbot.bulletin.dates import find_deadline
 from taskbot.bulletin.lines import LEVEL_CN_PAREN, Kind, Line
 from taskbot.bulletin.normalize import for_matching, join_clean
 
+# A row spread over more lines than this is not a row: the table has ended.
+MAX_ROW_LINES = 40
 NUMBER_COLUMNS = frozenset({"序号", "编号", "序"})
 TASK_COLUMNS = frozenset(
     "工作任务 主要任务 重点任务 任务 任务内容 工作内容 具体任务 工作措施 具体措施 主要措施 主要内容 工作事项 事项 "
@@ -64,7 +66,7 @@ def header_at(lines: list[Line], i: int) -> list[str] | None:
     j = i
     while j < len(lines) and len(names) < 8:
         line = lines[j]
-        if line.kind is Kind.BLANK:
+        if line.kind is Kind.BLANK or line.kind is Kind.NOISE and not line.text:
             j += 1
             continue
         name = column_name(line)
@@ -108,13 +110,12 @@ def split_parties(texts: list[str]) -> list[str]:
             merged[-1] += text
         else:
             merged.append(text)
-    parties: list[str] = []
+    parties: dict[str, None] = {}
     for cell in merged:
         for piece in _PIECES.split(cell):
-            piece = piece.strip()
-            if piece and piece not in parties:
-                parties.append(piece)
-    return parties
+            if piece.strip():
+                parties[piece.strip()] = None
+    return list(parties)[:30]
 
 
 def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
@@ -132,12 +133,17 @@ def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
                 break
     party_start = len(cells)
     if any(c in PARTY_COLUMNS for c in columns):
-        for k in range(1, len(cells)):
-            if all(
-                is_party_cell(c) or (j > k and is_party_cell(cells[j - 1] + c))
-                for j, c in enumerate(cells[k:], k)
-            ):
+        # The party cells are the longest run at the end that reads as lists of units (a cell
+        # wrapped over two lines reads as one when glued back together).
+        k = len(cells) - 1
+        while k >= 1:
+            if is_party_cell(cells[k]):
                 party_start = k
+                k -= 1
+            elif k >= 2 and is_party_cell(cells[k - 1] + cells[k]):
+                party_start = k - 1
+                k -= 2
+            else:
                 break
     task_cells = cells[:party_start]
     if not task_cells:
@@ -161,7 +167,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
     i = start
     seen = 0
     while seen < len(columns):  # skip the header itself
-        if lines[i].kind is not Kind.BLANK:
+        if lines[i].kind is Kind.TEXT:
             seen += 1
         i += 1
     numbered = any(c in NUMBER_COLUMNS for c in columns)
@@ -201,7 +207,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
                 i += 1
                 continue
             break
-        if line.kind is not Kind.TEXT and line.kind is not Kind.NUMBER:
+        if line.kind is not Kind.TEXT and line.kind is not Kind.NUMBER or len(cells) >= MAX_ROW_LINES:
             break
         text = line.marker + line.text if line.marker else line.text
         if numbered:
