@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -39,8 +40,8 @@ async def test_bot_wide_rate_is_kept_and_used() -> None:
     limiter = RateLimiter(30, 20, clock=vt, sleep=vt.sleep, margin=0)
     stamps = []
     for i in range(300):
-        await limiter.acquire(i + 1, group=False)
-        stamps.append(vt.now)
+        async with limiter.slot(i + 1, group=False):
+            stamps.append(vt.now)
     assert max_in_window(stamps, 1.0) == 30
     assert vt.now == pytest.approx(9.0)  # 300 messages: 30 at 0 s, 30 at 1 s, … 30 at 9 s
 
@@ -50,8 +51,8 @@ async def test_per_group_rate() -> None:
     limiter = RateLimiter(30, 20, clock=vt, sleep=vt.sleep, margin=0)
     stamps = []
     for _ in range(45):
-        await limiter.acquire(-100, group=True)
-        stamps.append(vt.now)
+        async with limiter.slot(-100, group=True):
+            stamps.append(vt.now)
     assert max_in_window(stamps, 60.0) == 20
     assert stamps[20] == pytest.approx(60.0)
     assert stamps[40] == pytest.approx(120.0)
@@ -61,16 +62,16 @@ async def test_private_chats_are_not_held_to_the_group_limit() -> None:
     vt = VirtualTime()
     limiter = RateLimiter(30, 20, clock=vt, sleep=vt.sleep, margin=0)
     for _ in range(25):
-        await limiter.acquire(42, group=False)
+        (await limiter.acquire(42, group=False)).release()
     assert vt.now == 0.0
 
 
 async def test_pause_after_retry_after_holds_every_chat() -> None:
     vt = VirtualTime()
     limiter = RateLimiter(30, 20, clock=vt, sleep=vt.sleep)
-    await limiter.acquire(-1)
+    (await limiter.acquire(-1)).release()
     limiter.pause(3)
-    await limiter.acquire(-2)
+    (await limiter.acquire(-2)).release()
     assert vt.now == pytest.approx(3.0)
 
 
@@ -78,7 +79,7 @@ async def test_fractional_rates() -> None:
     vt = VirtualTime()
     limiter = RateLimiter(0.5, 20, clock=vt, sleep=vt.sleep, margin=0)
     for i in range(3):
-        await limiter.acquire(i, group=False)
+        (await limiter.acquire(i, group=False)).release()
     assert vt.now == pytest.approx(4.0)
 
 
@@ -92,6 +93,23 @@ async def test_what_it_lets_through_the_server_accepts() -> None:
     refused = 0
     for _ in range(1500):
         chat = rng.choice(chats)
-        await limiter.acquire(chat, group=chat < 0)
-        refused += server.admit(chat, is_group=chat < 0) is not None
+        async with limiter.slot(chat, group=chat < 0):
+            vt.now += rng.choice((0.0, 0.01, 0.2))  # the request travels …
+            refused += server.admit(chat, is_group=chat < 0) is not None
+            vt.now += rng.choice((0.0, 0.01))  # … and its answer comes back
     assert refused == 0
+
+
+async def test_a_send_counts_from_its_answer_and_in_flight_sends_hold_their_place() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(30, 20, clock=vt, sleep=vt.sleep, margin=0)
+    permits = [await limiter.acquire(i + 1, group=False) for i in range(30)]  # 30 requests on their way
+    waiter = asyncio.create_task(limiter.acquire(99, group=False))
+    await asyncio.sleep(0)  # let the 31st try: every place is held by a send in flight
+    assert not waiter.done()
+    vt.now = 0.5
+    permits[0].release()  # answered at 0.5: its place frees at 1.5
+    late = await waiter
+    assert vt.now == pytest.approx(1.5)
+    for permit in [*permits[1:], late]:
+        permit.release()

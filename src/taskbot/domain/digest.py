@@ -31,12 +31,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from taskbot.domain.deadlines import days_overdue
-from taskbot.domain.values import TaskStatus
+from taskbot.domain.values import OPEN_STATUSES, TaskStatus
+
+_OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskFacts:
-    """What the beats and the digest need to know about one task, read from the store."""
+    """What the beats and the digest need to know about one task, read from the store.
+
+    Treat as read-only; not frozen only because a frozen dataclass is markedly slower to build,
+    and a beat over 100 000 tasks builds 100 000 of them.
+    """
 
     id: int
     title: str
@@ -53,7 +59,7 @@ class TaskFacts:
 
     @property
     def is_open(self) -> bool:
-        return not TaskStatus(self.status).is_closed
+        return self.status in _OPEN_VALUES
 
     def last_activity(self) -> dt.datetime | None:
         return self.last_report_at or self.created_at

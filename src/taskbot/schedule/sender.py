@@ -163,12 +163,12 @@ class Sender:
         index = row.sent_parts
         network_failures = flood_waits = migrations = 0
         while index < len(row.parts):
-            await self.limiter.acquire(chat_id, group=chat_id < 0)
             part = row.parts[index]
             try:
-                message = await self.bot.send_message(
-                    chat_id=chat_id, text=part.text, reply_markup=_markup(part)
-                )
+                async with self.limiter.slot(chat_id, group=chat_id < 0):
+                    message = await self.bot.send_message(
+                        chat_id=chat_id, text=part.text, reply_markup=_markup(part)
+                    )
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
                 stats.retry_after += 1
