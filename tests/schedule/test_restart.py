@@ -154,3 +154,25 @@ async def test_a_beat_missed_longer_than_the_grace_is_skipped(
     async with Process(seeded, api, at(10, 12, 22)) as third:
         await third.service.start(third.clock())
     assert len(sends(api)) == 2
+
+
+@pytest.mark.postgres
+async def test_on_postgres_a_dead_replicas_claim_expires(api: FakeBotApi, pg_settings: Settings) -> None:
+    """Several replicas may share PostgreSQL: a restart does not drop others' claims; their lease ends."""
+    rt = build_runtime(pg_settings)
+    store = StoreBuilder(rt)
+    for gid in GROUPS:
+        store.chat(gid, f"群{-gid}")
+        store.party(f"单位{-gid}", chats=[gid])
+        store.task(f"群{-gid}的任务", parties=[f"单位{-gid}"])
+    rt.close()
+    async with Process(pg_settings, api, at(10, 8, 9)) as first:
+        first.service.fire(Beat.WEEKLY, at(10, 8, 9))
+        with transaction(first.runtime.sessions) as s:
+            ledger.claim(s, "dead-replica", first.clock(), lease=dt.timedelta(minutes=10))
+    async with Process(pg_settings, api, at(10, 8, 9, 5)) as second:
+        await second.service.start(second.clock())
+    assert sends(api) == []  # the holder might be alive: its rows wait for the lease
+    async with Process(pg_settings, api, at(10, 8, 9, 11)) as third:
+        await third.service.start(third.clock())
+    assert sorted(sends(api)) == sorted(GROUPS)

@@ -111,3 +111,28 @@ async def test_disabled_schedule_adds_no_jobs(api: FakeBotApi, runtime: Runtime)
     service = install(app, runtime)
     assert app.job_queue.scheduler.get_jobs() == []
     assert service.sender is not None
+
+
+async def test_the_sweep_catches_up_a_beat_whose_job_failed(api: FakeBotApi, runtime: Runtime) -> None:
+    store = StoreBuilder(runtime)
+    store.chat(GROUP)
+    store.party("甲镇", chats=[GROUP])
+    store.task("任务", parties=["甲镇"])
+    app = application(api)
+    vt = VirtualTime()
+    service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    await app.initialize()
+    try:
+        await service.jobs.sweep()  # not the scheduler yet: becomes it (SQLite: always granted)
+        assert service.jobs.running
+        assert api.sent_messages(GROUP) == []  # 2026-10-05 09:00: nothing due within the grace
+        # the weekly job of Thursday 09:00 failed (say, the store was down for a moment)
+        runtime.clock.set(dt.datetime(2026, 10, 8, 1, 30, tzinfo=dt.UTC))
+        await service.jobs.sweep()
+        [message] = api.sent_messages(GROUP)
+        assert message["text"].startswith("【每周调度】2026年10月8日")
+        await service.jobs.sweep()
+        assert len(api.sent_messages(GROUP)) == 1
+    finally:
+        await app.shutdown()
+        service.close()

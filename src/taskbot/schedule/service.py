@@ -7,6 +7,7 @@ call them with whatever time they need.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -42,6 +43,7 @@ class ReminderService:
         self.cal = calendar or default_calendar()
         # The beat jobs when installed on a JobQueue (``schedule.wiring``).
         self.jobs: Any = None
+        self._planning = asyncio.Lock()
         self._closers: list[Callable[[], None]] = []
 
     def on_close(self, closer: Callable[[], None]) -> None:
@@ -156,8 +158,13 @@ class ReminderService:
         return planned
 
     async def run_beat(self, beat: Beat, at: dt.datetime) -> SendStats:
-        """Fire BEAT at AT and send what it planned (and anything else pending)."""
-        self.fire(beat, at)
+        """Fire BEAT at AT and send what it planned (and anything else pending).
+
+        Planning runs in a worker thread, one beat at a time: a beat over many tasks takes seconds,
+        and the bot keeps answering meanwhile.
+        """
+        async with self._planning:
+            await asyncio.to_thread(self.fire, beat, at)
         return await self.drain()
 
     async def drain(self) -> SendStats:
@@ -208,7 +215,12 @@ class ReminderService:
                 released = ledger.release_claims(session)
             if released:
                 log.info("released %d deliveries claimed before the restart", released)
-        self.catch_up(now)
+        return await self.resume(now)
+
+    async def resume(self, now: dt.datetime) -> SendStats:
+        """Catch up missed beats (once, within the grace) and send everything pending."""
+        async with self._planning:
+            await asyncio.to_thread(self.catch_up, now)
         return await self.drain()
 
     def next_fires(self, now: dt.datetime) -> dict[Beat, dt.datetime]:

@@ -5,8 +5,8 @@
   beats (once, within the grace), then schedule the next fire of every beat;
 - each beat is ONE date job with a stable id (``taskbot:beat:<beat>``, replaced, never added
   twice) that fires the beat and schedules the next one;
-- the sweep (every minute) sends rows left pending (a claim that expired) and lets a replica take
-  the scheduler over when its holder died.
+- the sweep (every minute) catches up a beat whose job failed, sends rows left pending (a claim
+  that expired), and lets a replica take the scheduler over when its holder died.
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ class BeatJobs:
         if not self.lock.alive():
             self.unschedule()
             return
-        await self.service.drain()
+        # A beat whose job could not plan (the store was down) is caught up here, once.
+        await self.service.resume(self.service.runtime.clock())
 
     async def _startup(self, context: Any) -> None:
         """Start the scheduler once the application runs."""
