@@ -98,7 +98,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     routes: dict[int, tuple[int, ...]] = {}
     # Raw columns, converted below with small caches: the ORM's per-value processing of dates and
     # JSON would be most of the time of a beat over 100 000 tasks.
-    rows = session.connection().execute(
+    stmt = (
         select(
             Task.id,
             Task.title,
@@ -113,7 +113,8 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
         )
         .where(where)
         .order_by(Task.id)
-    ).all()
+    )
+    rows = session.connection().execute(stmt).all()
     day, cadence_of, moment = _cached(_to_date), _cached(_to_cadence), _to_utc
     names: dict[tuple[int, ...], tuple[str, ...]] = {}
     for tid, title, status, progress, deadline, cadence, created, reported, chat_pk, updated in rows:
