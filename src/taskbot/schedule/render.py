@@ -157,6 +157,15 @@ class RenderContext:
     cal: WorkCalendar
     default_language: str = "zh"
     _overall: dict[dt.datetime, Digest] = field(default_factory=dict)
+    _previous: dict[tuple[Beat, dt.datetime], dt.datetime] = field(default_factory=dict)
+
+    def previous(self, beat: Beat, at: dt.datetime) -> dt.datetime:
+        """The fire of BEAT before AT (remembered: every chat of a beat asks the same)."""
+        key = (beat, at)
+        found = self._previous.get(key)
+        if found is None:
+            found = self._previous[key] = previous_fire(beat, at, self.rules, self.cal)
+        return found
 
     def language_of(self, chat_id: int | None) -> str:
         chat = self.view.chats.get(chat_id) if chat_id is not None else None
@@ -169,7 +178,7 @@ class RenderContext:
         """The digest over every task of the bulletin at FIRE's time (computed once per fire time)."""
         digest = self._overall.get(fire.at)
         if digest is None:
-            since = previous_fire(Beat.FORTNIGHTLY, fire.at, self.rules, self.cal)
+            since = self.previous(Beat.FORTNIGHTLY, fire.at)
             tasks = [self.view.tasks[i] for i in task_ids]
             digest = build_digest(tasks, fire.at, self.local_day(fire.at), self.redblack, period_start=since)
             self._overall[fire.at] = digest
@@ -215,7 +224,7 @@ def _weekly(
 ) -> list[Line]:
     lines = [Line(t("reminder.weekly.intro", lang, count=len(tasks)))]
     lines += [Line(task_line(task, lang), task.id) for task in tasks]
-    since = previous_fire(Beat.WEEKLY, fire.at, ctx.rules, ctx.cal)
+    since = ctx.previous(Beat.WEEKLY, fire.at)
     silent = parties_not_reported(tasks, since)
     lines.append(Line(""))
     if silent:
@@ -306,7 +315,7 @@ def _monthly(
 ) -> list[Line]:
     day = ctx.local_day(fire.at)
     # The planner chose these tasks as stuck; the reasons are worked out again for the wording.
-    since = previous_fire(Beat.MONTHLY, fire.at, ctx.rules, ctx.cal)
+    since = ctx.previous(Beat.MONTHLY, fire.at)
     stuck = stuck_tasks(tasks, day, since=since, advanced=ctx.view.advanced_since(since))
     reasons = {s.task.id: s for s in stuck}
     lines = [Line(t("reminder.monthly.intro", lang, count=len(tasks)))]

@@ -142,8 +142,13 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
         else:
             routes[tid] = tuple(dict.fromkeys(c for p in parties for c in party_chats.get(p, ())))
 
+    answers: dict[dt.datetime, frozenset[int]] = {}
+
     def advanced(since: dt.datetime) -> frozenset[int]:
-        return advanced_since(session, since, tasks)
+        # Asked by the planner and again for each chat's wording: read the history once.
+        if since not in answers:
+            answers[since] = advanced_since(session, since, tasks)
+        return answers[since]
 
     return StoreView(tasks, routes, chats, advanced)
 
