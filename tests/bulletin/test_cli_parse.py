@@ -12,7 +12,10 @@ import pytest
 from taskbot.cli import main
 from tests.conftest import SEED_BULLETIN
 
-NOTICE = "关于做好防汛工作的通知\n一、各乡镇要在6月30日前完成隐患排查，实行“每周一调度”。\n某县人民政府办公室\n2024年5月20日\n"
+NOTICE = (
+    "关于做好防汛工作的通知\n一、各乡镇要在6月30日前完成隐患排查，实行“每周一调度”。\n"
+    "某县人民政府办公室\n2024年5月20日\n"
+)
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

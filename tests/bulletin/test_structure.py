@@ -16,7 +16,8 @@ def texts(source: str) -> list[str]:
 
 
 def test_pdf_lines_broken_mid_sentence_with_blank_lines_are_reflowed() -> None:
-    source = "要加快推进老旧小区改造，\n\n年底前完成 30 个小区\n\n改造任务。\n\n要强化督导检查，确保\n\n按期完成。\n"
+    source = "要加快推进老旧小区改造，\n\n年底前完成 30 个小区\n\n改造任务。\n\n"
+    source += "要强化督导检查，确保\n\n按期完成。\n"
     paras = [p.text for p in paragraphs(source) if p.kind is PKind.BODY]
     assert paras == ["要加快推进老旧小区改造，年底前完成30个小区改造任务。", "要强化督导检查，确保按期完成。"]
     first, second = parse(source, DAY).directives
@@ -30,7 +31,8 @@ def test_justified_spaces_vanish_but_latin_words_keep_one() -> None:
 
 
 def test_a_detached_bullet_rejoins_its_text_and_owns_the_body() -> None:
-    source = "●\n\n要加强队伍建设。\n\n配齐专职人员，\n\n开展业务培训。\n\n●\n\n要完善工作机制。\n\n建立周例会制度。\n"
+    source = "●\n\n要加强队伍建设。\n\n配齐专职人员，\n\n开展业务培训。\n\n"
+    source += "●\n\n要完善工作机制。\n\n建立周例会制度。\n"
     got = parse(source, DAY).directives
     assert [d.text for d in got] == [
         "要加强队伍建设。配齐专职人员，开展业务培训。",
@@ -131,7 +133,11 @@ def test_headings_over_sub_items_and_descriptive_headings_are_not_orders() -> No
 
 
 def test_flattened_table_rows_become_tasks() -> None:
-    source = "序号\n工作任务\n责任单位\n完成时限\n1\n完成12个行政村污水治理设施建\n设\n县生态环境局、县水务局、\n各乡镇\n2024年10月底前\n2\n推进河道清理，每周巡河一次\n县水务局\n每周\n附件：考评细则\n"
+    source = (
+        "序号\n工作任务\n责任单位\n完成时限\n"
+        "1\n完成12个行政村污水治理设施建\n设\n县生态环境局、县水务局、\n各乡镇\n2024年10月底前\n"
+        "2\n推进河道清理，每周巡河一次\n县水务局\n每周\n附件：考评细则\n"
+    )
     first, second = parse(source, DAY).directives
     assert first.text == "完成12个行政村污水治理设施建设"
     assert first.responsible == ["县生态环境局", "县水务局", "各乡镇"]
@@ -140,7 +146,10 @@ def test_flattened_table_rows_become_tasks() -> None:
 
 
 def test_tab_separated_table_rows_become_tasks() -> None:
-    source = "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n1\t开展专项行动，整治问题不少于50处\t县水利局\t各镇（街道）\t2024年11月底前\n"
+    source = (
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1\t开展专项行动，整治问题不少于50处\t县水利局\t各镇（街道）\t2024年11月底前\n"
+    )
     (row,) = parse(source, DAY).directives
     assert (row.text, row.responsible, row.deadline, row.target) == (
         "开展专项行动，整治问题不少于50处",
@@ -189,3 +198,28 @@ def test_to_json_has_exactly_the_contract_keys() -> None:
         "keywords",
     ]
     assert directive["cadence"] == ["weekly"] and directive["deadline"] is None
+
+
+def test_one_line_paragraphs_separated_by_blank_lines_stay_apart() -> None:
+    source = (
+        "某区人民政府办公室文件\n\n某府办〔2024〕12号\n\n关于印发《重点任务分工方案》的通知\n\n"
+        "各镇人民政府、街道办事处：\n\n现将方案印发给你们，请认真组织实施。\n\n一、提升服务效能\n\n"
+        "1.推行“综合窗口”受理模式。\n\n责任单位：区政务服务数据管理局\n"
+    )
+    parsed = parse(source, DAY)
+    assert [s.title for s in parsed.sections] == ["某区人民政府办公室文件"]
+    (directive,) = parsed.directives
+    assert (directive.text, directive.section) == ("推行“综合窗口”受理模式。", "提升服务效能")
+
+
+def test_a_subtitle_run_into_its_title_is_left_out_of_the_section_title() -> None:
+    source = (
+        "县委召开乡村振兴工作推进会\n\n以“三个聚焦”推动乡村振兴\n\n"
+        "3 月 28 日，县委召开乡村振兴工作推进会。县委书记孙立平出席会议并讲话。\n\n"
+        "要聚焦粮食安全，严格落实耕地保护制度，\n\n今年完成高标准农田建设 3.5 万亩，确保\n\n粮食稳产。\n"
+    )
+    parsed = parse(source, DAY)
+    assert [(s.title, s.speaker) for s in parsed.sections] == [
+        ("县委召开乡村振兴工作推进会", "县委书记孙立平")
+    ]
+    assert [d.target for d in parsed.directives] == ["3.5万亩"]

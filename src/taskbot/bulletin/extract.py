@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from taskbot.bulletin import cues
 from taskbot.bulletin.fields import MAX_PARTIES
-from taskbot.bulletin.layout import Para, PKind
+from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import join_clean, mask_quotes
 
@@ -31,7 +32,6 @@ class Article:
 
     title: str | None = None
     lead: str | None = None
-    heading: str | None = None  # the current 一、… heading inside it
     has_directives: bool = False
 
 
@@ -147,6 +147,8 @@ class Walker:
         self.articles: list[Article] = []
         self.article: Article | None = None
         self.heading_parties: dict[int, list[str]] = {}
+        self.heading: str | None = None  # the current 一、… heading
+        self.subtitle_allowed = False
         self.out: list[Candidate] = []
         self.cur: Candidate | None = None
         self.last: Candidate | None = None
@@ -177,13 +179,15 @@ class Walker:
             hidden=hidden,
             kind=kind,
             article=self.article,
-            heading=self.article.heading if self.article else None,
+            heading=self.heading,
             level=level,
         )
 
     # -- paragraphs ------------------------------------------------------------------------
     def run(self) -> Extraction:
         for k, para in enumerate(self.paras):
+            if para.kind is not PKind.TITLE:
+                self.subtitle_allowed = False
             handler = getattr(self, f"on_{para.kind.value}")
             handler(k, para)
         self.close()
@@ -194,15 +198,28 @@ class Walker:
 
     def on_title(self, k: int, para: Para) -> None:
         self.close()
-        if self.article is not None and self.article.title is None and not self.article.has_directives:
-            self.article.title = para.text
+        title = para.text
+        if para.lines > 1 and TITLE_END.search(para.matching[: para.first_line]):
+            title = para.text[: para.first_line]  # the title, without the subtitle run into it
+        self.heading = None
+        if (
+            self.article is not None
+            and (self.article.title is None or self.subtitle_allowed)
+            and not self.article.has_directives
+        ):
+            if self.article.title is None:
+                self.article.title = title
+            self.subtitle_allowed = False
             return
-        self.article = Article(title=para.text)
+        self.article = Article(title=title)
         self.articles.append(self.article)
+        self.subtitle_allowed = True
         self.heading_parties.clear()
 
     def on_lead(self, k: int, para: Para) -> None:
         self.close()
+        self.heading = None
+        self.subtitle_allowed = False
         if self.article is None or self.article.lead is not None or self.article.has_directives:
             self.article = Article()
             self.articles.append(self.article)
@@ -250,11 +267,17 @@ class Walker:
                 cur.hidden.append(m)
                 cur.heading_only = False
                 return
-        elif cur is not None and cur.kind == "free" and cur.heading_only and not para.marker:
-            if not cues.is_strong_start(m) and not _list_start(m):
-                self.cur = None
-                self.free(para, carry=cur)
-                return
+        elif (
+            cur is not None
+            and cur.kind == "free"
+            and cur.heading_only
+            and not para.marker
+            and not cues.is_strong_start(m)
+            and not _list_start(m)
+        ):
+            self.cur = None
+            self.free(para, carry=cur)
+            return
         self.close()
         self.free(para)
 
@@ -265,11 +288,8 @@ class Walker:
         label_parties = _heading_parties(para)
         if heading and nxt is not None and nxt.marker and nxt.level > para.level and nxt.kind is PKind.BODY:
             # A heading over sub-items: a context, not an order of its own.
-            if para.level == LEVEL_CN and self.article is not None:
-                self.article.heading = _strip_note(para.text)
-            elif para.level == LEVEL_CN:
-                self.article = Article(heading=_strip_note(para.text))
-                self.articles.append(self.article)
+            if para.level == LEVEL_CN:
+                self.heading = _strip_note(para.text)
             for level in [lv for lv in self.heading_parties if lv >= para.level]:
                 del self.heading_parties[level]
             if label_parties:
@@ -367,7 +387,7 @@ def split_inline(cand: Candidate) -> list[Candidate]:
     if len(preamble) >= 8 and pm[-1:] == "。" and directive_like(pm):
         pieces.append(_piece(cand, preamble, pm))
     bounds = [*starts, len(text)]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         pieces.append(_piece(cand, text[a:b], m[a:b]))
     return pieces
 
@@ -400,7 +420,7 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     if len(hits) < 2:
         return [cand]
     cuts = []
-    for first, second in zip(hits, hits[1:], strict=False):
+    for first, second in pairwise(hits):
         joint = None
         for j in _JOINED_TASK.finditer(m, first.end(), second.start()):
             joint = j
@@ -409,7 +429,7 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     if not cuts:
         return [cand]
     bounds = [0, *cuts, len(text)]
-    return [_piece(cand, text[a:b], m[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]
+    return [_piece(cand, text[a:b], m[a:b]) for a, b in pairwise(bounds) if text[a:b]]
 
 
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from taskbot.bulletin import cues
@@ -43,6 +42,7 @@ class Para:
     ordinal: int | None = None
     lines: int = 1
     row: Row | None = None
+    first_line: int = 0  # length of the first line's text: where a title ends and its subtitle starts
     matching: str = field(default="", repr=False)
     hidden: str = field(default="", repr=False)  # matching with quotes masked
 
@@ -130,8 +130,10 @@ def _double_spaced(lines: list[Line]) -> bool:
 def paragraphs(text: str) -> list[Para]:
     """The paragraphs of TEXT in reading order."""
     lines = read_lines(text)
-    ignore_blanks = _double_spaced(lines)
     wrapped = _wrapped(lines)
+    # Blank lines after every line are noise in a PDF extraction whose lines are wrapped; in a
+    # document of one line per paragraph they separate paragraphs.
+    ignore_blanks = wrapped and _double_spaced(lines)
     out: list[Para] = []
     buffer: list[Line] = []
 
@@ -176,13 +178,32 @@ def paragraphs(text: str) -> list[Para]:
 
 
 def _wrapped(lines: list[Line]) -> bool:
-    """Whether the extraction broke lines inside sentences (most long lines end mid-sentence)."""
-    long_lines = open_ends = 0
+    """Whether the extraction broke lines inside sentences. The evidence: a line that ends on a
+    comma with the text going on in the next line, two lines of the same width (a column) the
+    first of which ends without punctuation, or a short last line of a sentence after an open
+    one. Headings and titles end without punctuation too: an open end alone proves nothing."""
+    evidence = 0
+    previous: Line | None = None
     for line in lines:
-        if line.kind is Kind.TEXT and not line.marker and len(line.text) >= 10:
-            long_lines += 1
-            open_ends += line.matching[-1] not in "。！？；："
-    return long_lines > 0 and open_ends * 2 > long_lines
+        if line.kind is Kind.BLANK:
+            continue
+        if previous is not None and line.kind is Kind.TEXT and not line.marker:
+            end = previous.matching[-1:]
+            if end in ("，", "、") or (
+                end not in _CLOSED
+                and len(previous.text) >= 8
+                and abs(len(previous.text) - len(line.text)) <= 1
+            ):
+                evidence += 1
+            elif end not in _CLOSED and line.ends_sentence and len(line.text) <= 8:
+                evidence += 1  # the short tail of a paragraph
+            if evidence >= 3:
+                return True
+        previous = line if line.kind is Kind.TEXT else None
+    return False
+
+
+_CLOSED = frozenset("。！？；：”）》")
 
 
 def _breaks(buffer: list[Line], line: Line, wrapped: bool) -> bool:
@@ -210,6 +231,9 @@ def _breaks(buffer: list[Line], line: Line, wrapped: bool) -> bool:
 def _make_para(buffer: list[Line]) -> Para:
     first = buffer[0]
     text = join_clean([line.text for line in buffer])
+    matching = join_clean([line.matching for line in buffer])
+    if len(matching) != len(text):  # a Latin word break seen differently in the two views
+        matching = for_matching(text)
     return Para(
         PKind.BODY,
         text=text,
@@ -217,6 +241,8 @@ def _make_para(buffer: list[Line]) -> Para:
         level=first.level,
         ordinal=first.ordinal,
         lines=len(buffer),
+        matching=matching,
+        first_line=len(first.text),
     )
 
 
@@ -235,19 +261,27 @@ def _classify(paras: list[Para]) -> list[Para]:
     return paras
 
 
+# Lines in a title's place that are not titles: attachments, dates, issue and document numbers.
+_NOT_TITLE = re.compile(
+    r"^(?:附件|[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$|第\d+期$|.*〔\d{4}〕\d+号$|.*编\d{4}年\d{1,2}月\d{1,2}日$)"
+)
+TITLE_END = re.compile(
+    r"(?:会|会议|大会|通知|方案|意见|办法|讲话|通报|纪要|要点|清单|计划|决定|报告|简报|措施)$"
+)
+
+
 def _is_title(paras: list[Para], k: int) -> bool:
     para = paras[k]
     m = para.matching
-    if para.marker and para.level < LEVEL_BULLET or not 4 <= len(m) <= 60:
+    if (para.marker and para.level < LEVEL_BULLET) or not 4 <= len(m) <= 60:
         return False
-    if m[-1] in "。！？；，、：" or "。" in m:
+    if m[-1] in "。！？；，、：" or "。" in m or _NOT_TITLE.match(m):
         return False
     prev = paras[k - 1] if k else None
     nxt = paras[k + 1] if k + 1 < len(paras) else None
-    if prev is not None and prev.kind is PKind.BODY and not prev.ends_sentence and not prev.marker:
-        return False  # the tail of an unfinished paragraph
+    before = paras[k - 2] if k >= 2 else None
     if prev is not None and prev.kind is PKind.TITLE and len(m) <= 40:
-        return True  # a subtitle
+        return before is None or before.kind is not PKind.TITLE  # a subtitle, one at most
     if cues.is_strong_start(m):
         return False
     if cues.TITLE_WORDS.search(m):

@@ -59,7 +59,7 @@ def squeeze(text: str) -> str:
 
     def replace(m: re.Match[str]) -> str:
         start, end = m.start(), m.end()
-        if 0 < start and end < len(text) and text[start - 1] in _LATIN and text[end] in _LATIN:
+        if start > 0 and end < len(text) and text[start - 1] in _LATIN and text[end] in _LATIN:
             return " "
         return ""
 
@@ -92,7 +92,7 @@ _QUOTED = re.compile(r"“[^“”]{0,60}”|\"[^\"]{0,60}\"|《[^《》]{0,80}�
 
 
 def mask_quotes(matching: str) -> str:
-    """Blank out quoted phrases and titles (same length) so slogans like “疫情要防住” are not read as orders."""
+    """Blank out quoted phrases and titles (same length): a quoted slogan gives no order."""
     if not any(q in matching for q in '“"《‘'):
         return matching
     return _QUOTED.sub(lambda m: m.group(0)[0] + "□" * (len(m.group(0)) - 2) + m.group(0)[-1], matching)

@@ -86,7 +86,7 @@ def _article_title(article: Article | None) -> str | None:
         m = _MEETING.search(for_matching(article.lead))
         if m:
             return article.lead[m.start() : m.end()]
-    return article.heading
+    return None
 
 
 def _section(article: Article, issued: dt.date) -> Section | None:

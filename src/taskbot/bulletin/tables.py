@@ -20,18 +20,78 @@ from taskbot.bulletin.normalize import for_matching, join_clean
 MAX_ROW_LINES = 40
 NUMBER_COLUMNS = frozenset({"序号", "编号", "序"})
 TASK_COLUMNS = frozenset(
-    "工作任务 主要任务 重点任务 任务 任务内容 工作内容 具体任务 工作措施 具体措施 主要措施 主要内容 工作事项 事项 "
-    "具体内容 工作要求 目标任务 工作目标 任务目标 重点工作 工作举措 措施 内容 项目名称 项目 任务名称 工作目标任务 "
-    "任务事项 具体工作 工作重点 目标要求 推进措施 重点事项 改革事项".split()
+    [
+        "工作任务",
+        "主要任务",
+        "重点任务",
+        "任务",
+        "任务内容",
+        "工作内容",
+        "具体任务",
+        "工作措施",
+        "具体措施",
+        "主要措施",
+        "主要内容",
+        "工作事项",
+        "事项",
+        "具体内容",
+        "工作要求",
+        "目标任务",
+        "工作目标",
+        "任务目标",
+        "重点工作",
+        "工作举措",
+        "措施",
+        "内容",
+        "项目名称",
+        "项目",
+        "任务名称",
+        "工作目标任务",
+        "任务事项",
+        "具体工作",
+        "工作重点",
+        "目标要求",
+        "推进措施",
+        "重点事项",
+        "改革事项",
+    ]
 )
 PARTY_COLUMNS = frozenset(
-    "责任单位 牵头单位 配合单位 责任部门 牵头部门 配合部门 协办单位 责任领导 牵头领导 责任人 主办单位 承办单位 "
-    "责任主体 参与单位 主责单位 实施主体 牵头领导及单位".split()
+    [
+        "责任单位",
+        "牵头单位",
+        "配合单位",
+        "责任部门",
+        "牵头部门",
+        "配合部门",
+        "协办单位",
+        "责任领导",
+        "牵头领导",
+        "责任人",
+        "主办单位",
+        "承办单位",
+        "责任主体",
+        "参与单位",
+        "主责单位",
+        "实施主体",
+        "牵头领导及单位",
+    ]
 )
 TIME_COLUMNS = frozenset(
-    "完成时限 完成时间 时间节点 时限要求 完成期限 进度安排 时限 办结时限 时间安排 时间".split()
+    [
+        "完成时限",
+        "完成时间",
+        "时间节点",
+        "时限要求",
+        "完成期限",
+        "进度安排",
+        "时限",
+        "办结时限",
+        "时间安排",
+        "时间",
+    ]
 )
-OTHER_COLUMNS = frozenset("备注 类别 领域 分类 说明".split())
+OTHER_COLUMNS = frozenset(["备注", "类别", "领域", "分类", "说明"])
 _ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS
 
 _PIECES = re.compile(r"[、，；/]")
@@ -66,7 +126,7 @@ def header_at(lines: list[Line], i: int) -> list[str] | None:
     j = i
     while j < len(lines) and len(names) < 8:
         line = lines[j]
-        if line.kind is Kind.BLANK or line.kind is Kind.NOISE and not line.text:
+        if line.kind is Kind.BLANK or (line.kind is Kind.NOISE and not line.text):
             j += 1
             continue
         name = column_name(line)
@@ -185,7 +245,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
 
     while i < len(lines):
         line = lines[i]
-        if line.kind is Kind.BLANK or line.kind is Kind.NOISE and len(line.text) != 1:
+        if line.kind is Kind.BLANK or (line.kind is Kind.NOISE and len(line.text) != 1):
             i += 1
             continue
         if line.kind is Kind.NOISE:  # one character wrapped out of a cell
@@ -207,7 +267,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
                 i += 1
                 continue
             break
-        if line.kind is not Kind.TEXT and line.kind is not Kind.NUMBER or len(cells) >= MAX_ROW_LINES:
+        if (line.kind is not Kind.TEXT and line.kind is not Kind.NUMBER) or len(cells) >= MAX_ROW_LINES:
             break
         text = line.marker + line.text if line.marker else line.text
         if numbered:
