@@ -22,8 +22,11 @@ SUMMARY = re.compile(
     r"recall (?P<recall>[\d.]+) precision (?P<precision>[\d.]+) f1 [\d.]+ fields (?P<fields>[\d.]+)"
 )
 
-# (recall, precision, fields) each fixture reaches; the held-out ones (written before the parser
-# saw them) first scored recall 0.80/0.75/0.80, precision 1.00, fields 0.80/0.83/1.00.
+# (recall, precision, fields) each fixture reaches. Held-out fixtures were written, key included,
+# before the parser saw them; their first scores were:
+#   speech_transcript 0.80/1.00/0.80, supervision_notice 0.75/1.00/0.83, tsv_table_notice 0.80/1.00/1.00,
+#   meeting_minutes 0.00/0.00/1.00, supervision_ticket 0.25/1.00/1.00, work_report 1.00/1.00/1.00,
+#   interleaved_columns 0.67/1.00/1.00 (two articles' column blocks alternate: not undone).
 FIXTURE_FLOORS = {
     "task_division_notice": (1.0, 1.0, 1.0),
     "flattened_table": (1.0, 1.0, 1.0),
@@ -37,6 +40,10 @@ FIXTURE_FLOORS = {
     "supervision_notice": (1.0, 1.0, 1.0),
     "speech_transcript": (1.0, 1.0, 1.0),
     "tsv_table_notice": (1.0, 1.0, 1.0),
+    "meeting_minutes": (1.0, 1.0, 1.0),
+    "supervision_ticket": (1.0, 1.0, 1.0),
+    "work_report": (1.0, 1.0, 1.0),
+    "interleaved_columns": (0.8, 0.8, 1.0),
 }
 
 

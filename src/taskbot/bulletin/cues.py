@@ -17,6 +17,9 @@ _YAO = (
 )
 MODAL = re.compile(
     rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
+    r"|请(?=各|全|相关|有关|你|贵|[省市区县镇乡]直?[\u4e00-\u9fff]{0,6}(?:局|委|办|部|单位|部门|政府|街道))"
+    # 由区住建局牵头 / 由区教育局会同… / 由…负责: an assignment
+    r"|由(?=[^，。；：]{2,24}?(?:牵头|负责|会同|组织实施|承办|主办))"
 )
 _MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|必须|务必|应当|请(?=各|全|相关|有关))")
 REPORTING = re.compile(r"(?:强调|指出|要求|提出|表示|认为|希望|寄语|号召)[，：]?")
@@ -52,7 +55,7 @@ _SUBJECT = re.compile(
 
 LABELS = re.compile(
     r"(?P<label>责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|承办单位|"
-    r"主责单位|责任主体|实施主体|责任领导|牵头领导|责任人|完成时限|完成时间|完成期限|办结时限|时间节点|"
+    r"主责单位|承办部门|责任主体|实施主体|责任领导|牵头领导|责任人|完成时限|完成时间|完成期限|办结时限|办理时限|时间节点|"
     r"时限要求|进度安排)[：:]"
 )
 PARTY_LABELS = frozenset(
@@ -68,6 +71,7 @@ PARTY_LABELS = frozenset(
         "主办单位",
         "承办单位",
         "主责单位",
+        "承办部门",
         "责任主体",
         "实施主体",
         "责任领导",
@@ -84,6 +88,11 @@ TITLE_WORDS = re.compile(
 LEAD = re.compile(
     r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~]\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:，|在)"
     r"|(?:近日|日前|近期|连日来|昨天|今天|本周|上周)[，])"
+)
+# A time that may open an order before its verb: "6月30日前制定…", "年内完成…", "整改期间每日…".
+LEAD_TIME = re.compile(
+    r"(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)?(?:之?前|以前|底前)?"
+    r"|今年|年内|年底前|本月|近期|下一步|[^，。；]{1,8}期间)[，]?"
 )
 ADVERBIAL = re.compile(
     r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|"
@@ -181,6 +190,8 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         if start == 0 and low > 0:
             continue  # no clause start within reach: not a subject
         segment = masked[start:end]
+        if segment.startswith("由"):
+            start, segment = start + 1, segment[1:]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):
             found.extend(_split_names(start, segment))
     return found

@@ -47,6 +47,7 @@ class Candidate:
     title_hint: str | None = None
     heading_only: bool = False
     level: int = 0
+    body: list[Para] = field(default_factory=list)  # an item's paragraphs after its first
 
     @property
     def text(self) -> str:
@@ -75,9 +76,12 @@ def _is_heading(para: Para) -> bool:
 
 def directive_like(m: str) -> bool:
     """Whether a list item's text reads as an order rather than a heading of facts: it opens
-    with an imperative, or one of its first two sentences gives an order (（一）倒排工期抓进度。
-    各牵头单位要…)."""
+    with an imperative (after a time: "6月30日前制定…"), or one of its first two sentences gives
+    an order (（一）倒排工期抓进度。各牵头单位要…)."""
     if cues.starts_with_verb(m) or cues.is_strong_start(m) or _list_start(m):
+        return True
+    when = cues.LEAD_TIME.match(m)
+    if when and cues.starts_with_verb(m[when.end() :]):
         return True
     adv = cues.ADVERBIAL.match(m)
     if adv and (cues.is_strong_start(m[adv.end() :]) or cues.starts_with_verb(m[adv.end() :])):
@@ -103,6 +107,9 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     """
     if first and (cues.starts_with_verb(m) or _list_start(m)):
         return 0
+    when = cues.LEAD_TIME.match(m) if first else None
+    if when and cues.starts_with_verb(m[when.end() :]):
+        return 0
     if cues.is_strong_start(m) or _LIST_WORD_START.match(m):
         return 0
     adv = cues.ADVERBIAL.match(m)
@@ -125,6 +132,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     return 0 if clause_start <= 20 else clause_start
 
 
+_ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
 _LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
 
 
@@ -149,6 +157,9 @@ class Walker:
         self.heading_parties: dict[int, list[str]] = {}
         self.heading: str | None = None  # the current 一、… heading
         self.subtitle_allowed = False
+        # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
+        # each is an order, whatever its first word.
+        self.ordered_list = False
         self.out: list[Candidate] = []
         self.cur: Candidate | None = None
         self.last: Candidate | None = None
@@ -158,7 +169,16 @@ class Walker:
         cur, self.cur = self.cur, None
         if cur is None:
             return
-        if cur.kind == "item" and not (directive_like(cur.hidden[0]) or cur.parties or cur.time_texts):
+        if cur.kind == "item" and not (
+            directive_like(cur.hidden[0]) or cur.parties or cur.time_texts or self.ordered_list
+        ):
+            # Not an order but a topic (一、关于…工作): its body may still give orders.
+            if cur.level == LEVEL_CN and len(cur.texts[0]) <= _HEADING_MAX:
+                self.heading = _strip_note(cur.texts[0])
+            if not cues.HEADING_NOUNS.match(cur.hidden[0]):
+                for para in cur.body:
+                    self.free(para, lead=True)  # only plain orders count here, not bare verbs
+                    self.close()
             return
         self.emit(cur)
 
@@ -198,6 +218,7 @@ class Walker:
 
     def on_title(self, k: int, para: Para) -> None:
         self.close()
+        self.ordered_list = False
         title = para.text
         if para.lines > 1 and TITLE_END.search(para.matching[: para.first_line]):
             title = para.text[: para.first_line]  # the title, without the subtitle run into it
@@ -218,6 +239,7 @@ class Walker:
 
     def on_lead(self, k: int, para: Para) -> None:
         self.close()
+        self.ordered_list = False
         self.heading = None
         self.subtitle_allowed = False
         if self.article is None or self.article.lead is not None or self.article.has_directives:
@@ -261,13 +283,20 @@ class Walker:
             self.on_item(k, para, m)
             return
         cur = self.cur
-        if cur is not None and cur.kind == "item":
-            if cur.heading_only or not cues.is_strong_start(m):
-                cur.texts.append(para.text)
-                cur.hidden.append(m)
-                cur.heading_only = False
-                return
-        elif (
+        if cur is not None and cur.kind == "item" and (cur.heading_only or not cues.is_strong_start(m)):
+            cur.texts.append(para.text)
+            cur.hidden.append(m)
+            cur.body.append(para)
+            cur.heading_only = False
+            return
+        self.ordered_list = bool(_ORDERED_LIST.search(m))
+        self.free_or_carry(para)
+
+    def free_or_carry(self, para: Para) -> None:
+        """A paragraph outside list items: a heading-only order before it takes its first sentences."""
+        m = para.hidden
+        cur = self.cur
+        if (
             cur is not None
             and cur.kind == "free"
             and cur.heading_only

@@ -85,10 +85,22 @@ _MARKER_FIRST = frozenset(
 )
 
 
+_FULLWIDTH_NUMBERING = re.compile(r"([\d０-９]{1,3})．")
+
+
 def split_marker(clean: str) -> tuple[str, int, int | None, str]:
     """The leading list marker of CLEAN: (marker, level, ordinal, rest); marker "" when none."""
     if not clean or clean[0] not in _MARKER_FIRST:
         return "", 0, None, clean
+    fullwidth = _FULLWIDTH_NUMBERING.match(clean)
+    if fullwidth and fullwidth.end() < len(clean):
+        # "2．6月30日前…": a full-width point never is a decimal point
+        return (
+            clean[: fullwidth.end()],
+            LEVEL_ARABIC,
+            int(for_matching(fullwidth.group(1))),
+            clean[fullwidth.end() :],
+        )
     m = _MARKER.match(for_matching(clean[:12]))
     if not m or m.end() >= len(clean):
         return "", 0, None, clean
