@@ -37,7 +37,7 @@ import telegram
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from taskbot.bot.app import build_application
+from taskbot.cli.bot import build_connected_application
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi
 from taskbot.runtime import Runtime, build_runtime
@@ -93,7 +93,8 @@ async def taskbot_bot(chats: int, tasks_per_chat: int, workdir: Path) -> Bot:
     ids = _seed(runtime, chats, tasks_per_chat)
     api = await FakeBotApi(token=TOKEN, bot_username="taskbot_bench_bot").start()
     _people(api, chats)
-    app = build_application(runtime, TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
+    # Built as `taskbot run` builds it (its post_init publishes the menu and settles the heap).
+    app = build_connected_application(runtime, TOKEN, base_url=api.base_url)
     next_task = {chat: iter(chat_ids) for chat, chat_ids in ids.items()}
 
     def command(chat_id: int) -> str:
@@ -139,6 +140,8 @@ class Runner:
 
     async def start(self) -> None:
         await self.app.initialize()
+        if self.app.post_init is not None:  # as run_polling would
+            await self.app.post_init(self.app)
         await self.app.start()
         assert self.app.updater is not None
         await self.app.updater.start_polling(poll_interval=0, timeout=dt.timedelta(seconds=10))

@@ -4,6 +4,7 @@ SIGTERM; the command menu; logs that never show the token; local mode with the s
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import logging
 import os
@@ -226,6 +227,7 @@ async def test_local_mode_with_the_demo_bulletin(tmp_path: Path, clock: ManualCl
             assert len(chat_tasks(s, upsert_chat(s, LOCAL_GROUP_ID))) == count
     finally:
         runtime.close()
+        gc.unfreeze()  # run_local's start-up froze the heap; the test session keeps its collector
 
 
 async def _lines(*lines: str) -> AsyncIterator[str]:

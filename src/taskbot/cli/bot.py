@@ -206,12 +206,25 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
+        settle_heap()
 
     async def post_shutdown(self, app: Application) -> None:
         """Release what the reminder engine holds (the scheduler lock)."""
         if self.reminders is not None:
             self.reminders.close()
             self.reminders = None
+
+
+def settle_heap() -> None:
+    """Move everything loaded at start-up out of the garbage collector's way.
+
+    The libraries alone are ~130 000 tracked objects: a full collection walks them all and stalls
+    every update for ~60 ms. They live as long as the process, so they are frozen once here.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def install_reminders(app: Application, runtime: Runtime) -> Any:
