@@ -223,3 +223,22 @@ def test_a_subtitle_run_into_its_title_is_left_out_of_the_section_title() -> Non
         ("县委召开乡村振兴工作推进会", "县委书记孙立平")
     ]
     assert [d.target for d in parsed.directives] == ["3.5万亩"]
+
+
+def test_the_closing_block_ends_the_last_item() -> None:
+    source = (
+        "（三）强化督导考核。将工作纳入年度综合考核。\n\n附件：评价指标\n\n"
+        "某市人民政府办公室\n\n2024年4月18日\n"
+    )
+    (directive,) = parse(source, DAY).directives
+    assert (directive.text, directive.deadline) == ("强化督导考核。将工作纳入年度综合考核。", None)
+
+
+def test_requirements_announced_by_a_colon_are_orders_each() -> None:
+    source = "办理要求：\n1．立即组织排查；\n2．6月30日前制定整改方案；\n3．办理结果书面报区委督查室。\n"
+    got = parse(source, DAY).directives
+    assert [(d.title, d.deadline) for d in got] == [
+        ("立即组织排查", None),
+        ("6月30日前制定整改方案", dt.date(2024, 6, 30)),
+        ("办理结果书面报区委督查室", None),
+    ]

@@ -158,11 +158,45 @@ def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match
     return MODAL.search(masked, start, len(masked) if end is None else end)
 
 
+# Words after which a party is the object of the action, not the one who acts:
+# "对各区建设进展进行评估", "明确各社区建设时序", "督促各镇街".
+_OBJECT_MARKERS = (
+    "对",
+    "向",
+    "为",
+    "给",
+    "与",
+    "和",
+    "及",
+    "明确",
+    "覆盖",
+    "联系",
+    "走访",
+    "帮扶",
+    "支持",
+    "指导",
+    "督促",
+    "检查",
+    "考核",
+    "通报",
+    "约谈",
+    "表扬",
+    "批评",
+    "评估",
+)
+
+
+def _object_of(masked: str, start: int) -> bool:
+    return masked[max(0, start - 2) : start].endswith(_OBJECT_MARKERS)
+
+
 def parties_in(masked: str) -> list[tuple[int, str]]:
     """Parties named in running text, with their offsets: 各…, 全…上下, 市、区领导, subjects of 要."""
     found: list[tuple[int, str]] = []
     for pattern in (_EACH, _ALL, _LEADERS):
-        found.extend((m.start(), m.group(0)) for m in pattern.finditer(masked))
+        found.extend(
+            (m.start(), m.group(0)) for m in pattern.finditer(masked) if not _object_of(masked, m.start())
+        )
     found.extend(_clause_subjects(masked))
     if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
         for m in _PARTNERS.finditer(masked):

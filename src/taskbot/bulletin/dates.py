@@ -195,7 +195,8 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
     y = issued.year
     if g["fy"]:
         year = int(g["fy"])
-        explicit = bool(g["fs"]) or field or any(g[k] for k in ("fd", "fme", "fye", "fh", "fq", "fx"))
+        # A full date is a deadline when the text says so (前, 底, 完成 …); alone it dates an event.
+        explicit = bool(g["fs"]) or field or any(g[k] for k in ("fme", "fye", "fh", "fq", "fx"))
         before = m.string[max(0, m.start() - 2) : m.start()]
         if not explicit and not before.endswith(("到", "至", "于", "在", "力争", "截至")):
             return None

@@ -193,15 +193,18 @@ def title(masked: str, clean: str) -> str:
     m = _LIST_WORD.match(masked)
     if m:
         pos = m.end()
-    for _ in range(4):
+    for _ in range(5):
         clause_end = _clause_end(masked, pos)
         clause = masked[pos:clause_end]
         adv = cues.ADVERBIAL.match(clause)
-        rep = _REPORTED.match(clause)
+        rep = _REPORTED.match(clause) or (_MEETING_DID.match(clause) if clause_end < n else None)
+        who = _ASSIGNMENT.match(clause)
         if adv:
             pos = clause_end + 1 if adv.end() >= len(clause) else pos + adv.end()
         elif rep:
             pos = clause_end + 1 if rep.end() >= len(clause) else pos + rep.end()
+        elif who:
+            pos = clause_end + 1 if who.end() >= len(clause) else pos + who.end()
         elif len(clause) < 3 and clause_end < n:
             pos = clause_end + 1
         else:
@@ -225,7 +228,14 @@ _LIST_WORD = re.compile(
     r"[一二三四五六七八九十]+是|[一二三四五六七八九十]+(?=要)|第[一二三四五六七八九十]+[，、：]?|是(?=[\u4e00-\u9fff]{2})"
 )
 # "会议强调，" / "他指出" / "强调要…": who said it, not what to do
-_REPORTED = re.compile(r"[\u4e00-\u9fff□“”]{0,16}?(?:强调|指出|要求|提出|表示|希望|号召)(?:$|(?=要|各|全))")
+_REPORTED = re.compile(
+    r"[\u4e00-\u9fff□“”]{0,16}?(?:强调|指出|要求|提出|表示|希望|号召|同意|决定|议定|明确|研究)(?:$|(?=要|各|全|由))"
+)
+# Who does it, not what is done: "由区住建局牵头", "各街道配合", "由区教育局会同区公安分局、…"
+_PARTY_LIST = rf"(?:各|全)?{cues._LONG_NAME}(?:、(?:各|全)?{cues._LONG_NAME})*"
+_ASSIGNMENT = re.compile(rf"由{_PARTY_LIST}(?:牵头|负责|会同{_PARTY_LIST})|{_PARTY_LIST}(?:配合|协助|参与)$")
+# What the meeting did, said before what it decided: "会议同意改造计划，…"
+_MEETING_DID = re.compile(r"(?:会议|会上|会议上)[^，]{0,14}$")
 
 
 def _clause_end(masked: str, pos: int) -> int:

@@ -247,12 +247,21 @@ def _make_para(buffer: list[Line]) -> Para:
 
 
 def _classify(paras: list[Para]) -> list[Para]:
-    """Mark titles, news leads and labels among the paragraphs."""
+    """Mark titles, news leads, labels and the closing block (attachments, signature, date)."""
     for k, para in enumerate(paras):
         if para.kind is not PKind.BODY:
             continue
         m = para.matching
-        if cues.LABELS.match(m.lstrip("（(")):
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        if _CLOSING.match(m) or (
+            not para.marker
+            and len(m) <= 25
+            and m[-1:] not in "。！？；，："
+            and nxt is not None
+            and _DATE_LINE.match(nxt.matching)
+        ):
+            para.kind = PKind.BREAK  # nothing after it belongs to the item before
+        elif cues.LABELS.match(m.lstrip("（(")):
             para.kind = PKind.LABEL
         elif cues.LEAD.match(m):
             para.kind = PKind.LEAD
@@ -260,6 +269,11 @@ def _classify(paras: list[Para]) -> list[Para]:
             para.kind = PKind.TITLE
     return paras
 
+
+_DATE_LINE = re.compile(
+    r"^[（(]?(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
+)
+_CLOSING = re.compile(r"^(?:附件[\d一二三四五六七八九十]*[：:]|特此通知。?$)|" + _DATE_LINE.pattern[1:])
 
 # Lines in a title's place that are not titles: attachments, dates, issue and document numbers.
 _NOT_TITLE = re.compile(
