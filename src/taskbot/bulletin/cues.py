@@ -42,6 +42,8 @@ _PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
     rf"(?=[全各])(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+    # 各地 / 各地区: the places themselves
+    r"|(?:全[省市区县镇乡国])?各地区?"
 )
 _ALL = re.compile(r"全(?:省|市|区|县|镇|乡|街|国|体)(?:上下|党员干部|党员|干部|人员)")
 # 市、区领导 / 县级领导 / 市领导
@@ -55,7 +57,8 @@ _SUBJECT = re.compile(
 
 LABELS = re.compile(
     r"(?P<label>责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|承办单位|"
-    r"主责单位|承办部门|责任主体|实施主体|责任领导|牵头领导|责任人|完成时限|完成时间|完成期限|办结时限|办理时限|时间节点|"
+    r"主责单位|承办部门|牵头科室|责任科室|配合科室|牵头处室|责任处室|配合处室|责任主体|实施主体|责任领导|牵头领导|"
+    r"责任人|完成时限|完成时间|完成期限|办结时限|办理时限|时间节点|"
     r"时限要求|进度安排)[：:]"
 )
 PARTY_LABELS = frozenset(
@@ -72,6 +75,12 @@ PARTY_LABELS = frozenset(
         "承办单位",
         "主责单位",
         "承办部门",
+        "牵头科室",
+        "责任科室",
+        "配合科室",
+        "牵头处室",
+        "责任处室",
+        "配合处室",
         "责任主体",
         "实施主体",
         "责任领导",
@@ -92,7 +101,7 @@ LEAD = re.compile(
 # A time that may open an order before its verb: "6月30日前制定…", "年内完成…", "整改期间每日…".
 LEAD_TIME = re.compile(
     r"(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)?(?:之?前|以前|底前)?"
-    r"|今年|年内|年底前|本月|近期|下一步|[^，。；]{1,8}期间)[，]?"
+    r"|今年|年内|年底前|本月|近期|下一步|每(?:日|天|周|月|季度|半年|年)|[^，。；]{1,8}期间)[，]?"
 )
 ADVERBIAL = re.compile(
     r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|"
@@ -133,6 +142,17 @@ def starts_with_verb(matching: str) -> bool:
         return False
     lexicon = verbs()
     return any(matching[:n] in lexicon for n in (4, 3, 2, 1) if len(matching) > n)
+
+
+# "以钉钉子精神抓好…", "以项目建设为抓手推动…": a manner phrase before the verb.
+_MANNER = re.compile(
+    r"以[^，。；：]{2,10}?(?:精神|作风|态度|力度|标准|为抓手|为重点|为引领|为统领|为核心|为目标|为导向)"
+)
+
+
+def starts_with_manner_and_verb(matching: str) -> bool:
+    m = _MANNER.match(matching)
+    return m is not None and starts_with_verb(matching[m.end() :])
 
 
 def starts_with_modal(matching: str) -> bool:

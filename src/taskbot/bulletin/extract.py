@@ -18,7 +18,7 @@ from itertools import pairwise
 from taskbot.bulletin import cues
 from taskbot.bulletin.fields import MAX_PARTIES
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
-from taskbot.bulletin.lines import LEVEL_CN, LEVEL_INLINE, cn_number
+from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import join_clean, mask_quotes
 
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
@@ -78,7 +78,12 @@ def directive_like(m: str) -> bool:
     """Whether a list item's text reads as an order rather than a heading of facts: it opens
     with an imperative (after a time: "6月30日前制定…"), or one of its first two sentences gives
     an order (（一）倒排工期抓进度。各牵头单位要…)."""
-    if cues.starts_with_verb(m) or cues.is_strong_start(m) or _list_start(m):
+    if (
+        cues.starts_with_verb(m)
+        or cues.is_strong_start(m)
+        or _list_start(m)
+        or cues.starts_with_manner_and_verb(m)
+    ):
         return True
     when = cues.LEAD_TIME.match(m)
     if when and cues.starts_with_verb(m[when.end() :]):
@@ -105,7 +110,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     INSIDE: an order is already running in this paragraph; then only a sentence that plainly
     opens a new one (its own subject and modal, a list word, a reported order) starts another.
     """
-    if first and (cues.starts_with_verb(m) or _list_start(m)):
+    if first and (cues.starts_with_verb(m) or _list_start(m) or cues.starts_with_manner_and_verb(m)):
         return 0
     when = cues.LEAD_TIME.match(m) if first else None
     if when and cues.starts_with_verb(m[when.end() :]):
@@ -315,7 +320,14 @@ class Walker:
         nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
         heading = _is_heading(para)
         label_parties = _heading_parties(para)
-        if heading and nxt is not None and nxt.marker and nxt.level > para.level and nxt.kind is PKind.BODY:
+        # A heading over items of a lower level (一、 over （一）; ★ over 1.) is a context.
+        if (
+            heading
+            and nxt is not None
+            and nxt.marker
+            and (nxt.level > para.level or para.level == LEVEL_BULLET != nxt.level)
+            and nxt.kind is PKind.BODY
+        ):
             # A heading over sub-items: a context, not an order of its own.
             if para.level == LEVEL_CN:
                 self.heading = _strip_note(para.text)
@@ -346,9 +358,15 @@ class Walker:
             cand.texts.append(para.text[start_of_current:end_of_current])
             cand.hidden.append(m[start_of_current:end_of_current])
 
+        lead_sentence = False  # the current order is so far one short sentence: a bold lead
         for s, e in sentences(m):
-            start = sentence_start(m[s:e], first=first, inside=current is not None)
+            sentence = m[s:e]
+            start = sentence_start(sentence, first=first, inside=current is not None)
             first = False
+            if lead_sentence and start is not None and not cues.starts_with_modal(sentence):
+                # "要加快建设进度。各市县要倒排工期…": the lead's own elaboration, not a new order
+                start = None
+            lead_sentence = False
             if start is not None and not (current is carry and carry is not None and end_of_current == 0):
                 if current is not None:
                     finish(current)
@@ -358,6 +376,9 @@ class Walker:
                 while start_of_current < e and m[start_of_current] in "，：；":
                     start_of_current += 1
                 end_of_current = e
+                lead_sentence = (
+                    not lead and e - start_of_current <= _SHORT_LEAD and "，" not in m[start_of_current:e]
+                )
             elif current is not None:
                 end_of_current = e
         if current is None:

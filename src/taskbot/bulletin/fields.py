@@ -50,7 +50,7 @@ _MEASURE = (
 # 70个城市社区 / 至少1个“…”阵地 / 不低于95% / 新增就业1.2万人
 _TARGET = re.compile(
     r"(?P<lead>至少|不少于|不低于|不超过|不高于|超过|力争|新增|累计|完成|达到|突破|控制在|保持在)?"
-    r"(?<![\d.第年月])(?P<num>\d+(?:\.\d+)?)(?:多|余)?(?P<unit>" + _MEASURE + r")"
+    r"(?<![\d.第年月])(?P<num>\d+(?:\.\d+)?)(?:多|余)?(?P<unit>(?:万|亿|千|百)?(?:" + _MEASURE + r")|万|亿)"
     r"(?P<noun>(?:“[^”]{1,12}”)?[\u4e00-\u9fff]{0,10})?"
 )
 # Quantities that are times, not targets.
@@ -73,7 +73,7 @@ def target(masked: str, clean: str) -> str | None:
             continue
         if unit == "个" and after.startswith(("月", "星期", "小时", "季度", "工作日", "百分点")):
             continue
-        noun = "" if unit in ("%", "个百分点") else m.group("noun") or ""
+        noun = "" if unit in ("%", "个百分点", "万", "亿") else m.group("noun") or ""
         start_noun = m.start("noun") if m.group("noun") is not None else m.end("unit")
         keep = _trim_noun(noun)
         end = start_noun + len(keep)
