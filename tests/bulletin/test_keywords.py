@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from taskbot.bulletin.keywords import keywords, keywords_many
 from taskbot.bulletin.parser import parse
 
@@ -32,3 +34,14 @@ def test_many_texts_are_ranked_separately_in_one_pass() -> None:
 def test_directives_carry_keywords_of_their_opening() -> None:
     (directive,) = parse("要健全督查督办机制，推动督查全覆盖。", dt.date(2024, 1, 1)).directives
     assert "督查督办" in directive.keywords
+
+
+def test_a_broken_segmenter_costs_the_keywords_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskbot.bulletin import keywords as module
+
+    def broken() -> object:
+        raise OSError("dictionary unreadable")
+
+    monkeypatch.setattr(module, "_segmenter", broken)
+    (directive,) = parse("要健全督查督办机制，推动督查全覆盖。", dt.date(2024, 1, 1)).directives
+    assert directive.keywords == [] and directive.title == "健全督查督办机制"

@@ -219,7 +219,7 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
         )
     found.extend(_clause_subjects(masked))
     if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
-        for m in _PARTNERS.finditer(masked):
+        for m in _partners().finditer(masked):
             found.extend(_split_names(m.start(1), m.group(1)))
     return found
 
@@ -231,7 +231,12 @@ _SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|�
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
 _LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
-_PARTNERS = re.compile(rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)")
+_PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+
+
+@functools.cache
+def _partners() -> re.Pattern[str]:
+    return re.compile(_PARTNERS_PATTERN)  # compiled on first use: most texts name no partners
 
 
 def _clause_subjects(masked: str) -> list[tuple[int, str]]:

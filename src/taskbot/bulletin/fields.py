@@ -6,6 +6,7 @@ look for grammar, and slice the clean text where they return words as written.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from taskbot.bulletin import cues
@@ -198,7 +199,11 @@ def title(masked: str, clean: str) -> str:
         clause = masked[pos:clause_end]
         adv = cues.ADVERBIAL.match(clause)
         rep = _REPORTED.match(clause) or (_MEETING_DID.match(clause) if clause_end < n else None)
-        who = _ASSIGNMENT.match(clause)
+        who = (
+            _assignment().match(clause)
+            if "由" in clause or "配合" in clause or "协助" in clause or "参与" in clause
+            else None
+        )
         if adv:
             pos = clause_end + 1 if adv.end() >= len(clause) else pos + adv.end()
         elif rep:
@@ -233,7 +238,14 @@ _REPORTED = re.compile(
 )
 # Who does it, not what is done: "由区住建局牵头", "各街道配合", "由区教育局会同区公安分局、…"
 _PARTY_LIST = rf"(?:各|全)?{cues._LONG_NAME}(?:、(?:各|全)?{cues._LONG_NAME})*"
-_ASSIGNMENT = re.compile(rf"由{_PARTY_LIST}(?:牵头|负责|会同{_PARTY_LIST})|{_PARTY_LIST}(?:配合|协助|参与)$")
+
+
+@functools.cache
+def _assignment() -> re.Pattern[str]:
+    # compiled on first use: a large pattern that most texts never need
+    return re.compile(rf"由{_PARTY_LIST}(?:牵头|负责|会同{_PARTY_LIST})|{_PARTY_LIST}(?:配合|协助|参与)$")
+
+
 # What the meeting did, said before what it decided: "会议同意改造计划，…"
 _MEETING_DID = re.compile(r"(?:会议|会上|会议上)[^，]{0,14}$")
 
