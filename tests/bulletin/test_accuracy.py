@@ -28,7 +28,8 @@ SUMMARY = re.compile(
 #   meeting_minutes 0.00/0.00/1.00, supervision_ticket 0.25/1.00/1.00, work_report 1.00/1.00/1.00,
 #   interleaved_columns 0.67/1.00/1.00 (two articles' column blocks alternate: not undone),
 #   inline_heading_notice 1.00/1.00/0.86, provincial_meeting 0.80/0.80/0.67, work_points 0.83/0.71/0.75,
-#   long_paragraph_news 1.00/1.00/1.00.
+#   long_paragraph_news 1.00/1.00/1.00, dash_items 0.40/1.00/0.50, nested_numbering 0.80/1.00/1.00,
+#   yishi_lines 1.00/1.00/1.00.
 FIXTURE_FLOORS = {
     "task_division_notice": (1.0, 1.0, 1.0),
     "flattened_table": (1.0, 1.0, 1.0),
@@ -50,6 +51,9 @@ FIXTURE_FLOORS = {
     "provincial_meeting": (1.0, 1.0, 1.0),
     "work_points": (1.0, 1.0, 1.0),
     "long_paragraph_news": (1.0, 1.0, 1.0),
+    "dash_items": (1.0, 1.0, 1.0),
+    "nested_numbering": (1.0, 1.0, 1.0),
+    "yishi_lines": (1.0, 1.0, 1.0),
 }
 
 

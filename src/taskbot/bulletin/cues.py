@@ -34,7 +34,7 @@ _PARTY_HEAD = (
     r"镇|村|区|县|市"
 )
 # A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
-_MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,8}\))"
+_MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,8}\)|“[^“”。，；]{1,10}”)"
 # Words that end a party's name in running text (a verb or a preposition follows the name).
 _NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被都也还"
 _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"

@@ -165,6 +165,8 @@ class Walker:
         # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
         # each is an order, whatever its first word.
         self.ordered_list = False
+        # Items deeper than an order (（一）深化排查整治。 over （1）（2）) are orders too.
+        self.order_level: int | None = None
         self.out: list[Candidate] = []
         self.cur: Candidate | None = None
         self.last: Candidate | None = None
@@ -174,8 +176,9 @@ class Walker:
         cur, self.cur = self.cur, None
         if cur is None:
             return
+        ordered = self.ordered_list or (self.order_level is not None and cur.level > self.order_level)
         if cur.kind == "item" and not (
-            directive_like(cur.hidden[0]) or cur.parties or cur.time_texts or self.ordered_list
+            directive_like(cur.hidden[0]) or cur.parties or cur.time_texts or ordered
         ):
             # Not an order but a topic (一、关于…工作): its body may still give orders.
             if cur.level == LEVEL_CN and len(cur.texts[0]) <= _HEADING_MAX:
@@ -185,6 +188,8 @@ class Walker:
                     self.free(para, lead=True)  # only plain orders count here, not bare verbs
                     self.close()
             return
+        if cur.kind == "item" and self.order_level is None:
+            self.order_level = cur.level  # its sub-items, if any, are orders too
         self.emit(cur)
 
     def emit(self, cand: Candidate) -> None:
@@ -317,6 +322,8 @@ class Walker:
 
     def on_item(self, k: int, para: Para, m: str) -> None:
         self.close()
+        if self.order_level is not None and para.level <= self.order_level:
+            self.order_level = None
         nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
         heading = _is_heading(para)
         label_parties = _heading_parties(para)
@@ -329,6 +336,8 @@ class Walker:
             and nxt.kind is PKind.BODY
         ):
             # A heading over sub-items: a context, not an order of its own.
+            if directive_like(m):
+                self.order_level = para.level
             if para.level == LEVEL_CN:
                 self.heading = _strip_note(para.text)
             for level in [lv for lv in self.heading_parties if lv >= para.level]:
