@@ -7,12 +7,8 @@ package is cheap: the parser modules, and jieba within them, load on first use.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from taskbot.bulletin.model import Directive, ParsedBulletin, Section
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Directive", "ParsedBulletin", "Section", "parse_bulletin"]
 
