@@ -221,3 +221,46 @@ async def test_a_bad_request_fails_at_once(
     with runtime.sessions() as s:
         [failed] = ledger.deliveries(s, "failed")
         assert failed.last_error == "bad request: Chat not found"
+
+
+def record_rows(runtime: Runtime, chat_id: int, count: int) -> None:
+    """COUNT one-part deliveries to CHAT_ID (as two beats firing together would leave)."""
+    with transaction(runtime.sessions) as s:
+        ledger.record(
+            s,
+            [
+                PlannedDelivery(
+                    f"beat{i}|x|chat|{chat_id}", "weekly", WEEKLY_AT, chat_id, (), (Part(f"{i}"),)
+                )
+                for i in range(count)
+            ],
+            WEEKLY_AT,
+        )
+
+
+async def test_a_kicked_chat_is_tried_once_per_batch_not_once_per_row(
+    api: FakeBotApi, bot: Bot, runtime: Runtime, store: StoreBuilder, vt: VirtualTime
+) -> None:
+    store.chat(-1002, "群1002")
+    record_rows(runtime, -1002, 3)
+    api.kick_bot(-1002)
+    stats = await make_sender(bot, runtime, vt).drain()
+    assert (stats.forbidden, stats.failed, stats.delivered) == (1, 3, 1)  # the admin's one notice
+    assert [c.params["chat_id"] for c in api.calls if c.method == "sendMessage"].count(-1002) == 1
+    assert len(texts(api, ADMIN)) == 1
+    with runtime.sessions() as s:
+        assert [r.chat_id for r in ledger.deliveries(s, "failed")] == [-1002] * 3
+
+
+async def test_rows_after_a_migration_go_straight_to_the_new_id(
+    api: FakeBotApi, bot: Bot, runtime: Runtime, store: StoreBuilder, vt: VirtualTime
+) -> None:
+    store.chat(-1001, "群1001")
+    record_rows(runtime, -1001, 3)
+    api.migrate_chat(-1001, -1009001)
+    stats = await make_sender(bot, runtime, vt).drain()
+    assert (stats.migrated, stats.delivered, stats.failed) == (1, 3, 0)
+    assert [c.params["chat_id"] for c in api.calls if c.method == "sendMessage"].count(-1001) == 1
+    assert texts(api, -1009001) == ["0", "1", "2"]
+    with runtime.sessions() as s:
+        assert {(r.chat_id, r.status) for r in ledger.deliveries(s)} == {(-1009001, "sent")}

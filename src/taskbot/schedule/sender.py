@@ -140,8 +140,14 @@ class Sender:
 
         async def serve(rows: list[ClaimedDelivery]) -> None:
             async with gate:
+                # What one row learns about the chat (a new id, a kick) holds for the rows after it.
+                chat_id: int | None = rows[0].chat_id
                 for row in rows:
-                    await self._deliver(row, stats)
+                    if chat_id is None:
+                        # The chat refused the bot and its pending rows, this one too, were failed.
+                        stats.failed += 1
+                        continue
+                    chat_id = await self._deliver(row, chat_id, stats)
 
         await asyncio.gather(*(serve(rows) for rows in by_chat.values()))
         return stats
@@ -156,10 +162,13 @@ class Sender:
             ledger.note_error(session, row.id, error, failed=True)
         stats.failed += 1
 
-    async def _deliver(self, row: ClaimedDelivery, stats: SendStats) -> None:
-        """Send the parts of ROW not sent yet, in order."""
+    async def _deliver(self, row: ClaimedDelivery, chat_id: int, stats: SendStats) -> int | None:
+        """Send the parts of ROW not sent yet, in order, to CHAT_ID.
+
+        Return the chat's id afterwards (a new one after a migration), or None when the chat
+        refused the bot and every row pending for it was given up.
+        """
         self._extend(row)
-        chat_id = row.chat_id
         index = row.sent_parts
         network_failures = flood_waits = migrations = 0
         while index < len(row.parts):
@@ -175,7 +184,7 @@ class Sender:
                 flood_waits += 1
                 if flood_waits > MAX_FLOOD_WAITS:
                     self._fail(row, f"flood control: still limited after {MAX_FLOOD_WAITS} waits", stats)
-                    return
+                    return chat_id
                 log.info("Telegram asks to wait %.0f s (sending to %s)", seconds, chat_id)
                 self.limiter.pause(seconds)
                 self._extend(row, seconds)
@@ -184,7 +193,7 @@ class Sender:
                 migrations += 1
                 if migrations > MAX_MIGRATIONS:
                     self._fail(row, "chat keeps migrating", stats)
-                    return
+                    return chat_id
                 log.info("chat %s migrated to %s; following it", chat_id, exc.new_chat_id)
                 with transaction(self.sessions) as session:
                     ledger.migrate_chat(session, chat_id, exc.new_chat_id, self.clock())
@@ -192,16 +201,15 @@ class Sender:
                 stats.migrated += 1
                 continue
             except Forbidden as exc:
-                self._forbidden(row, chat_id, str(exc), stats)
-                return
+                return self._forbidden(row, chat_id, str(exc), stats)
             except BadRequest as exc:
                 self._fail(row, f"bad request: {exc}", stats)
-                return
+                return chat_id
             except NetworkError as exc:  # TimedOut included
                 network_failures += 1
                 if network_failures > self.max_retries:
                     self._fail(row, f"network: {exc} (gave up after {self.max_retries} retries)", stats)
-                    return
+                    return chat_id
                 with transaction(self.sessions) as session:
                     ledger.note_error(session, row.id, f"network: {exc}", failed=False)
                 stats.network_retries += 1
@@ -210,11 +218,11 @@ class Sender:
                 continue
             except TelegramError as exc:
                 self._fail(row, f"{type(exc).__name__}: {exc}", stats)
-                return
+                return chat_id
             except Exception as exc:
                 log.exception("unexpected error sending %s", row.key)
                 self._fail(row, f"{type(exc).__name__}: {exc}", stats)
-                return
+                return chat_id
             index += 1
             stats.messages += 1
             with transaction(self.sessions) as session:
@@ -222,8 +230,14 @@ class Sender:
                     session, row.id, message.message_id, self.clock(), last=index == len(row.parts)
                 )
         stats.delivered += 1
+        return chat_id
 
-    def _forbidden(self, row: ClaimedDelivery, chat_id: int, error: str, stats: SendStats) -> None:
+    def _forbidden(self, row: ClaimedDelivery, chat_id: int, error: str, stats: SendStats) -> int | None:
+        """Give up ROW; unless it was an admin notice, give up the chat too and tell the admins.
+
+        Return CHAT_ID when only this row was given up (a notice to an admin who blocked the bot:
+        the admin's other rows are tried), None when the chat and all its pending rows were.
+        """
         stats.forbidden += 1
         stats.failed += 1
         now = self.clock()
@@ -231,7 +245,7 @@ class Sender:
             ledger.note_error(session, row.id, f"forbidden: {error}", failed=True)
             if row.beat == NOTICE:
                 log.warning("cannot tell admin %s (%s): they must /start the bot privately", chat_id, error)
-                return
+                return chat_id
             chat = ledger.deactivate_chat(session, chat_id)
             dropped = ledger.fail_pending_for_chat(session, chat_id, f"forbidden: {error}")
             log.warning(
@@ -257,3 +271,4 @@ class Sender:
             ledger.record(session, notices, now)
         # The notices are new pending rows: make the running drain pick them up.
         self._again = True
+        return None
