@@ -24,6 +24,7 @@ from taskbot.domain.values import DeliveryStatus
 from taskbot.schedule.planner import Fire
 from taskbot.schedule.render import Part
 from taskbot.store.models import Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
+from taskbot.store.queries import chat_by_telegram_id
 
 PENDING, SENT, FAILED = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
 INSERT_CHUNK = 500
@@ -169,7 +170,7 @@ def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
 
 def deactivate_chat(session: Session, chat_id: int) -> Chat | None:
     """Mark the chat with Telegram id CHAT_ID inactive; return it (None when it has no row)."""
-    chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == chat_id))
+    chat = chat_by_telegram_id(session, chat_id)
     if chat is not None:
         chat.active = False
     return chat
@@ -177,8 +178,8 @@ def deactivate_chat(session: Session, chat_id: int) -> Chat | None:
 
 def migrate_chat(session: Session, old_id: int, new_id: int, now: dt.datetime) -> None:
     """A group became the supergroup NEW_ID: follow it everywhere (chat row, pending rows, settings)."""
-    old = session.scalar(select(Chat).where(Chat.telegram_chat_id == old_id))
-    new = session.scalar(select(Chat).where(Chat.telegram_chat_id == new_id))
+    old = chat_by_telegram_id(session, old_id)
+    new = chat_by_telegram_id(session, new_id)
     if old is not None and new is None:
         old.telegram_chat_id = new_id
     elif old is not None and new is not None:

@@ -23,6 +23,7 @@ from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.domain.values import Cadence, ReportKind, TaskStatus
 from taskbot.services.people import upsert_chat
 from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task
+from taskbot.store.queries import chat_by_telegram_id
 
 _KNOWN_CADENCES = frozenset(c.value for c in Cadence)
 _TITLE_FALLBACK_CHARS = 40
@@ -177,7 +178,7 @@ def import_document(
 
 def chat_for_import(session: Session, telegram_chat_id: int) -> Chat:
     """The Chat with this Telegram id; a new one is created (its title comes when the bot sees it)."""
-    chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))
+    chat = chat_by_telegram_id(session, telegram_chat_id)
     if chat is not None:
         return chat
     # Telegram's ids say the kind: users (private chats) are positive, supergroups start with -100.

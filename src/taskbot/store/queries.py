@@ -1,4 +1,5 @@
-"""Queries more than one service needs: who gets which task, and the open tasks of a chat."""
+"""Queries more than one service needs: a chat by its Telegram id, who gets which task, and the
+open tasks of a chat."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from taskbot.domain.values import OPEN_STATUSES
 from taskbot.store.models import Binding, Chat, Task, TaskParty
+
+
+def chat_by_telegram_id(session: Session, telegram_chat_id: int) -> Chat | None:
+    """The stored chat with this Telegram chat id, if the bot knows it."""
+    return session.scalar(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))
 
 
 def open_tasks(session: Session) -> list[Task]:
