@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from taskbot.bot.admin_args import (
-    BadArguments,
     NewTask,
     parse_add,
     parse_cadence,
@@ -15,9 +14,8 @@ from taskbot.bot.admin_args import (
     parse_deadline_or_none,
     parse_parties,
     parse_party_name,
-    parse_task_id,
-    split_task_id,
 )
+from taskbot.bot.args import BadArguments, parse_task_id, split_task_id
 from taskbot.domain.values import Cadence
 
 TODAY = dt.date(2026, 10, 5)
@@ -136,14 +134,14 @@ def test_deadline_none_clears(word: str) -> None:
 
 @pytest.mark.parametrize(("word", "expected"), [("3", 3), ("#3", 3), ("＃12", 12), ("３", 3)])
 def test_parse_task_id(word: str, expected: int) -> None:
-    assert parse_task_id(word) == expected
+    assert parse_task_id(word, "admin.usage.close") == expected
 
 
 @pytest.mark.parametrize("word", ["abc", "-1", "3.5", "1234567890", "#"])
 def test_parse_task_id_rejects(word: str) -> None:
     with pytest.raises(BadArguments) as caught:
-        parse_task_id(word)
-    assert caught.value.key == "admin.bad_task_id"
+        parse_task_id(word, "admin.usage.close")
+    assert caught.value.key == "admin.usage.close"
 
 
 def test_split_task_id() -> None:
@@ -151,6 +149,10 @@ def test_split_task_id() -> None:
     assert split_task_id(" 7 ", "admin.close_usage").rest == ""
     with pytest.raises(BadArguments) as caught:
         split_task_id("  ", "admin.assign_usage")
+    assert caught.value.key == "admin.assign_usage"
+    # A malformed number is answered with the usage too: it shows what a task number looks like.
+    with pytest.raises(BadArguments) as caught:
+        split_task_id("abc @zhangsan", "admin.assign_usage")
     assert caught.value.key == "admin.assign_usage"
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from taskbot.bot import args
-from taskbot.bot.admin_args import BadArguments
+from taskbot.bot.args import BadArguments
 from taskbot.bot.errors import describe
 from taskbot.bot.render import (
     MESSAGE_LIMIT,

@@ -36,9 +36,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from taskbot.bot.admin_args import (
-    BadArguments,
     NewTask,
-    TaskAndRest,
     cadence_list,
     parse_add,
     parse_cadence,
@@ -46,9 +44,8 @@ from taskbot.bot.admin_args import (
     parse_parties,
     parse_party_name,
     parse_title,
-    split_task_id,
 )
-from taskbot.bot.args import command_args
+from taskbot.bot.args import BadArguments, command_args, split_task_id
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
@@ -477,7 +474,7 @@ async def assign_command(update: Update, context: BotContext) -> None:
     """Make a known user answer for a task: /assign N @user."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = _task_args(message, "admin.usage.assign")
+    parsed = split_task_id(command_args(message.text or ""), "admin.usage.assign")
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
@@ -486,14 +483,6 @@ async def assign_command(update: Update, context: BotContext) -> None:
         who = mention(person, person.telegram_user_id)
         text = t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
     await reply(message, text)
-
-
-def _task_args(message: Message, usage: str) -> TaskAndRest:
-    # A missing or malformed task number gets the command's usage, which shows what one looks like.
-    try:
-        return split_task_id(command_args(message.text or ""), usage)
-    except BadArguments:
-        raise BadArguments(usage) from None
 
 
 # --- /bind and /unbind ----------------------------------------------------------------------------
@@ -544,7 +533,7 @@ async def cadence_command(update: Update, context: BotContext) -> None:
     """Set on which beats a task is reminded: /cadence N weekly|fortnightly|monthly|none."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = _task_args(message, "admin.usage.cadence")
+    parsed = split_task_id(command_args(message.text or ""), "admin.usage.cadence")
     if not parsed.rest:
         raise BadArguments("admin.usage.cadence")
     cadence = parse_cadence(parsed.rest)
@@ -567,7 +556,7 @@ async def deadline_command(update: Update, context: BotContext) -> None:
     """Set or clear a task's deadline: /deadline N 2026-12-31 (or 12月31日, or none)."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = _task_args(message, "admin.usage.deadline")
+    parsed = split_task_id(command_args(message.text or ""), "admin.usage.deadline")
     if not parsed.rest:
         raise BadArguments("admin.usage.deadline")
     rt = context.runtime
@@ -587,7 +576,7 @@ async def close_command(update: Update, context: BotContext) -> None:
     """Close a task without it being done: /close N [note]."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = _task_args(message, "admin.usage.close")
+    parsed = split_task_id(command_args(message.text or ""), "admin.usage.close")
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
@@ -601,7 +590,7 @@ async def reopen_command(update: Update, context: BotContext) -> None:
     """Open a done or closed task again: /reopen N [note]."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = _task_args(message, "admin.usage.reopen")
+    parsed = split_task_id(command_args(message.text or ""), "admin.usage.reopen")
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from taskbot.bot.args import BadArguments
 from taskbot.bulletin.dates import find_deadline
 from taskbot.domain.values import Cadence
 
@@ -51,18 +51,8 @@ NO_DEADLINE_WORDS = frozenset({"none", "无", "不限", "取消", "off", "-"})
 _FIELD_SEPARATOR = re.compile(r"[|｜]")
 # Several parties in one field: commas or semicolons (not 、, which lives inside names like 市、区领导).
 _PARTY_SEPARATOR = re.compile(r"[,，;；]")
-_TASK_ID = re.compile(r"^[#＃№]?(\d{1,9})$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:前|之前|以前)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日?(?:前|之前|以前)?$")
-
-
-class BadArguments(Exception):
-    """The arguments cannot be used; KEY is the catalog message that says why."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +61,6 @@ class NewTask:
     parties: list[str] = field(default_factory=list)
     cadence: Cadence | None = None
     deadline: dt.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TaskAndRest:
-    """A task number and whatever followed it (a cadence word, a date, a note, a @user)."""
-
-    task_id: int
-    rest: str
-
-
-def parse_task_id(word: str) -> int:
-    """Read a task number written as 3, #3 or ３."""
-    match = _TASK_ID.match(word.strip())
-    if not match:
-        raise BadArguments("admin.bad_task_id", given=word.strip()[:20])
-    return int(match.group(1))
-
-
-def split_task_id(args: str, usage: str) -> TaskAndRest:
-    """Split ARGS into the leading task number and the rest; USAGE names the command's usage message."""
-    words = args.split(maxsplit=1)
-    if not words:
-        raise BadArguments(usage)
-    return TaskAndRest(parse_task_id(words[0]), words[1].strip() if len(words) > 1 else "")
 
 
 def parse_cadence(word: str) -> Cadence | None:

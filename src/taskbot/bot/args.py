@@ -1,24 +1,42 @@
-"""Arguments of the officials' commands (/task, /done, /status, /blocked) and of replies. Pure.
+"""Arguments of the officials' commands (/task, /done, /status, /blocked) and of replies, and what
+every command shares (the text after the command, a leading task number). Pure.
 
-Parsers raise ``BadArguments`` (shared with ``admin_args``) naming the command's usage message;
-range checks (a progress over 100 %) are the task service's, so the bot and the CLI agree.
+Parsers raise ``BadArguments`` naming a catalog message, usually the command's usage; range checks
+(a progress over 100 %) are the task service's, so the bot and the CLI agree.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from taskbot.bot.admin_args import BadArguments, TaskAndRest, split_task_id
+from typing import Any
 
 # "/status@taskbot_bot 3 …" → "3 …"; Telegram commands are at most 32 characters of [A-Za-z0-9_].
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?(?=\s|$)")
 _PROGRESS = re.compile(r"^(\d{1,4})\s*[%％]\s*")
+_TASK_ID = re.compile(r"^[#＃№]?(\d{1,9})$")
 
 # The buttons under a message about one task carry callback_data "<action>:<task id>".
 DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
 BUTTON_ACTIONS = (DONE, PROGRESS, BLOCKED)
 BUTTON_PATTERN = rf"^({'|'.join(BUTTON_ACTIONS)}):\d+$"
+
+
+class BadArguments(Exception):
+    """The arguments cannot be used; KEY is the catalog message that says why."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAndRest:
+    """A task number and whatever followed it (a cadence word, a date, a note, a @user)."""
+
+    task_id: int
+    rest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +54,22 @@ def command_args(text: str) -> str:
     return text.strip()[match.end() :].strip() if match else text.strip()
 
 
+def parse_task_id(word: str, usage: str) -> int:
+    """A task number written as 3, #3, ＃3 or ３; anything else is answered with USAGE, which shows one."""
+    match = _TASK_ID.match(word.strip())
+    if not match:
+        raise BadArguments(usage)
+    return int(match.group(1))
+
+
+def split_task_id(args: str, usage: str) -> TaskAndRest:
+    """ARGS as its leading task number and the rest; USAGE names the command's usage message."""
+    words = args.split(maxsplit=1)
+    if not words:
+        raise BadArguments(usage)
+    return TaskAndRest(parse_task_id(words[0], usage), words[1].strip() if len(words) > 1 else "")
+
+
 def split_progress(text: str) -> tuple[int | None, str]:
     """``50% 已完成摸底`` → (50, "已完成摸底"); no leading percentage → (None, TEXT)."""
     text = text.strip()
@@ -47,7 +81,7 @@ def split_progress(text: str) -> tuple[int | None, str]:
 
 def parse_task_number(args: str, usage: str) -> int:
     """The single task number of ``/task N``; anything else is the command's USAGE."""
-    parsed = _task_and_rest(args, usage)
+    parsed = split_task_id(args, usage)
     if parsed.rest:
         raise BadArguments(usage)
     return parsed.task_id
@@ -55,20 +89,20 @@ def parse_task_number(args: str, usage: str) -> int:
 
 def parse_done(args: str) -> TaskReport:
     """``/done N [note]``."""
-    parsed = _task_and_rest(args, "bot.usage.done")
+    parsed = split_task_id(args, "bot.usage.done")
     return TaskReport(parsed.task_id, parsed.rest)
 
 
 def parse_status(args: str) -> TaskReport:
     """``/status N [NN%] text``."""
-    parsed = _task_and_rest(args, "bot.usage.status")
+    parsed = split_task_id(args, "bot.usage.status")
     progress, text = split_progress(parsed.rest)
     return TaskReport(parsed.task_id, text, progress)
 
 
 def parse_blocked(args: str) -> TaskReport:
     """``/blocked N reason``."""
-    parsed = _task_and_rest(args, "bot.usage.blocked")
+    parsed = split_task_id(args, "bot.usage.blocked")
     return TaskReport(parsed.task_id, parsed.rest)
 
 
@@ -78,11 +112,3 @@ def parse_button(data: str) -> tuple[str, int] | None:
     if not sep or action not in BUTTON_ACTIONS or not raw.isascii() or not raw.isdigit():
         return None
     return action, int(raw)
-
-
-def _task_and_rest(args: str, usage: str) -> TaskAndRest:
-    # A missing or malformed task number is answered with the command's usage, which shows one.
-    try:
-        return split_task_id(args, usage)
-    except BadArguments:
-        raise BadArguments(usage) from None

@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import TelegramError
 
-from taskbot.bot.admin_args import BadArguments
+from taskbot.bot.args import BadArguments
 from taskbot.bot.context import BotContext
 from taskbot.bot.identity import language_of
 from taskbot.bot.render import PARSE_MODE

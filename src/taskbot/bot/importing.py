@@ -27,8 +27,7 @@ from telegram.ext import (
 )
 
 from taskbot.bot.admin import join_parties, require_admin
-from taskbot.bot.admin_args import BadArguments
-from taskbot.bot.args import command_args
+from taskbot.bot.args import BadArguments, command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked

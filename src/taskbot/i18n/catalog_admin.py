@@ -59,10 +59,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "用法：/reopen 编号 [说明]，例如 /reopen 3。",
         "en": "Usage: /reopen N [note], e.g. /reopen 3.",
     },
-    "admin.bad_task_id": {
-        "zh": "“{given}”不是任务编号，请写数字，例如 3。",
-        "en": "“{given}” is not a task number; write a number such as 3.",
-    },
     "admin.bad_cadence": {
         "zh": "无法识别频次“{given}”。"
         "可用：每日、每周、每两周（半月）、每月、每季度、每年，或 none（取消）。",
