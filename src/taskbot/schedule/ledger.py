@@ -54,10 +54,14 @@ class ClaimedDelivery:
     attempts: int
 
 
+def utc_stamp(at: dt.datetime) -> str:
+    """AT as it stands in a row's key: UTC to the second, ``2026-10-08T01:00:00Z``."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def delivery_key(fire: Fire, target: str) -> str:
     """The row's identity: beat | fire time (UTC) | audience | target (``c<chat pk>``, ``unbound`` …)."""
-    at = fire.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{fire.beat.value}|{at}|{fire.audience.value}|{target}"
+    return f"{fire.beat.value}|{utc_stamp(fire.at)}|{fire.audience.value}|{target}"
 
 
 def _insert(session: Session) -> Any:

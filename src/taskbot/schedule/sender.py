@@ -256,10 +256,9 @@ class Sender:
             )
             title = chat.title if chat is not None else ""
             text = t("reminder.notice.forbidden", self.language, title=title, chat_id=chat_id)
-            stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             notices = [
                 PlannedDelivery(
-                    key=f"{NOTICE}|{stamp}|forbidden:{chat_id}|{admin}",
+                    key=f"{NOTICE}|{ledger.utc_stamp(now)}|forbidden:{chat_id}|{admin}",
                     beat=NOTICE,
                     fire_at=now,
                     chat_id=admin,

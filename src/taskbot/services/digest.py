@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, build_digest
 from taskbot.domain.values import OPEN_STATUSES, TaskStatus
-from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty
+from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty, as_utc
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -188,11 +188,7 @@ def _to_utc(value: Any) -> dt.datetime | None:
     """An aware UTC datetime from what the driver returns (SQLite: text; PostgreSQL: datetime)."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    return as_utc(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFacts]) -> frozenset[int]:

@@ -35,6 +35,13 @@ NAMING_CONVENTION = {
 }
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """VALUE in UTC; a naive value is read as UTC already (what SQLite gives back)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """An aware datetime stored as UTC; SQLite gives naive values back, this makes them aware."""
 
@@ -49,11 +56,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        return None if value is None else as_utc(value)
 
 
 class Base(DeclarativeBase):
