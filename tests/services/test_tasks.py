@@ -258,8 +258,12 @@ def test_bind_and_unbind(runtime: Runtime, ids: dict[str, Any]) -> None:
         a = admin(s, ids, "other")
         other = s.get(Chat, ids["other"])
         result = svc.bind_party(s, a, "各镇街", chat=other)
-        assert (result.created, result.open_tasks) == (True, 1)
-        assert svc.bind_party(s, a, "各镇街", chat=other).created is False
+        assert (result.created, result.new_party, result.open_tasks) == (True, False, 1)
+        again = svc.bind_party(s, a, "各镇街", chat=other)
+        assert (again.created, again.new_party, again.open_tasks) == (False, False, 1)
+        fresh = svc.bind_party(s, a, "新成立的专班", chat=other)
+        assert (fresh.created, fresh.new_party, fresh.open_tasks) == (True, True, 0)
+        svc.unbind_party(s, a, other, "新成立的专班")
         # the party's task now reaches this chat too, beside the one sent to it directly
         assert [t.title for t in svc.chat_tasks(s, other)] == ["抓目标节点", "别人的任务"]
         assert [p.name for p in svc.bound_parties(s, other)] == ["各镇街"]

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
@@ -69,7 +68,7 @@ from taskbot.services.tasks import (
 )
 from taskbot.store import queries
 from taskbot.store.db import transaction
-from taskbot.store.models import Party, Person, Task
+from taskbot.store.models import Person, Task
 
 # Steps of the guided /add.
 ADD_TITLE, ADD_PARTIES, ADD_CADENCE, ADD_DEADLINE, ADD_CONFIRM = range(5)
@@ -497,16 +496,14 @@ async def bind_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
-        known = session.scalar(select(Party.id).where(Party.name == name)) is not None
         result = bind_party(session, caller.actor, name, chat=caller.chat)
-        party = esc(result.party.name)
         if not result.created:
             key = "admin.bind.already"
-        elif known:
-            key = "admin.bind.ok"
-        else:
+        elif result.new_party:
             key = "admin.bind.new_party"
-        text = t(key, caller.lang, party=party, count=result.open_tasks)
+        else:
+            key = "admin.bind.ok"
+        text = t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
     await reply(message, text)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -294,20 +294,26 @@ def add_task(
 class BindResult:
     party: Party
     created: bool  # False when the binding was already there
+    new_party: bool  # the party did not exist before this binding
     open_tasks: int  # how many open tasks of the party the chat now receives
 
 
 def party_named(session: Session, name: str) -> Party:
     """The party called NAME, created if new."""
+    return _party_named(session, name)[0]
+
+
+def _party_named(session: Session, name: str) -> tuple[Party, bool]:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("party_required")
     party = session.scalar(select(Party).where(Party.name == name))
-    if party is None:
-        party = Party(name=name)
-        session.add(party)
-        session.flush()
-    return party
+    if party is not None:
+        return party, False
+    party = Party(name=name)
+    session.add(party)
+    session.flush()
+    return party, True
 
 
 def bind_party(
@@ -323,7 +329,7 @@ def bind_party(
         raise NotAllowed("admin_only")
     if (chat is None) == (person is None):
         raise ValueError("bind a party to exactly one of a chat or a person")
-    party = party_named(session, party_name)
+    party, new_party = _party_named(session, party_name)
     chat_id = chat.id if chat is not None else None
     person_id = person.id if person is not None else None
     existing = session.scalar(
@@ -336,14 +342,13 @@ def bind_party(
     if existing is None:
         session.add(Binding(party_id=party.id, chat_id=chat_id, person_id=person_id))
         session.flush()
-    count = len(
-        session.scalars(
-            select(TaskParty.task_id)
-            .join(Task, Task.id == TaskParty.task_id)
-            .where(TaskParty.party_id == party.id, Task.status.in_([s.value for s in OPEN_STATUSES]))
-        ).all()
+    count = session.scalar(
+        select(func.count())
+        .select_from(TaskParty)
+        .join(Task, Task.id == TaskParty.task_id)
+        .where(TaskParty.party_id == party.id, Task.status.in_([s.value for s in OPEN_STATUSES]))
     )
-    return BindResult(party, existing is None, count)
+    return BindResult(party, existing is None, new_party, count or 0)
 
 
 def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | None = None) -> list[Party]:
