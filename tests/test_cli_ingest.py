@@ -148,8 +148,6 @@ def test_dry_run_shows_what_would_be_created_and_writes_nothing(capsys: pytest.C
 @pytest.mark.parametrize(
     "argv",
     [
-        ["import", "x.txt", "--date", "2022-13-01"],
-        ["import", "x.txt", "--date", "yesterday"],
         ["import", "x.txt", "--chat", "general"],
         ["import"],
         ["tasks", "--status", "finished"],
@@ -161,6 +159,13 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
         main(argv)
     assert info.value.code == 2
     assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("date", ["2022-13-01", "yesterday"])
+def test_a_bad_date_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str], date: str) -> None:
+    code, out, err = _run(capsys, "import", str(SEED_BULLETIN), "--date", date)
+    assert code == 2 and out == ""
+    assert err == f"taskbot: --date: {date!r} is not a date of the form YYYY-MM-DD\n"
 
 
 @pytest.mark.parametrize(

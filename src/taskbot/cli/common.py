@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -45,6 +46,16 @@ def open_runtime(args: argparse.Namespace, *, migrate: bool = True) -> Runtime:
         return build_runtime(settings, migrate=migrate)
     except StoreError as exc:
         raise CliError(str(exc)) from None
+
+
+def date_option(value: str | None, option: str) -> dt.date | None:
+    """The YYYY-MM-DD date given to OPTION (None when not given), or a one-line usage error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not a date of the form YYYY-MM-DD", EXIT_USAGE) from None
 
 
 def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taskbot.cli.common import CliError, add_format, load, open_runtime, print_json, print_table
+from taskbot.cli.common import (
+    CliError,
+    add_format,
+    date_option,
+    load,
+    open_runtime,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from taskbot.bulletin.model import ParsedBulletin
@@ -30,7 +37,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("file", metavar="FILE", help="the bulletin file")
     parser.add_argument(
         "--date",
-        type=iso_date,
         metavar="YYYY-MM-DD",
         help="date of the bulletin, for deadlines like 年底前 (default: the date in the text, else today)",
     )
@@ -47,14 +53,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run_import)
 
 
-def iso_date(value: str) -> dt.date:
-    """An argparse type: a YYYY-MM-DD date (a bad one is a usage error, exit code 2)."""
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
-
-
 def run_import(args: argparse.Namespace) -> int:
     """Import the bulletin FILE and print what was created and what was already there."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -63,6 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
     from taskbot.readers import UnreadableDocument, read_document
     from taskbot.services import ingest
 
+    date = date_option(args.date, "--date")
     settings = load(args)  # a bad configuration is reported before the file is even read
     try:
         text = read_document(args.file)
@@ -71,7 +70,7 @@ def run_import(args: argparse.Namespace) -> int:
     runtime = open_runtime(args)
     try:
         now = runtime.clock()
-        parsed = parse_bulletin(text, args.date, today=now.astimezone(settings.tz).date())
+        parsed = parse_bulletin(text, date, today=now.astimezone(settings.tz).date())
         source = Path(args.file).name
         if not parsed.directives:
             print(f"taskbot: no directives found in {args.file}", file=sys.stderr)
@@ -83,7 +82,7 @@ def run_import(args: argparse.Namespace) -> int:
             runtime.sessions, parsed, source=source, text=text, now=now, chat_id=args.chat, actor=ACTOR
         )
         with runtime.sessions() as session:
-            created = [t for t in ingest.list_tasks(session) if t.id in set(result.created)]
+            created = ingest.list_tasks(session, ids=result.created)
             _print_result(args, parsed, result, created, source)
     except ingest.ImportConflict as exc:
         raise CliError(str(exc)) from None

@@ -6,7 +6,15 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from taskbot.cli.common import EXIT_USAGE, CliError, add_format, open_runtime, print_json, print_table
+from taskbot.cli.common import (
+    EXIT_USAGE,
+    CliError,
+    add_format,
+    date_option,
+    open_runtime,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from taskbot.schedule.planner import Fire
@@ -43,15 +51,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     deliveries.set_defaults(func=show_deliveries)
 
 
-def _first_day(value: str | None, tz: dt.tzinfo) -> dt.date:
-    if value is None:
-        return dt.datetime.now(tz).date()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"--from: {value!r} is not a date like 2026-10-08", EXIT_USAGE) from None
-
-
 def show_plan(args: argparse.Namespace) -> int:
     """Print the fires of the window as a table or as {"fires": [...]}."""
     from taskbot.schedule.planner import Audience
@@ -59,10 +58,11 @@ def show_plan(args: argparse.Namespace) -> int:
 
     if not 1 <= args.days <= MAX_DAYS:
         raise CliError(f"--days must be between 1 and {MAX_DAYS}", EXIT_USAGE)
+    first = date_option(args.start, "--from")
     runtime = open_runtime(args)
     try:
         tz = runtime.settings.tz
-        first = _first_day(args.start, tz)
+        first = first or runtime.clock().astimezone(tz).date()
         # Fires are START < t <= END: start just before the first midnight, end just before the last.
         start = dt.datetime.combine(first, dt.time(), tzinfo=tz) - dt.timedelta(microseconds=1)
         end = start + dt.timedelta(days=args.days)

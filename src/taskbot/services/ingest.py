@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,8 +192,10 @@ def chat_for_import(session: Session, telegram_chat_id: int) -> Chat:
     return upsert_chat(session, telegram_chat_id, type=kind)
 
 
-def list_tasks(session: Session, status: str | None = None) -> list[Task]:
-    """Every task (or those in STATUS), oldest first, with parties, chat and bulletin loaded."""
+def list_tasks(
+    session: Session, status: str | None = None, *, ids: Collection[int] | None = None
+) -> list[Task]:
+    """Every task (or those in STATUS, or with IDS), oldest first, with parties, chat and bulletin loaded."""
     stmt = (
         select(Task)
         .options(selectinload(Task.parties), selectinload(Task.chat), selectinload(Task.bulletin))
@@ -201,6 +203,8 @@ def list_tasks(session: Session, status: str | None = None) -> list[Task]:
     )
     if status is not None:
         stmt = stmt.where(Task.status == TaskStatus(status).value)
+    if ids is not None:
+        stmt = stmt.where(Task.id.in_(ids))
     return list(session.scalars(stmt))
 
 
