@@ -31,9 +31,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from taskbot.domain.deadlines import days_overdue
-from taskbot.domain.values import OPEN_STATUSES, TaskStatus
-
-_OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 
 
 @dataclass(slots=True)
@@ -59,7 +57,7 @@ class TaskFacts:
 
     @property
     def is_open(self) -> bool:
-        return self.status in _OPEN_VALUES
+        return self.status in OPEN_STATUS_VALUES
 
     def last_activity(self) -> dt.datetime | None:
         return self.last_report_at or self.created_at

@@ -18,6 +18,8 @@ class TaskStatus(StrEnum):
 
 
 OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED})
+# The same as the plain strings a task row holds, in a fixed order (for SQL ``IN`` and row tests).
+OPEN_STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in TaskStatus if s in OPEN_STATUSES)
 
 
 class Cadence(StrEnum):

@@ -19,10 +19,8 @@ from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, build_digest
-from taskbot.domain.values import OPEN_STATUSES, TaskStatus
+from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty, as_utc
-
-_OPEN = [s.value for s in OPEN_STATUSES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +47,11 @@ class StoreView:
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
     if done_since is None:
-        return Task.status.in_(_OPEN)
+        return Task.status.in_(OPEN_STATUS_VALUES)
     # A task done after DONE_SINCE was updated after it too; the exact time comes from its history.
     return or_(
-        Task.status.in_(_OPEN), and_(Task.status == TaskStatus.DONE.value, Task.updated_at >= done_since)
+        Task.status.in_(OPEN_STATUS_VALUES),
+        and_(Task.status == TaskStatus.DONE.value, Task.updated_at >= done_since),
     )
 
 
@@ -197,7 +196,7 @@ def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFa
     for task_id, progress in session.execute(
         select(Report.task_id, Report.progress)
         .join(Task, Task.id == Report.task_id)
-        .where(Task.status.in_(_OPEN), Report.progress.is_not(None), Report.at <= since)
+        .where(Task.status.in_(OPEN_STATUS_VALUES), Report.progress.is_not(None), Report.at <= since)
         .order_by(Report.task_id, Report.at, Report.id)
     ):
         then[task_id] = progress

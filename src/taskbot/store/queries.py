@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from taskbot.domain.values import OPEN_STATUSES
+from taskbot.domain.values import OPEN_STATUS_VALUES
 from taskbot.store.models import Binding, Chat, Task, TaskParty
 
 
@@ -22,7 +22,7 @@ def open_tasks(session: Session) -> list[Task]:
     """Every task not done or cancelled, with its parties and assignees loaded, oldest first."""
     stmt = (
         select(Task)
-        .where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+        .where(Task.status.in_(OPEN_STATUS_VALUES))
         .options(selectinload(Task.parties), selectinload(Task.assignees))
         .order_by(Task.id)
     )
@@ -75,5 +75,5 @@ def tasks_of_chat(session: Session, chat: Chat, *, only_open: bool = True) -> li
         .order_by(Task.id)
     )
     if only_open:
-        stmt = stmt.where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+        stmt = stmt.where(Task.status.in_(OPEN_STATUS_VALUES))
     return list(session.scalars(stmt))
