@@ -41,15 +41,6 @@ class Fire:
         chat = (0, 0) if self.chat_id is None else (1, self.chat_id)
         return (self.at, BEAT_ORDER[self.beat], self.audience != Audience.CHAT, chat)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "at": self.at.isoformat(),
-            "beat": self.beat.value,
-            "chat_id": self.chat_id,
-            "task_ids": list(self.task_ids),
-            "audience": self.audience.value,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class PlanRules:

@@ -26,8 +26,8 @@ from taskbot.domain.digest import (
     parties_not_reported,
     stuck_tasks,
 )
-from taskbot.domain.values import Beat
-from taskbot.i18n import t
+from taskbot.domain.values import Beat, TaskStatus
+from taskbot.i18n import pick_language, t
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.services.digest import StoreView
 
@@ -134,7 +134,7 @@ def _with_details(head: str, details: Iterable[str], lang: str) -> str:
 def task_line(task: TaskFacts, lang: str) -> str:
     """'#12 title (due …, 30% done)' for the dispatch list."""
     details = []
-    if task.status == "blocked":
+    if task.status == TaskStatus.BLOCKED:
         details.append(t("reminder.task.blocked", lang))
     if task.deadline is not None:
         details.append(t("reminder.task.deadline", lang, date=fmt_date(task.deadline, lang)))
@@ -168,8 +168,9 @@ class RenderContext:
         return found
 
     def language_of(self, chat_id: int | None) -> str:
+        """The chat's language when it set one, else the configured one."""
         chat = self.view.chats.get(chat_id) if chat_id is not None else None
-        return (chat.language if chat and chat.language in ("zh", "en") else None) or self.default_language
+        return pick_language(chat.language if chat else None, self.default_language)
 
     def local_day(self, at: dt.datetime) -> dt.date:
         return at.astimezone(self.rules.beats.tz).date()
