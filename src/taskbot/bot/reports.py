@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import io
 
-from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -20,7 +19,7 @@ from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller
-from taskbot.bot.render import esc
+from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.calendar import default_calendar
 from taskbot.domain.values import Beat
@@ -41,7 +40,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("export", export_command, filters=NEW_MESSAGES))
 
 
-def sees_everything(caller: Caller, runtime: Runtime) -> bool:
+def covers_every_task(caller: Caller, runtime: Runtime) -> bool:
     """Whether a report asked by CALLER covers every task: privately, or in the leaders' chat."""
     leaders = runtime.settings.leaders_chat_id
     return caller.actor.in_private or (leaders is not None and caller.chat.telegram_chat_id == leaders)
@@ -50,25 +49,28 @@ def sees_everything(caller: Caller, runtime: Runtime) -> bool:
 # --- /report ------------------------------------------------------------------------------------
 
 
-def digest_parts(
-    session: Session, runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str
-) -> list[str]:
-    """The digest at NOW as plain-text messages: of CHAT_ID's tasks, or (None) of every task."""
+def digest_parts(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str) -> list[str]:
+    """The digest at NOW as plain-text messages: of CHAT_ID's tasks, or (None) of every task.
+
+    Blocking (it loads every open task), so the handler runs it in a thread.
+    """
     calendar = default_calendar()
     rules = PlanRules.from_settings(runtime.settings)
     # The period is the fortnightly bulletin's: what was done since the last one still counts.
     since = previous_fire(Beat.FORTNIGHTLY, now, rules, calendar)
-    view = load_view(session, done_since=since)
-    every = tuple(sorted(view.tasks))
-    if chat_id is None:
-        ids, audience = every, Audience.LEADERS
-    else:
-        ids, audience = tuple(i for i in every if chat_id in view.routes.get(i, ())), Audience.CHAT
-    if not ids:
-        return []
-    ctx = RenderContext(view, rules, red_black_rules(runtime.settings), calendar, default_language=lang)
-    fire = Fire(now, Beat.FORTNIGHTLY, chat_id, ids, audience)
-    parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
+    # The view reads more history lazily while rendering, so the session stays open until then.
+    with runtime.sessions() as session:
+        view = load_view(session, done_since=since)
+        every = tuple(sorted(view.tasks))
+        if chat_id is None:
+            ids, audience = every, Audience.LEADERS
+        else:
+            ids, audience = tuple(i for i in every if chat_id in view.routes.get(i, ())), Audience.CHAT
+        if not ids:
+            return []
+        ctx = RenderContext(view, rules, red_black_rules(runtime.settings), calendar, default_language=lang)
+        fire = Fire(now, Beat.FORTNIGHTLY, chat_id, ids, audience)
+        parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
     # The renderer's first line names the fortnightly beat; a report on demand says what it is.
     local = now.astimezone(runtime.settings.tz)
     header = t("report.header", lang, time=f"{local:%Y-%m-%d %H:%M}")
@@ -85,9 +87,10 @@ async def report_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
-        overall = sees_everything(caller, rt)
+        overall = covers_every_task(caller, rt)
         chat_id = None if overall else caller.chat.telegram_chat_id
-        parts = digest_parts(session, rt, chat_id, rt.clock(), caller.lang)
+    # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
+    parts = await asyncio.to_thread(digest_parts, rt, chat_id, rt.clock(), caller.lang)
     if not parts:
         await reply(message, t("report.empty_all" if overall else "report.empty_chat", caller.lang))
         return
@@ -118,7 +121,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     now = rt.clock()
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
-        chat = None if sees_everything(caller, rt) else caller.chat
+        chat = None if covers_every_task(caller, rt) else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.
     data, payload = await asyncio.to_thread(export_workbook, rt, chat, lang)
@@ -129,5 +132,5 @@ async def export_command(update: Update, context: BotContext) -> None:
         document=payload,
         filename=export_filename(now, rt.settings.tz),
         caption=t("export.caption", lang, tasks=len(data.tasks), history=len(data.history)),
-        parse_mode="HTML",
+        parse_mode=PARSE_MODE,
     )
