@@ -206,20 +206,20 @@ async def import_captioned_file(update: Update, context: BotContext) -> int | No
     target = match.group(1) if match else None
     if target and target.lower() != (context.bot.username or "").lower():
         return None  # /import@another_bot
-    await require_admin(update, context)
-    assert message.document is not None
-    name, text = await _document_text(message.document, context)
-    await _preview(update, context, name, text)
-    return ConversationHandler.END
+    return await _preview_sent_file(update, context)
 
 
 @tracked(DIALOG)
 @polite
 async def import_sent_file(update: Update, context: BotContext) -> int | None:
     """Preview the file sent after /import."""
+    return await _preview_sent_file(update, context)
+
+
+async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
     await require_admin(update, context)
-    assert message.document is not None
+    assert message.document is not None  # both handlers' filters ask for one
     name, text = await _document_text(message.document, context)
     await _preview(update, context, name, text)
     return ConversationHandler.END
