@@ -33,23 +33,32 @@ def chats_by_task(session: Session, tasks: Iterable[Task]) -> dict[int, list[Cha
     """Map each task id to the active chats that receive it.
 
     A task sent to a chat directly (``task.chat_id``) goes there; otherwise to every chat bound to
-    one of its responsible parties. A task with neither maps to an empty list.
+    one of its responsible parties (party by party, each party's chats in the order they were
+    bound). A task with neither maps to an empty list. Only the bindings and chats of TASKS are read.
     """
     tasks = list(tasks)
-    task_ids = [t.id for t in tasks]
-    party_chats: dict[int, list[Chat]] = defaultdict(list)
-    rows = session.execute(
-        select(Binding.party_id, Chat).join(Chat, Binding.chat_id == Chat.id).where(Chat.active.is_(True))
-    )
-    for party_id, chat in rows:
-        party_chats[party_id].append(chat)
+    direct_ids = {t.chat_id for t in tasks if t.chat_id is not None}
+    via_parties = [t.id for t in tasks if t.chat_id is None]
+    direct = {
+        c.id: c for c in session.scalars(select(Chat).where(Chat.id.in_(direct_ids), Chat.active.is_(True)))
+    }
     task_parties: dict[int, list[int]] = defaultdict(list)
-    if task_ids:
+    party_chats: dict[int, list[Chat]] = defaultdict(list)
+    if via_parties:
         for task_id, party_id in session.execute(
-            select(TaskParty.task_id, TaskParty.party_id).where(TaskParty.task_id.in_(task_ids))
+            select(TaskParty.task_id, TaskParty.party_id)
+            .where(TaskParty.task_id.in_(via_parties))
+            .order_by(TaskParty.task_id, TaskParty.party_id)
         ):
             task_parties[task_id].append(party_id)
-    direct = {c.id: c for c in session.scalars(select(Chat).where(Chat.active.is_(True)))}
+        parties = {p for ids in task_parties.values() for p in ids}
+        for party_id, chat in session.execute(
+            select(Binding.party_id, Chat)
+            .join(Chat, Binding.chat_id == Chat.id)
+            .where(Binding.party_id.in_(parties), Chat.active.is_(True))
+            .order_by(Binding.id)
+        ):
+            party_chats[party_id].append(chat)
     result: dict[int, list[Chat]] = {}
     for task in tasks:
         if task.chat_id is not None:
