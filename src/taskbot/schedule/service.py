@@ -35,7 +35,7 @@ class ReminderService:
 
     def __init__(
         self, runtime: Runtime, sender: Sender | None = None, *, calendar: WorkCalendar | None = None
-    ):
+    ) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
         self.sessions = runtime.sessions
@@ -223,7 +223,10 @@ class ReminderService:
             await asyncio.to_thread(self.catch_up, now)
         return await self.drain()
 
+    def next_fire(self, beat: Beat, after: dt.datetime) -> dt.datetime:
+        """When BEAT fires next after AFTER."""
+        return next_fire(beat, after, PlanRules.from_settings(self.settings).beats, self.cal)
+
     def next_fires(self, now: dt.datetime) -> dict[Beat, dt.datetime]:
         """When each beat fires next after NOW."""
-        rules = PlanRules.from_settings(self.settings)
-        return {beat: next_fire(beat, now, rules.beats, self.cal) for beat in Beat}
+        return {beat: self.next_fire(beat, now) for beat in Beat}

@@ -100,7 +100,7 @@ class BeatJobs:
         try:
             await self.service.run_beat(beat, at)
         finally:
-            self.schedule(beat, self.service.next_fires(at)[beat])
+            self.schedule(beat, self.service.next_fire(beat, at))
 
     async def sweep(self, context: Any = None) -> None:
         """Send what is left pending; take the scheduler over when its holder is gone."""
