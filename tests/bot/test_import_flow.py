@@ -4,6 +4,7 @@ preview → 确认导入 / 取消; idempotent re-import; expiry; refusals of bad
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any
 
@@ -339,11 +340,16 @@ async def test_a_caption_for_another_bot_is_ignored(bot: BotHarness) -> None:
     assert not [m for m in bot.api.sent_messages(GROUP) if re.match("📄|抱歉", text_of(m))]
 
 
-async def test_a_failed_download_is_answered_politely(bot: BotHarness) -> None:
+async def test_a_failed_download_is_answered_politely(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
     scene(bot)
     bot.api.fail_next("getFile", error_code=400, description="Bad Request: temporarily unavailable")
-    answer = await send_file(bot, "small.txt", SMALL_BULLETIN.encode())
+    with caplog.at_level(logging.WARNING, logger="taskbot.bot.importing"):
+        answer = await send_file(bot, "small.txt", SMALL_BULLETIN.encode())
     assert text_of(answer) == t("import.download_failed", "zh", name="small.txt")
+    logged = [r.getMessage() for r in caplog.records if r.name == "taskbot.bot.importing"]
+    assert len(logged) == 1 and logged[0].endswith(": BadRequest"), logged
     preview = await send_file(bot, "small.txt", SMALL_BULLETIN.encode())  # sending again works
     assert text_of(preview).startswith("📄 导入预览：small.txt")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_byt
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, import_document, preview_import
 from taskbot.store.db import transaction
+
+log = logging.getLogger(__name__)
 
 IMPORT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 # The bot waits this long for the file after a bare /import.
@@ -155,7 +158,9 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
-        raise BadArguments("import.download_failed", name=name, reason=str(exc)[:200]) from None
+        # The chat hears "try again"; why is for the log (the class only: a message may hold a URL).
+        log.warning("downloading %s for /import failed: %s", document.file_id, exc.__class__.__name__)
+        raise BadArguments("import.download_failed", name=name) from None
     if len(data) > limit:
         raise BadArguments("import.too_large", name=name, size=_mb(len(data)), limit=_mb(limit))
     try:
