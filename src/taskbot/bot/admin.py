@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -50,7 +50,7 @@ from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller, identify, is_admin, language_of
-from taskbot.bot.render import cadence_label, esc, mention, task_ref
+from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import Cadence
 from taskbot.i18n import t
@@ -195,19 +195,6 @@ def create_task(session: Session, caller: Caller, draft: NewTask, now: dt.dateti
 # --- /add ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class AddDraft:
-    """What the guided /add has gathered so far."""
-
-    title: str = ""
-    parties: list[str] = field(default_factory=list)
-    cadence: Cadence | None = None
-    deadline: dt.date | None = None
-
-    def as_new_task(self) -> NewTask:
-        return NewTask(self.title, list(self.parties), self.cadence, self.deadline)
-
-
 def add_conversation(dialogs: Dialogs) -> ConversationHandler[BotContext]:
     """/add: one line creates the task at once; no arguments start the guided steps."""
     text = _TEXT & InDialog(dialogs, DIALOG)
@@ -240,12 +227,12 @@ def add_conversation(dialogs: Dialogs) -> ConversationHandler[BotContext]:
         )
 
 
-def _draft(context: BotContext, update: Update) -> AddDraft:
+def _draft(context: BotContext, update: Update, **answers: Any) -> NewTask:
+    """The task the guided /add has gathered so far in this chat, with ANSWERS added to it."""
     key = _DRAFT.format(chat_id=update.effective_chat.id if update.effective_chat else 0)
     user_data: dict[Any, Any] = context.user_data if context.user_data is not None else {}
     draft = user_data.get(key)
-    if not isinstance(draft, AddDraft):
-        draft = user_data[key] = AddDraft()
+    draft = user_data[key] = replace(draft if isinstance(draft, NewTask) else NewTask(""), **answers)
     return draft
 
 
@@ -258,7 +245,7 @@ async def _prompt(message: Message, text: str, placeholder: str) -> None:
     # ForceReply makes the answer a reply to the bot, which a group bot in privacy mode still sees.
     await message.reply_text(
         text,
-        parse_mode="HTML",
+        parse_mode=PARSE_MODE,
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
     )
 
@@ -284,7 +271,6 @@ async def add_command(update: Update, context: BotContext) -> int | None:
         await reply(message, text)
         return ConversationHandler.END
     _drop_draft(context, update)
-    _draft(context, update)
     await _prompt(message, t("admin.add.ask_title", lang), t("admin.add.ph_title", lang))
     return ADD_TITLE
 
@@ -294,8 +280,7 @@ async def add_command(update: Update, context: BotContext) -> int | None:
 async def add_title(update: Update, context: BotContext) -> int:
     """Take the title and ask for the responsible parties."""
     message = message_of(update)
-    draft = _draft(context, update)
-    draft.title = parse_title(message.text or "")
+    _draft(context, update, title=parse_title(message.text or ""))
     lang = _lang(update, context)
     await _prompt(message, t("admin.add.ask_parties", lang), t("admin.add.ph_parties", lang))
     return ADD_PARTIES
@@ -307,8 +292,7 @@ async def add_parties(update: Update, context: BotContext) -> int:
     """Take the parties (or a skip) and offer the cadences."""
     message = message_of(update)
     text = (message.text or "").strip()
-    draft = _draft(context, update)
-    draft.parties = [] if text.lower() in SKIP_WORDS else parse_parties(text)
+    _draft(context, update, parties=[] if text.lower() in SKIP_WORDS else parse_parties(text))
     lang = _lang(update, context)
     await message.reply_text(t("admin.add.ask_cadence", lang), reply_markup=_cadence_keyboard(lang))
     return ADD_CADENCE
@@ -332,7 +316,7 @@ async def add_cadence(update: Update, context: BotContext) -> int:
     """Take a typed cadence word and ask for the deadline."""
     message = message_of(update)
     text = (message.text or "").strip()
-    _draft(context, update).cadence = None if text.lower() in SKIP_WORDS else parse_cadence(text)
+    _draft(context, update, cadence=None if text.lower() in SKIP_WORDS else parse_cadence(text))
     return await _ask_deadline(message, _lang(update, context))
 
 
@@ -343,7 +327,7 @@ async def add_cadence_button(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     value = query.data.removeprefix("addc:")
-    _draft(context, update).cadence = None if value == "none" else parse_cadence(value)
+    _draft(context, update, cadence=None if value == "none" else parse_cadence(value))
     lang = _lang(update, context)
     await query.answer()
     chosen = t(f"bot.cadence.{value}", lang) if value != "none" else t("admin.add.no_cadence", lang)
@@ -364,9 +348,9 @@ async def add_deadline(update: Update, context: BotContext) -> int:
     """Take the deadline (or a skip) and show the task for confirmation."""
     message = message_of(update)
     text = (message.text or "").strip()
-    draft = _draft(context, update)
     today = local_today(context.runtime)
-    draft.deadline = None if text.lower() in SKIP_WORDS else parse_deadline_or_none(text, today)
+    deadline = None if text.lower() in SKIP_WORDS else parse_deadline_or_none(text, today)
+    draft = _draft(context, update, deadline=deadline)
     lang = _lang(update, context)
     keyboard = InlineKeyboardMarkup(
         [
@@ -376,11 +360,10 @@ async def add_deadline(update: Update, context: BotContext) -> int:
             ]
         ]
     )
-    new_task = draft.as_new_task()
     summary = "\n".join(
-        [t("admin.add.confirm", lang), f"<b>{esc(new_task.title)}</b>", *field_lines(new_task, lang)]
+        [t("admin.add.confirm", lang), f"<b>{esc(draft.title)}</b>", *field_lines(draft, lang)]
     )
-    await message.reply_text(summary, parse_mode="HTML", reply_markup=keyboard)
+    await message.reply_text(summary, parse_mode=PARSE_MODE, reply_markup=keyboard)
     return ADD_CONFIRM
 
 
@@ -396,7 +379,7 @@ async def add_confirm_button(update: Update, context: BotContext) -> int:
         await query.edit_message_text(t("admin.add.cancelled", _lang(update, context)))
         return ConversationHandler.END
     text = await _create_from_draft(update, context)
-    await query.edit_message_text(text, parse_mode="HTML")
+    await query.edit_message_text(text, parse_mode=PARSE_MODE)
     return ConversationHandler.END
 
 
@@ -413,7 +396,7 @@ async def add_confirm_text(update: Update, context: BotContext) -> int | None:
 
 
 async def _create_from_draft(update: Update, context: BotContext) -> str:
-    draft = _draft(context, update).as_new_task()
+    draft = _draft(context, update)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         # Still an admin? Rights may have changed while the questions were answered.
