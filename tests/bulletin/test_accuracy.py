@@ -54,6 +54,14 @@ FIXTURE_FLOORS = {
     "dash_items": (1.0, 1.0, 1.0),
     "nested_numbering": (1.0, 1.0, 1.0),
     "yishi_lines": (1.0, 1.0, 1.0),
+    "heldout_state_council_notice": (1.0, 1.0, 1.0),
+    "heldout_county_minutes": (0.86, 1.0, 0.69),
+    "heldout_duban_table": (1.0, 0.88, 0.52),
+    "heldout_pdf_provincial_news": (1.0, 0.88, 1.0),
+    "heldout_work_points": (0.8, 1.0, 0.92),
+    "heldout_wechat_brief": (1.0, 1.0, 1.0),
+    "heldout_implementation_plan": (1.0, 1.0, 0.89),
+    "heldout_leader_speech": (0.8, 1.0, 1.0),
 }
 
 

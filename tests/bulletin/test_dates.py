@@ -44,6 +44,7 @@ ISSUED = dt.date(2022, 6, 24)  # a Friday
         ("春节前完成", "2023-01-21"),  # first day of the 2023 Spring Festival holiday
         ("今年以来，全区完成投资", None),
         ("每年年底开展考核", None),
+        ("每年年底前将进展情况报上级", "2022-12-31"),  # a yearly report, first due this year
         ("6月14日，全市召开大会", None),
         ("2023年是关键之年", None),
         ("一季度GDP增长", None),  # a season already past, named bare: a look back

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from taskbot.bulletin.fields import cadence, label_values, responsible, split_parties, target, title
+from taskbot.bulletin.fields import (
+    cadence,
+    closing_note,
+    label_values,
+    responsible,
+    split_parties,
+    target,
+    title,
+)
 from taskbot.bulletin.normalize import for_matching, mask_quotes
 
 
@@ -78,6 +86,24 @@ def test_target(text: str, want: str | None) -> None:
 def test_responsible(text: str, want: list[str]) -> None:
     _, hidden = views(text)
     assert responsible(hidden, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("加大支持力度。（财政部、商务部按职责分工负责）", ["财政部", "商务部"]),
+        (
+            "降低物流成本。（交通运输部牵头，商务部、供销合作总社等按职责分工负责）",
+            ["交通运输部", "商务部", "供销合作总社"],
+        ),
+        ("实现快递服务全覆盖。（国家邮政局负责）", ["国家邮政局"]),
+        ("实现全覆盖（含新建小区）。", []),
+        ("（财政部负责）后续再研究。", []),
+    ],
+)
+def test_a_closing_note_names_the_parties(text: str, want: list[str]) -> None:
+    _, hidden = views(text)
+    assert closing_note(hidden, text) == want
 
 
 def test_labels_give_parties_and_times() -> None:

@@ -242,3 +242,11 @@ def test_requirements_announced_by_a_colon_are_orders_each() -> None:
         ("6月30日前制定整改方案", dt.date(2024, 6, 30)),
         ("办理结果书面报区委督查室", None),
     ]
+
+
+def test_an_assessment_before_the_orders_is_not_an_order() -> None:
+    source = (
+        "但是，我们也要清醒地看到，部分领域风险隐患依然不少。这是必须坚守的红线。"
+        "这些问题必须引起我们高度重视。\n各镇街要加强排查。\n"
+    )
+    assert texts(source) == ["各镇街要加强排查。"]

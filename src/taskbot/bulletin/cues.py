@@ -14,6 +14,8 @@ from importlib import resources
 _YAO = (
     r"(?<![重主需必首只纪摘提概险扼显政机想总紧简次权枢冲])"
     r"要(?![求素点闻害件务是领员职案地道紧旨义略塞冲隘目])"
+    # 但也要清醒看到… / 要认识到…的差距: an assessment before the orders, not an order
+    r"(?!(?:清醒|清楚|客观|冷静)?地?看到)"
 )
 MODAL = re.compile(
     rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"

@@ -132,7 +132,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     if inside:
         return None
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
-    if modal.start() - clause_start > 12:
+    if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
+        # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
         return None
     return 0 if clause_start <= 20 else clause_start
 

@@ -161,6 +161,28 @@ def split_parties(value: str) -> list[str]:
 # No real directive names more parties than this; the cap bounds the work on pathological text.
 MAX_PARTIES = 30
 
+# The note that closes a measure of a State Council-style notice and names who carries it out:
+# （A、B按职责分工负责） / （A牵头，B、C等按职责分工负责） / （A负责）.
+_CLOSING_NOTE = re.compile(r"（(?P<body>[^（）：。]{2,120}?(?:负责|牵头|配合))）[。；]?$")
+_NOTE_ROLE = re.compile(r"(?:按职责分工负责|按职责分工|分工负责|负责|牵头|配合|参与|协助)$")
+
+
+def closing_note(masked: str, clean: str) -> list[str]:
+    """The parties of a closing （…负责） note at the end of the directive, as written."""
+    if not masked.endswith(("）", "）。", "）；")):
+        return []
+    m = _CLOSING_NOTE.search(masked[-130:])
+    if m is None:
+        return []
+    offset = len(masked) - len(masked[-130:]) + m.start("body")
+    body = clean[offset : offset + len(m.group("body"))]
+    out: list[str] = []
+    for piece in re.split(r"[、，,]", body):
+        piece = _NOTE_ROLE.sub("", piece.strip()).rstrip("等").strip()
+        if 2 <= len(piece) <= 20 and piece not in out:
+            out.append(piece)
+    return out[:MAX_PARTIES]
+
 
 def responsible(masked: str, clean: str) -> list[str]:
     """Parties named in running text, in the order written, without repeats or fragments of others."""

@@ -119,7 +119,9 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
             break
     if deadline is None:
         deadline = find_deadline(hidden, issued)
-    parties = list(dict.fromkeys([*cand.parties, *fields.responsible(hidden, text)]))[: fields.MAX_PARTIES]
+    parties = list(
+        dict.fromkeys([*fields.closing_note(hidden, text), *cand.parties, *fields.responsible(hidden, text)])
+    )[: fields.MAX_PARTIES]
     cadence = fields.cadence(matching)
     for value in cand.time_texts:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)
