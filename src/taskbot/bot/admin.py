@@ -183,7 +183,7 @@ def create_task(session: Session, caller: Caller, draft: NewTask, now: dt.dateti
         now,
         draft.title,
         parties=draft.parties,
-        cadence=[draft.cadence] if draft.cadence else [],
+        cadence=cadence_list(draft.cadence),
         deadline=draft.deadline,
         chat=chat,
     )

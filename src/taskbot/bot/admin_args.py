@@ -181,6 +181,6 @@ def _is_cadence(word: str) -> bool:
     return word.strip().lower().removesuffix("一次") in CADENCE_WORDS
 
 
-def cadence_list(cadence: Cadence | None) -> list[str]:
-    """How a task stores its cadence: a list of Cadence values, empty for none."""
-    return [cadence.value] if cadence else []
+def cadence_list(cadence: Cadence | None) -> list[Cadence]:
+    """The one cadence an admin typed as the task service takes it: a list, empty for none."""
+    return [cadence] if cadence else []
