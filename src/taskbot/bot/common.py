@@ -129,7 +129,7 @@ async def task_command(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, admin=admin)
         task = get_task(session, task_id, caller.actor, history=True)
         parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
-        is_open = task.status in {s.value for s in OPEN_STATUSES}
+        is_open = task.status in OPEN_STATUSES
     sent = await reply(message, parts, markup=report_buttons(task_id, caller.lang) if is_open else None)
     if is_open:
         with transaction(rt.sessions) as session:

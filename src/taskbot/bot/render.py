@@ -28,7 +28,6 @@ DETAIL_TEXT_CHARS = 800
 HISTORY_ENTRIES = 15
 LIST_ENTRIES = 100
 
-_OPEN = frozenset(s.value for s in OPEN_STATUSES)
 _STATUSES = frozenset(s.value for s in TaskStatus)
 _CADENCES = frozenset(c.value for c in Cadence)
 _KINDS = frozenset(k.value for k in ReportKind)
@@ -71,7 +70,7 @@ def deadline_label(task: Task, today: dt.date, lang: str) -> str:
     """截止 2026-12-31, or 已逾期 3 天 for an open task past it; empty without a deadline."""
     if task.deadline is None:
         return ""
-    if task.status in _OPEN and task.deadline < today:
+    if task.status in OPEN_STATUSES and task.deadline < today:
         return t("bot.deadline.overdue", lang, days=(today - task.deadline).days)
     return t("bot.deadline.due", lang, date=task.deadline.isoformat())
 
@@ -139,7 +138,7 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
     if len(reports) > HISTORY_ENTRIES:
         lines.append(t("bot.task.earlier", lang, count=len(reports) - HISTORY_ENTRIES))
     lines.extend(history_line(r, tz, lang) for r in reports[-HISTORY_ENTRIES:])
-    if hint and task.status in _OPEN:
+    if hint and task.status in OPEN_STATUSES:
         lines.append("")
         lines.append(t("bot.task.reply_hint", lang))
     return split_message("\n".join(lines))

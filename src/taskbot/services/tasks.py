@@ -201,7 +201,7 @@ def close_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, n
 def reopen_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
     """Open a done or closed task again; it is in progress if it had progress below 100%."""
     task = _load_for_admin(session, task_id, actor)
-    if task.status in {s.value for s in OPEN_STATUSES}:
+    if task.status in OPEN_STATUSES:
         raise InvalidTransition("not_closed", task_id=task.id)
     status = TaskStatus.IN_PROGRESS if 0 < task.progress < 100 else TaskStatus.OPEN
     progress = 0 if task.progress >= 100 else task.progress
