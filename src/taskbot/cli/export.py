@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from taskbot.cli.common import CliError
+from taskbot.domain.values import TaskStatus
+from taskbot.i18n import LANGUAGES
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,10 +23,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--status",
-        choices=("open", "in_progress", "blocked", "done", "cancelled"),
+        choices=[s.value for s in TaskStatus],
         help="only tasks with this status",
     )
-    parser.add_argument("--lang", choices=("zh", "en"), help="language of the headers (default: the setting)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the headers (default: the setting)")
     parser.set_defaults(func=run_export)
 
 
