@@ -75,10 +75,14 @@ def any_store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield load_settings(database={"url": f"sqlite:///{tmp_path / 'taskbot.db'}"})
         return
-    url = request.getfixturevalue("postgres_url")
+    yield empty_postgres_settings(request.getfixturevalue("postgres_url"))
+
+
+def empty_postgres_settings(url: str) -> Settings:
+    """Settings on the PostgreSQL database at URL, its schema emptied first."""
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    yield load_settings(database={"url": url})
+    return load_settings(database={"url": url})

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from taskbot.config import Settings, load_settings
 from taskbot.runtime import Runtime
+from tests.conftest import empty_postgres_settings
 from tests.schedule.store_builder import StoreBuilder
 
 
@@ -30,9 +30,4 @@ def settings(tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pg_settings(postgres_url: str) -> Settings:
     """PostgreSQL only, on an empty schema (SKIP LOCKED is PostgreSQL's; SQLite is one process)."""
-    engine = create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return load_settings(database={"url": postgres_url})
+    return empty_postgres_settings(postgres_url)
