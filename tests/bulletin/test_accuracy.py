@@ -56,7 +56,7 @@ FIXTURE_FLOORS = {
     "yishi_lines": (1.0, 1.0, 1.0),
     "heldout_state_council_notice": (1.0, 1.0, 1.0),
     "heldout_county_minutes": (0.86, 1.0, 0.69),
-    "heldout_duban_table": (1.0, 0.88, 0.52),
+    "heldout_duban_table": (1.0, 1.0, 1.0),
     "heldout_pdf_provincial_news": (1.0, 0.88, 1.0),
     "heldout_work_points": (0.8, 1.0, 0.92),
     "heldout_wechat_brief": (1.0, 1.0, 1.0),

@@ -250,3 +250,30 @@ def test_an_assessment_before_the_orders_is_not_an_order() -> None:
         "这些问题必须引起我们高度重视。\n各镇街要加强排查。\n"
     )
     assert texts(source) == ["各镇街要加强排查。"]
+
+
+def test_a_table_with_a_requirements_column_after_the_deadline() -> None:
+    source = (
+        "序号\n督办事项\n责任单位\n办理时限\n办理要求\n"
+        "1\n加快推进城东片区征地拆迁\n工作，完成剩余47户签约\n腾退\n市自然资源局\n城东街道\n5月31日前\n"
+        "每周五报送签约进展，\n确保按期交地\n"
+        "2\n落实稳岗返还政策，全年\n发放稳岗返还资金不少于1200\n万元\n市人社局\n市财政局\n年底前\n"
+        "每季度通报资金发放\n情况\n\n"
+        "请各责任单位高度重视，按照时限要求抓好落实，并于每月25日前将办理进展情况报送市政府督查室。\n\n"
+        "联系人：张某    电话：0750－8881234\n"
+    )
+    first, second, closing = parse(source, DAY).directives
+    assert first.text == "加快推进城东片区征地拆迁工作，完成剩余47户签约腾退"
+    assert (first.responsible, first.cadence, first.deadline) == (
+        ["市自然资源局", "城东街道"],
+        ["weekly"],
+        dt.date(2024, 5, 31),
+    )
+    assert first.title == "加快推进城东片区征地拆迁工作"
+    assert second.text == "落实稳岗返还政策，全年发放稳岗返还资金不少于1200万元"
+    assert (second.responsible, second.cadence, second.target) == (
+        ["市人社局", "市财政局"],
+        ["quarterly"],
+        "不少于1200万元",
+    )
+    assert closing.text.startswith("请各责任单位高度重视") and closing.cadence == ["monthly"]

@@ -44,6 +44,7 @@ class Candidate:
     heading: str | None = None
     parties: list[str] = field(default_factory=list)
     time_texts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how to report (a table's 办理要求): cadence only
     title_hint: str | None = None
     heading_only: bool = False
     level: int = 0
@@ -286,6 +287,7 @@ class Walker:
         cand.parties = list(row.parties)
         cand.time_texts = [row.time_text] if row.time_text else []
         cand.title_hint = row.title_hint
+        cand.notes = list(row.notes)
         self.emit(cand)
 
     def on_body(self, k: int, para: Para) -> None:

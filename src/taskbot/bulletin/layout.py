@@ -273,7 +273,11 @@ def _classify(paras: list[Para]) -> list[Para]:
 _DATE_LINE = re.compile(
     r"^[（(]?(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
 )
-_CLOSING = re.compile(r"^(?:附件[\d一二三四五六七八九十]*[：:]|特此通知。?$)|" + _DATE_LINE.pattern[1:])
+_CLOSING = re.compile(
+    r"^(?:附件[\d一二三四五六七八九十]*[：:]|特此通知。?$"
+    # the furniture at the foot of a notice or minutes: contacts, copies, attendance
+    r"|(?:联系人|联系电话|联系方式|抄送|抄报|签发人|出席|列席|记录|主持)[：:])|" + _DATE_LINE.pattern[1:]
+)
 
 # Lines in a title's place that are not titles: attachments, dates, issue and document numbers.
 _NOT_TITLE = re.compile(

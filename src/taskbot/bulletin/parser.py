@@ -123,7 +123,7 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
         dict.fromkeys([*fields.closing_note(hidden, text), *cand.parties, *fields.responsible(hidden, text)])
     )[: fields.MAX_PARTIES]
     cadence = fields.cadence(matching)
-    for value in cand.time_texts:
+    for value in [*cand.time_texts, *cand.notes]:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)
     title = cand.title_hint or fields.title(hidden, text)
     heading = cand.heading or _article_title(cand.article)

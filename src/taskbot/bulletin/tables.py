@@ -54,6 +54,8 @@ TASK_COLUMNS = frozenset(
         "推进措施",
         "重点事项",
         "改革事项",
+        "督办事项",
+        "交办事项",
     ]
 )
 PARTY_COLUMNS = frozenset(
@@ -89,10 +91,14 @@ TIME_COLUMNS = frozenset(
         "办结时限",
         "时间安排",
         "时间",
+        "办理时限",
+        "办结时间",
     ]
 )
+# Columns after the deadline that say how to report (每周五报送进展…): a source of cadence.
+NOTE_COLUMNS = frozenset(["办理要求", "督办要求", "推进要求", "工作要求及标准"])
 OTHER_COLUMNS = frozenset(["备注", "类别", "领域", "分类", "说明"])
-_ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS
+_ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS | NOTE_COLUMNS
 
 _PIECES = re.compile(r"[、，；/]")
 _ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责)[）)]$")
@@ -111,6 +117,7 @@ class Row:
     parties: list[str] = field(default_factory=list)
     time_text: str | None = None
     line_no: int = 0
+    notes: list[str] = field(default_factory=list)  # the cells after the time cell, as written
 
 
 def column_name(line: Line) -> str | None:
@@ -178,13 +185,29 @@ def split_parties(texts: list[str]) -> list[str]:
     return list(parties)[:30]
 
 
+def _time_between(cells: list[str], columns: list[str]) -> int | None:
+    """Where the time cell is when a party column comes right before the time column and more
+    columns follow it (责任单位 / 办理时限 / 办理要求): the first time cell after a party cell."""
+    names = [c for c in columns if c not in NUMBER_COLUMNS]
+    at = next((k for k, c in enumerate(names) if c in TIME_COLUMNS), None)
+    if at is None or at == 0 or at == len(names) - 1 or names[at - 1] not in PARTY_COLUMNS:
+        return None
+    for k in range(2, len(cells)):
+        if is_time_cell(cells[k]) and is_party_cell(cells[k - 1]):
+            return k
+    return None
+
+
 def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
     cells = [c for c in cells if c]
     if not cells:
         return None
     time_text = None
-    has_time = any(c in TIME_COLUMNS for c in columns)
-    if has_time:
+    notes: list[str] = []
+    between = _time_between(cells, columns)
+    if between is not None:
+        time_text, notes, cells = cells[between], cells[between + 1 :], cells[:between]
+    elif any(c in TIME_COLUMNS for c in columns):
         # The time cell is the last that names a time (a 备注 column may follow it).
         for k in range(len(cells) - 1, max(-1, len(cells) - 3), -1):
             if k > 0 and is_time_cell(cells[k]):
@@ -209,13 +232,24 @@ def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
     if not task_cells:
         return None
     text = join_clean(task_cells)
-    hint = task_cells[0] if len(task_cells) > 1 and len(task_cells[0]) <= 20 else None
+    # A short first cell is a name column (项目名称) when it is a whole phrase: no punctuation in it,
+    # shorter than the cell after it (a cell wrapped at the column width is as long as the next).
+    first = task_cells[0]
+    hint = (
+        first
+        if len(task_cells) > 1
+        and len(first) <= 20
+        and len(first) < len(task_cells[1]) - 1
+        and not _PIECES.search(for_matching(first))
+        else None
+    )
     return Row(
         text=text,
         title_hint=hint,
         parties=split_parties(cells[party_start:]),
         time_text=time_text,
         line_no=line_no,
+        notes=[join_clean(notes)] if notes else [],
     )
 
 
@@ -236,6 +270,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
     expected = 1
     cells: list[str] = []
     row_line = i
+    widest = 0  # the longest cell line so far: a line far longer is running text after the table
 
     def flush() -> None:
         row = _row(cells, columns, row_line)
@@ -273,8 +308,13 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
         if numbered:
             if expected == 1 and not cells:
                 break  # text before any row number: not a table after all
-            if len(cells) >= width and _row_complete(cells, columns) and not _continues(lines, i, expected):
+            if len(cells) >= width and (
+                (_row_complete(cells, columns) and not _continues(lines, i, expected))
+                or (len(text) > max(40, 2 * widest) and line.ends_sentence)
+                or (_in_notes(cells, columns) and len(text) > widest and not _continues(lines, i, expected))
+            ):
                 break
+            widest = max(widest, len(text))
             cells.append(text)
         else:
             cells.append(text)
@@ -301,9 +341,20 @@ def _continues(lines: list[Line], i: int, expected: int) -> bool:
     return False
 
 
+def _in_notes(cells: list[str], columns: list[str]) -> bool:
+    """Whether the last row has reached the note cells after its time cell: then a line wider than
+    every cell of the table is the text after it."""
+    between = _time_between(cells, columns)
+    return between is not None and between < len(cells) - 1
+
+
 def _row_complete(cells: list[str], columns: list[str]) -> bool:
-    """Whether CELLS end with the row's last meaningful column (a time or a party cell)."""
-    last = next((c for c in reversed(columns) if c not in OTHER_COLUMNS), None)
+    """Whether CELLS end with the row's last meaningful column (a time or a party cell); with note
+    columns after the time column (办理要求) a row is never known complete by its cells alone."""
+    names = [c for c in columns if c not in OTHER_COLUMNS]
+    if names and names[-1] in NOTE_COLUMNS:
+        return False
+    last = names[-1] if names else None
     if last in TIME_COLUMNS:
         return len(cells) >= 2 and is_time_cell(cells[-1])
     if last in PARTY_COLUMNS:
