@@ -94,6 +94,17 @@ class BotHarness:
         self.api.add_chat(user_id, type="private")
         return user_id
 
+    def add_town_cast(self) -> None:
+        """The usual scene: a town group GROUP bound to 各镇街, a department group OTHER_GROUP, the
+        admin, two officials (张三, 李四) and a stranger; the tests add the tasks."""
+        self.add_group(GROUP, "镇街工作群")
+        self.add_group(OTHER_GROUP, "部门工作群")
+        self.add_admin()
+        self.add_official()
+        self.add_official(OFFICIAL_2, "李四", "lisi")
+        self.add_stranger()
+        self.bind(GROUP, "各镇街")
+
     def bind(self, chat_id: int, party: str) -> None:
         """Bind PARTY to the chat CHAT_ID in the store (as an admin would with /bind)."""
         with transaction(self.runtime.sessions) as s:

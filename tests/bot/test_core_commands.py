@@ -26,13 +26,7 @@ from tests.bot.conftest import (
 
 def scene(bot: BotHarness) -> dict[str, int]:
     """A town group bound to 各镇街 with two tasks, another group with one, and the usual people."""
-    bot.add_group(GROUP, "镇街工作群")
-    bot.add_group(OTHER_GROUP, "部门工作群")
-    bot.add_admin()
-    bot.add_official()
-    bot.add_official(OFFICIAL_2, "李四", "lisi")
-    bot.add_stranger()
-    bot.bind(GROUP, "各镇街")
+    bot.add_town_cast()
     return {
         "towns": bot.add_task("抓目标节点", parties=["各镇街"], deadline=dt.date(2026, 12, 31)),
         "assigned": bot.add_task("健全督查督办机制", parties=["各镇街"], assignees=[OFFICIAL]),
