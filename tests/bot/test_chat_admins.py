@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 
 from taskbot.bot.identity import CHAT_ADMIN_TTL
-from tests.bot.conftest import GROUP, OFFICIAL, OFFICIAL_2, BotHarness, text_of
+from taskbot.i18n import t
+from tests.bot.conftest import ADMIN, GROUP, OFFICIAL, OFFICIAL_2, OTHER_GROUP, BotHarness, text_of
+from tests.bot.test_admin_commands import plain, scene, task_row
 
 
 @pytest.fixture
 def bot_settings(tmp_path: Path) -> dict[str, Any]:
     return {
-        "admins": [],
+        "admins": [ADMIN],
         "chat_admins_are_admins": True,
         "database": {"url": f"sqlite:///{tmp_path / 'b.db'}"},
     }
@@ -54,3 +56,19 @@ async def test_a_failed_lookup_means_not_an_admin(bot: BotHarness, caplog: pytes
         answer = text_of(await bot.send(GROUP, OFFICIAL, "/help"))
     assert "/bind" not in answer and "/done" in answer
     assert any("getChatMember" in r.message for r in caplog.records)
+
+
+async def test_a_groups_telegram_admin_is_an_admin_there_when_configured(bot: BotHarness) -> None:
+    ids = scene(bot)
+    bot.api.set_member_status(GROUP, OFFICIAL_2, "administrator")
+    answer = text_of(await bot.send(GROUP, OFFICIAL_2, f"/close {ids['towns']}"))
+    assert answer == plain(t("admin.closed", "zh", task=f"#{ids['towns']} 抓目标节点"))
+    # ... but only in that group
+    answer = text_of(await bot.send(OTHER_GROUP, OFFICIAL_2, f"/close {ids['other']}"))
+    assert answer == t("error.admin_only", "zh")
+
+
+async def test_a_plain_member_is_still_refused(bot: BotHarness) -> None:
+    ids = scene(bot)
+    assert text_of(await bot.send(GROUP, OFFICIAL, f"/close {ids['towns']}")) == t("error.admin_only", "zh")
+    assert task_row(bot, ids["towns"])["status"] == "open"
