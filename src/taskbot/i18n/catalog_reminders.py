@@ -14,7 +14,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "These tasks are not bound to any chat, so they come here:",
     },
     # --- a task in a list ---
-    "reminder.task": {"zh": "#{id} {title}", "en": "#{id} {title}"},
     "reminder.task.deadline": {"zh": "截止 {date}", "en": "due {date}"},
     "reminder.task.progress": {"zh": "进度 {progress}%", "en": "{progress}% done"},
     "reminder.task.blocked": {"zh": "受阻", "en": "blocked"},
@@ -61,7 +60,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reminder.standing.overdue": {"zh": "逾期：", "en": "Overdue:"},
     "reminder.standing.blocked": {"zh": "受阻：", "en": "Blocked:"},
     "reminder.standing.silent": {"zh": "{days} 天以上未汇报：", "en": "No report for {days} days or more:"},
-    "reminder.standing.on_track": {"zh": "正常推进：", "en": "On track:"},
     "reminder.entry.overdue": {"zh": "逾期 {days} 天", "en": "{days} days overdue"},
     "reminder.entry.silent_since": {"zh": "上次汇报 {date}", "en": "last report {date}"},
     "reminder.entry.never_reported": {"zh": "从未汇报", "en": "never reported"},
