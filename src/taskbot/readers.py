@@ -203,15 +203,14 @@ def _docx_lines(container: Any) -> Iterator[str]:
 
 
 def _table_lines(table: Any) -> Iterator[str]:
-    seen: list[Any] = []  # holding the elements keeps their ids stable while we compare
-    seen_ids: set[int] = set()
+    # A merged cell is the same <w:tc> element in every row and column it spans. The dict holds
+    # the elements, so an id cannot be reused by a new proxy while we compare.
+    seen: dict[int, Any] = {}
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen_ids:
-                continue
-            seen.append(cell._tc)
-            seen_ids.add(id(cell._tc))
-            yield from _docx_lines(cell)
+            if id(cell._tc) not in seen:
+                seen[id(cell._tc)] = cell._tc
+                yield from _docx_lines(cell)
 
 
 # --- PDF ----------------------------------------------------------------------------------------
