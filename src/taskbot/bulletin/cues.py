@@ -13,7 +13,7 @@ from importlib import resources
 # 要 as "must", not as part of 重要/需要/要求/要素/纪要/主要 …; 不要 (must not) is an order too.
 _YAO = (
     r"(?<![重主需必首只纪摘提概险扼显政机想总紧简次权枢冲])"
-    r"要(?![求素点闻害件务是领员职案地道紧旨义略塞冲隘目])"
+    r"要(?![求素点闻害件务是领员职案地道旨义略塞冲隘目]|紧(?![盯抓跟扣贴密]))"
     # 但也要清醒看到… / 要认识到…的差距: an assessment before the orders, not an order
     r"(?!(?:清醒|清楚|客观|冷静)?地?看到)"
 )
@@ -223,17 +223,34 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
     if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
         for m in _partners().finditer(masked):
             found.extend(_split_names(m.start(1), m.group(1)))
+    if "由" in masked:
+        for m in _assigned().finditer(masked):
+            found.extend(_split_names(m.start(1), m.group(1)))
     return found
 
 
 # Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
 _NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
-_SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合")
+_SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助")
+# 一是县财政局要… / 第二，市水务局要…: the list word before the subject
+_LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
 _LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
 _PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+
+
+# 工作由县自然资源局负责 / 由县财政局按程序拨付 / 由县住建局根据会议意见修改: who is assigned
+_ASSIGNED_PATTERN = (
+    rf"由((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+    r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|，)"
+)
+
+
+@functools.cache
+def _assigned() -> re.Pattern[str]:
+    return re.compile(_ASSIGNED_PATTERN)  # compiled on first use, like _partners
 
 
 @functools.cache
@@ -251,8 +268,12 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         if start == 0 and low > 0:
             continue  # no clause start within reach: not a subject
         segment = masked[start:end]
-        if segment.startswith("由"):
-            start, segment = start + 1, segment[1:]
+        by = segment.rfind("由")  # 由X负责 / 认定工作由X负责: the party comes after 由
+        if by >= 0:
+            start, segment = start + by + 1, segment[by + 1 :]
+        listed = _LIST_WORD.match(segment)
+        if listed:
+            start, segment = start + listed.end(), segment[listed.end() :]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):
             found.extend(_split_names(start, segment))
     return found

@@ -105,7 +105,7 @@ def add_months(start: dt.date, months: int) -> dt.date:
 _SUFFIX = r"(?:之前|以前|前|底前|内|以内|止|为止|完成|底|末)"
 # The lookahead names every character a deadline can start with: the regex engine then skips
 # the other positions at C speed instead of trying each alternative there.
-_DEADLINE_FIRST = r"(?=[\d〇零一二三四五六七八九十两半今本明下年元春清五劳端中国当上每第])"
+_DEADLINE_FIRST = r"(?=[\d〇零一二三四五六七八九十两半今本明下年元春清五劳端中国当上每第全])"
 _DEADLINE = re.compile(
     _DEADLINE_FIRST
     + "(?:"
@@ -121,6 +121,8 @@ _DEADLINE = re.compile(
             r"|(?P<th>上半年|下半年)|(?:第)?(?P<tq>[一二三四])季度(?:末)?|(?P<tye>底|年底|年末|内))?",
             # 每年年底前 (a yearly report) is first due at this year's end; 每年年底开展 dates an event
             r"(?P<ye>(?<![每往历])(?<!每年)(?:年底|年末|年内|年终)(?:之?前)?|(?<=每年)(?:年底|年末)之?前)",
+            # 全年完成… / 全年目标任务: a year's target falls due at the year's end (not 2024年全年)
+            r"(?P<whole>(?<!年)全年)(?=[^，。；]{0,2}?(?:目标|任务|完成|实现|达到|新增|力争|争取|计划))",
             r"(?P<next>明年|下一年度?)(?:(?P<nm>\d{1,2})月(?:(?P<nd>\d{1,2})[日号]|(?P<nme>底|末))?|(?P<nh>上半年|下半年))?",
             # 9月底前, 6月30日前, 10月中旬前
             rf"(?<![\d年每])(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})月(?:份)?"
@@ -218,7 +220,7 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
             day = valid_date(y, *_QUARTER_END[_quarter(g["tq"])])
             return day if day and day >= issued else None
         return dt.date(y, 12, 31)
-    if g["ye"]:
+    if g["ye"] or g["whole"]:
         return dt.date(y, 12, 31)
     if g["next"]:
         if g["nm"]:
@@ -275,6 +277,7 @@ def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.
 
     FIELD says the text is the value of a 完成时限 label, where a bare "2024年6月" is a deadline too.
     """
+    weak: dt.date | None = None
     for m in _DEADLINE.finditer(matching):
         if not m.group(0):
             continue
@@ -283,5 +286,15 @@ def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.
         except (ValueError, OverflowError):
             day = None
         if day is not None and dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
-            return day
-    return None
+            if not _weak(m):
+                return day
+            weak = weak or day
+    return weak
+
+
+def _weak(m: re.Match[str]) -> bool:
+    """今年 / 全年 alone only say which year: a date named later in the directive says more
+    (今年改造14个小区，于11月30日前全部开工)."""
+    if m.group("whole"):
+        return True
+    return bool(m.group("this")) and not any(m.group(k) for k in ("tm", "th", "tq", "tye"))
