@@ -49,7 +49,7 @@ from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller, identify, is_admin, language_of
+from taskbot.bot.identity import Caller, identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import Cadence
@@ -250,10 +250,6 @@ async def _prompt(message: Message, text: str, placeholder: str) -> None:
     )
 
 
-def _lang(update: Update, context: BotContext) -> str:
-    return language_of(update, context.runtime.settings)
-
-
 @tracked(DIALOG)
 @polite
 async def add_command(update: Update, context: BotContext) -> int | None:
@@ -261,7 +257,7 @@ async def add_command(update: Update, context: BotContext) -> int | None:
     message = message_of(update)
     await require_admin(update, context)
     args = command_args(message.text or "")
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     rt = context.runtime
     if args:
         draft = parse_add(args, local_today(rt))
@@ -281,7 +277,7 @@ async def add_title(update: Update, context: BotContext) -> int:
     """Take the title and ask for the responsible parties."""
     message = message_of(update)
     _draft(context, update, title=parse_title(message.text or ""))
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     await _prompt(message, t("admin.add.ask_parties", lang), t("admin.add.ph_parties", lang))
     return ADD_PARTIES
 
@@ -293,7 +289,7 @@ async def add_parties(update: Update, context: BotContext) -> int:
     message = message_of(update)
     text = (message.text or "").strip()
     _draft(context, update, parties=[] if text.lower() in SKIP_WORDS else parse_parties(text))
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     await message.reply_text(t("admin.add.ask_cadence", lang), reply_markup=_cadence_keyboard(lang))
     return ADD_CADENCE
 
@@ -317,7 +313,7 @@ async def add_cadence(update: Update, context: BotContext) -> int:
     message = message_of(update)
     text = (message.text or "").strip()
     _draft(context, update, cadence=None if text.lower() in SKIP_WORDS else parse_cadence(text))
-    return await _ask_deadline(message, _lang(update, context))
+    return await _ask_deadline(message, lang_of(update, context))
 
 
 @tracked(DIALOG)
@@ -328,7 +324,7 @@ async def add_cadence_button(update: Update, context: BotContext) -> int:
     assert query is not None and query.data is not None
     value = query.data.removeprefix("addc:")
     _draft(context, update, cadence=None if value == "none" else parse_cadence(value))
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     await query.answer()
     chosen = t(f"bot.cadence.{value}", lang) if value != "none" else t("admin.add.no_cadence", lang)
     await query.edit_message_text(t("admin.add.cadence_chosen", lang, cadence=chosen))
@@ -351,7 +347,7 @@ async def add_deadline(update: Update, context: BotContext) -> int:
     today = local_today(context.runtime)
     deadline = None if text.lower() in SKIP_WORDS else parse_deadline_or_none(text, today)
     draft = _draft(context, update, deadline=deadline)
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -376,7 +372,7 @@ async def add_confirm_button(update: Update, context: BotContext) -> int:
     await query.answer()
     if query.data == "add:no":
         _drop_draft(context, update)
-        await query.edit_message_text(t("admin.add.cancelled", _lang(update, context)))
+        await query.edit_message_text(t("admin.add.cancelled", lang_of(update, context)))
         return ConversationHandler.END
     text = await _create_from_draft(update, context)
     await query.edit_message_text(text, parse_mode=PARSE_MODE)
@@ -389,7 +385,7 @@ async def add_confirm_text(update: Update, context: BotContext) -> int | None:
     """Create the task when the admin types 确认 instead of pressing the button."""
     message = message_of(update)
     if (message.text or "").strip().lower() not in CONFIRM_WORDS:
-        await reply(message, t("admin.add.confirm_hint", _lang(update, context)))
+        await reply(message, t("admin.add.confirm_hint", lang_of(update, context)))
         return None
     await reply(message, await _create_from_draft(update, context))
     return ConversationHandler.END
@@ -410,7 +406,7 @@ async def _create_from_draft(update: Update, context: BotContext) -> str:
 async def add_cancel(update: Update, context: BotContext) -> int:
     """Drop the task being added."""
     _drop_draft(context, update)
-    await reply(message_of(update), t("admin.add.cancelled", _lang(update, context)))
+    await reply(message_of(update), t("admin.add.cancelled", lang_of(update, context)))
     return ConversationHandler.END
 
 
@@ -421,12 +417,12 @@ async def add_timed_out(update: Update, context: BotContext) -> None:
     dialogs = dialogs_of(context.bot_data)
     if key is not None and dialogs.is_in(key, DIALOG):
         dialogs.end(key, DIALOG)
-        await context.bot.send_message(key[0], t("admin.add.timed_out", _lang(update, context)))
+        await context.bot.send_message(key[0], t("admin.add.timed_out", lang_of(update, context)))
 
 
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:
     """Answer /cancel when nothing is waiting for an answer."""
-    await reply(message_of(update), t("admin.nothing_to_cancel", _lang(update, context)))
+    await reply(message_of(update), t("admin.nothing_to_cancel", lang_of(update, context)))
 
 
 # --- /assign ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, language_of
+from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import esc, report_buttons, task_detail, task_list
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import OPEN_STATUSES
@@ -139,9 +139,7 @@ async def task_command(update: Update, context: BotContext) -> None:
 async def stale_button(update: Update, context: BotContext) -> None:
     """Answer a button no handler knows (an old message's), so the user's spinner stops."""
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            t("bot.callback.unknown", language_of(update, context.runtime.settings))
-        )
+        await update.callback_query.answer(t("bot.callback.unknown", lang_of(update, context)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -151,7 +149,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE and not _addressed_to_me(message.text or "", context):
         return  # a bare /command in a group may be meant for another bot
-    lang = language_of(update, context.runtime.settings)
+    lang = lang_of(update, context)
     await reply(message, t("bot.unknown_command", lang))
 
 

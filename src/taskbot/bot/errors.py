@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 
 from taskbot.bot.args import BadArguments
 from taskbot.bot.context import BotContext
-from taskbot.bot.identity import language_of
+from taskbot.bot.identity import lang_of
 from taskbot.bot.render import PARSE_MODE
 from taskbot.i18n import catalog, t
 from taskbot.services.tasks import TaskError
@@ -60,7 +60,7 @@ def polite(handler: Handler) -> Handler:
         try:
             return await handler(update, context)
         except (TaskError, BadArguments) as err:
-            lang = language_of(update, context.runtime.settings)
+            lang = lang_of(update, context)
             await answer_refusal(update, context, describe(err, lang))
             return None
 
@@ -74,7 +74,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
     try:
-        text = t("error.internal", language_of(update, context.runtime.settings))
+        text = t("error.internal", lang_of(update, context))
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         elif update.effective_chat is not None:

@@ -48,6 +48,11 @@ def language_of(update: Update, settings: Settings) -> str:
     return pick_language(settings.language)
 
 
+def lang_of(update: Update, context: BotContext) -> str:
+    """``language_of`` with the settings of CONTEXT's runtime: the language to answer UPDATE in."""
+    return language_of(update, context.runtime.settings)
+
+
 def is_group(update: Update) -> bool:
     chat = update.effective_chat
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)

@@ -33,7 +33,7 @@ from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, language_of
+from taskbot.bot.identity import identify, lang_of
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
@@ -138,10 +138,6 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(import_button, pattern=BUTTONS))
 
 
-def _lang(update: Update, context: BotContext) -> str:
-    return language_of(update, context.runtime.settings)
-
-
 # --- getting the text ---------------------------------------------------------------------------
 
 
@@ -193,7 +189,7 @@ async def import_command(update: Update, context: BotContext) -> int | None:
         name, text = await _document_text(replied.document, context)
         await _preview(update, context, name, text)
         return ConversationHandler.END
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     await message.reply_text(
         t("import.ask", lang),
         parse_mode=PARSE_MODE,
@@ -242,13 +238,13 @@ async def import_sent_text(update: Update, context: BotContext) -> int | None:
 
 async def import_wrong_content(update: Update, context: BotContext) -> None:
     """Ask again for a file or text when something else (a photo, a sticker) came."""
-    await reply(message_of(update), t("import.ask_again", _lang(update, context)))
+    await reply(message_of(update), t("import.ask_again", lang_of(update, context)))
 
 
 @tracked(DIALOG)
 async def import_cancel(update: Update, context: BotContext) -> int:
     """Stop waiting for the bulletin."""
-    await reply(message_of(update), t("import.cancelled", _lang(update, context)))
+    await reply(message_of(update), t("import.cancelled", lang_of(update, context)))
     return ConversationHandler.END
 
 
@@ -258,7 +254,7 @@ async def import_timed_out(update: Update, context: BotContext) -> None:
     dialogs = dialogs_of(context.bot_data)
     if key is not None and dialogs.is_in(key, DIALOG):
         dialogs.end(key, DIALOG)
-        await context.bot.send_message(key[0], t("import.timed_out", _lang(update, context)))
+        await context.bot.send_message(key[0], t("import.timed_out", lang_of(update, context)))
 
 
 # --- the preview --------------------------------------------------------------------------------
@@ -279,7 +275,7 @@ async def _preview(update: Update, context: BotContext, source: str, text: str) 
     """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
     message = message_of(update)
     rt = context.runtime
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
     with rt.sessions() as session:
         preview = preview_import(session, parsed, text=text)
@@ -347,7 +343,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     action, token = match.groups()
     await require_admin(update, context)
     rt = context.runtime
-    lang = _lang(update, context)
+    lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
     chat_id = update.effective_chat.id if update.effective_chat else None
     if pending is None or pending.chat_id != chat_id:

@@ -28,7 +28,7 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, language_of
+from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.i18n import t
@@ -74,7 +74,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     rt = context.runtime
     parsed = parse_button(query.data or "")
     if parsed is None or update.effective_chat is None:
-        await query.answer(t("bot.callback.unknown", language_of(update, rt.settings)))
+        await query.answer(t("bot.callback.unknown", lang_of(update, context)))
         return
     action, task_id = parsed
     admin = await is_admin(update, context)
@@ -127,7 +127,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
         return  # a reply to some other message of ours: conversation, not a report
     task_id = about.single_task
     if task_id is None:
-        lang = language_of(update, rt.settings)
+        lang = lang_of(update, context)
         example = about.task_ids[0] if about.task_ids else 1
         await reply(message, t("bot.reply.which_task", lang, example=example))
         return
