@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from taskbot.cli.common import EXIT_USAGE, CliError, add_format, print_json, print_table
+from taskbot.cli.common import CliError, add_format, date_option, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,22 +25,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run_parse)
 
 
-def parse_date(value: str | None) -> dt.date | None:
-    """The --date argument as a date, or a usage error naming the expected form."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise CliError(f"--date: {value!r} is not a date of the form YYYY-MM-DD", EXIT_USAGE) from None
-
-
 def run_parse(args: argparse.Namespace) -> int:
     """Print the directives of the bulletin in args.file."""
     from taskbot.bulletin import parse_bulletin
     from taskbot.readers import UnreadableDocument, read_document
 
-    date = parse_date(args.date)
+    date = date_option(args.date, "--date")
     try:
         text = read_document(args.file)
     except UnreadableDocument as exc:
