@@ -179,10 +179,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That reminder lists several tasks; please report with /status N text, "
         "e.g. /status {example} 50% survey finished.",
     },
-    "bot.reply.empty": {
-        "zh": "请用文字回复进展。",
-        "en": "Please reply with the progress in words.",
-    },
     # --- usage and bad input ---
     "bot.usage.task": {"zh": "用法：/task 编号，例如 /task 3。", "en": "Usage: /task N, e.g. /task 3."},
     "bot.usage.done": {
