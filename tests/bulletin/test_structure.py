@@ -277,3 +277,22 @@ def test_a_table_with_a_requirements_column_after_the_deadline() -> None:
         "不少于1200万元",
     )
     assert closing.text.startswith("请各责任单位高度重视") and closing.cadence == ["monthly"]
+
+
+def test_a_closing_requirements_section_gives_its_orders() -> None:
+    source = (
+        "一、扩大有效投资\n\n1.全年完成固定资产投资50亿元以上。（责任单位：县发展改革局）\n\n"
+        "二、工作要求\n\n"
+        "各乡镇、各部门要把工作要点落实情况纳入年度目标考核。全年工作总结于12月10日前报送县政府办公室。"
+        "县政府督查室每半年开展一次专项督查，督查结果在全县通报。\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.text[:8] for d in got] == [
+        "全年完成固定资产",
+        "各乡镇、各部门要",
+        "全年工作总结于1",
+        "县政府督查室每半",
+    ]
+    assert got[0].deadline == dt.date(2024, 12, 31)
+    assert got[2].deadline == dt.date(2024, 12, 10)
+    assert got[3].responsible == ["县政府督查室"]

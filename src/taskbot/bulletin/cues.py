@@ -111,6 +111,11 @@ ADVERBIAL = re.compile(
 )
 
 
+# Headings of a plan's closing part whose paragraphs do give orders (各部门要…).
+ORDER_HEADINGS = re.compile(
+    r"^(?:工作要求|保障措施|职责分工|责任分工|工作职责|组织保障|有关要求|相关要求)(?![\u4e00-\u9fff])"
+)
+
 # Headings that name a part of a plan rather than order anything, though they open with a verb
 # (指导思想 opens with 指导).
 HEADING_NOUNS = re.compile(
@@ -169,6 +174,21 @@ def subject_modal(matching: str) -> re.Match[str] | None:
         if m is None or not MODAL.match(matching, m.end()):
             return None
     return m
+
+
+# A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查".
+_DUE_BY = re.compile(
+    r"[^，。；：]{2,16}?(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末)(?:之?前|以前)"
+)
+_EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周|月|季度|半年|年)|定期)(?:[一两]次)?")
+
+
+def timed_order(matching: str) -> bool:
+    """Whether the sentence opens with a subject, a deadline or a period, and then a verb."""
+    if "于" not in matching[:18] and "在" not in matching[:18] and "每" not in matching[:30]:
+        return False
+    m = _DUE_BY.match(matching) or _EVERY.match(matching)
+    return m is not None and starts_with_verb(matching[m.end() :])
 
 
 def is_strong_start(matching: str) -> bool:
@@ -232,7 +252,9 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
 # Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
 _NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
-_SUBJECT_TRIGGER = re.compile(r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助")
+_SUBJECT_TRIGGER = re.compile(
+    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d)"
+)
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
 _LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")
 _CLAUSE_MARKS = "，。；：！？）"

@@ -116,7 +116,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     when = cues.LEAD_TIME.match(m) if first else None
     if when and cues.starts_with_verb(m[when.end() :]):
         return 0
-    if cues.is_strong_start(m) or _LIST_WORD_START.match(m):
+    if cues.is_strong_start(m) or _LIST_WORD_START.match(m) or cues.timed_order(m):
         return 0
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
@@ -185,7 +185,7 @@ class Walker:
             # Not an order but a topic (一、关于…工作): its body may still give orders.
             if cur.level == LEVEL_CN and len(cur.texts[0]) <= _HEADING_MAX:
                 self.heading = _strip_note(cur.texts[0])
-            if not cues.HEADING_NOUNS.match(cur.hidden[0]):
+            if not cues.HEADING_NOUNS.match(cur.hidden[0]) or cues.ORDER_HEADINGS.match(cur.hidden[0]):
                 for para in cur.body:
                     self.free(para, lead=True)  # only plain orders count here, not bare verbs
                     self.close()
