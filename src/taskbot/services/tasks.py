@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, TaskStatus
 from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
@@ -109,7 +109,7 @@ def personal_tasks(session: Session, person: Person, *, only_open: bool = True) 
         .order_by(Task.id)
     )
     if only_open:
-        stmt = stmt.where(Task.status.in_([s.value for s in OPEN_STATUSES]))
+        stmt = stmt.where(Task.status.in_(OPEN_STATUS_VALUES))
     return list(session.scalars(stmt))
 
 
@@ -346,7 +346,7 @@ def bind_party(
         select(func.count())
         .select_from(TaskParty)
         .join(Task, Task.id == TaskParty.task_id)
-        .where(TaskParty.party_id == party.id, Task.status.in_([s.value for s in OPEN_STATUSES]))
+        .where(TaskParty.party_id == party.id, Task.status.in_(OPEN_STATUS_VALUES))
     )
     return BindResult(party, existing is None, new_party, count or 0)
 
