@@ -250,7 +250,7 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
 
 
 # Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
-_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
+_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
     r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d)"

@@ -19,7 +19,8 @@ _CADENCE = re.compile(
             r"(?P<weekly>每周|每星期|每个星期|每一周|一周一|周调度|周例会|周通报|周报告|按周|逐周)",
             r"(?P<monthly>(?<!半)一月一|每月|每个月|每一个月|月调度|月例会|月通报|月报告|按月|逐月|月度调度|月度通报|月度会商|月度例会)",
             r"(?P<daily>每日|每天|每一天|一日一|一天一|日调度|日报告|日通报|逐日|日报制|日清)",
-            r"(?P<quarterly>每季度|每季|一季一|按季度|按季|季度通报|季度调度|季度会商|季度考核|季度例会)",
+            r"(?P<quarterly>每季度|每季|一季一|按季度|按季|季度通报|季度调度|季度会商|季度考核|季度例会"
+            r"|(?<=[、“])季(?:通报|调度|会商|考核|讲评|分析))",
             r"(?P<yearly>每年|一年一|按年度|按年|年度考核|年度评估|年度述职)",
         )
     )
@@ -32,9 +33,17 @@ _SLOGAN_PERIOD = re.compile(r"(?<=[“、])([日周月季年])(?=[\u4e00-\u9fff]
 _PERIOD_CADENCE = {"日": "daily", "周": "weekly", "月": "monthly", "季": "quarterly", "年": "yearly"}
 
 
+# 每年不超过1次 / 每月最多两次: a limit on how often, not a cadence
+_LIMIT_AFTER = re.compile(r"(?:原则上)?(?:不超过|不得超过|最多|至多|不多于|限)")
+
+
 def cadence(matching: str) -> list[str]:
     """Cadences in the order the text names them: 每周一调度、半月一通报 → weekly, fortnightly."""
-    hits = [(m.start(), m.lastgroup) for m in _CADENCE.finditer(matching)]
+    hits = [
+        (m.start(), m.lastgroup)
+        for m in _CADENCE.finditer(matching)
+        if not _LIMIT_AFTER.match(matching, m.end())
+    ]
     hits += [(m.start(), _PERIOD_CADENCE[m.group(1)]) for m in _SLOGAN_PERIOD.finditer(matching)]
     found: list[str] = []
     for _pos, name in sorted(hits, key=lambda h: h[0]):
@@ -68,6 +77,12 @@ def target(masked: str, clean: str) -> str | None:
     for m in _TARGET.finditer(masked):
         unit = m.group("unit")
         after = masked[m.end("unit") :]
+        if _SHORTENED.search(masked, max(0, m.start() - 6), m.start()):
+            # 压缩至1个工作日以内: a time that is itself the target
+            end = m.end("unit") + len(
+                re.match(r"(?:个)?(?:工作日|小时|天|日|分钟)?(?:以内|之内|内)?", after).group(0)
+            )
+            return clean[m.start("num") : end]
         if _NOT_TARGET_UNIT.match(unit + after[:3]) or after.startswith(
             ("工作日", "小时", "月", "日", "天", "年", "周岁", "岁")
         ):
@@ -92,6 +107,9 @@ def target(masked: str, clean: str) -> str | None:
         )
         return clean[start:end]
     return None
+
+
+_SHORTENED = re.compile(r"(?:压缩|缩短|压减|减少|控制)(?:至|到|在)$")
 
 
 def _trim_noun(noun: str) -> str:
