@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler
@@ -28,10 +29,12 @@ from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
 from taskbot.services.digest import load_view, red_black_rules
-from taskbot.services.export import ExportData, collect, export_filename, write_workbook
 from taskbot.services.tasks import chat_tasks
 from taskbot.store.db import transaction
 from taskbot.store.models import Chat
+
+if TYPE_CHECKING:
+    from taskbot.services.export import ExportData
 
 
 def register(app: Application) -> None:
@@ -103,6 +106,9 @@ async def report_command(update: Update, context: BotContext) -> None:
 
 def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[ExportData, bytes]:
     """The .xlsx of CHAT's tasks (None: every task) and their history; blocking, run in a thread."""
+    # openpyxl takes ~0.1 s to import: paid by the first /export, not by every start of the bot.
+    from taskbot.services.export import collect, write_workbook
+
     with runtime.sessions() as session:
         task_ids = None if chat is None else [t.id for t in chat_tasks(session, chat, only_open=False)]
         data = collect(session, task_ids=task_ids)
@@ -115,6 +121,8 @@ def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[Exp
 @polite
 async def export_command(update: Update, context: BotContext) -> None:
     """Send the tasks and their history as an .xlsx document."""
+    from taskbot.services.export import export_filename  # see export_workbook
+
     message = message_of(update)
     await require_admin(update, context)
     rt = context.runtime
