@@ -57,11 +57,11 @@ FIXTURE_FLOORS = {
     "heldout_state_council_notice": (1.0, 1.0, 1.0),
     "heldout_county_minutes": (0.93, 1.0, 1.0),
     "heldout_duban_table": (1.0, 1.0, 1.0),
-    "heldout_pdf_provincial_news": (1.0, 0.88, 1.0),
+    "heldout_pdf_provincial_news": (1.0, 1.0, 1.0),
     "heldout_work_points": (1.0, 1.0, 1.0),
     "heldout_wechat_brief": (1.0, 1.0, 1.0),
     "heldout_implementation_plan": (1.0, 1.0, 1.0),
-    "heldout_leader_speech": (0.8, 1.0, 1.0),
+    "heldout_leader_speech": (1.0, 1.0, 1.0),
 }
 
 

@@ -296,3 +296,19 @@ def test_a_closing_requirements_section_gives_its_orders() -> None:
     assert got[0].deadline == dt.date(2024, 12, 31)
     assert got[2].deadline == dt.date(2024, 12, 10)
     assert got[3].responsible == ["县政府督查室"]
+
+
+def test_an_order_after_an_inline_list_and_after_the_meeting_stand_alone() -> None:
+    source = (
+        "三、压实各方责任\n\n"
+        "一是要压实属地责任。各镇要定期研究。二是要压实部门责任。各部门要制定计划。"
+        "同时，大家还要高度重视防汛工作，县水利局要在汛期前完成排查。\n\n"
+        "会后，各镇、各部门要迅速传达会议精神。\n"
+    )
+    got = [d.text[:6] for d in parse(source, DAY).directives]
+    assert got == ["一是要压实属", "二是要压实部", "同时，大家还", "会后，各镇、"]
+
+
+def test_a_closing_quote_on_the_next_line_keeps_a_remark_quoted() -> None:
+    source = "近年来，村里发展茶叶种植。“我们要把茶叶卖到全\n国去。\n”村党支部书记说。\n\n各镇要加强指导。\n"
+    assert texts(source) == ["各镇要加强指导。"]

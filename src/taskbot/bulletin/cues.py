@@ -106,7 +106,7 @@ LEAD_TIME = re.compile(
     r"|今年|年内|年底前|本月|近期|下一步|每(?:日|天|周|月|季度|半年|年)|[^，。；]{1,8}期间)[，]?"
 )
 ADVERBIAL = re.compile(
-    r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|"
+    r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|会后|"
     r"在此基础上|为此|对此|总之|特别是|尤其是)[，,]?"
 )
 
@@ -194,6 +194,14 @@ def timed_order(matching: str) -> bool:
 def is_strong_start(matching: str) -> bool:
     """A clause that opens a new order even in the middle of another item's body."""
     return starts_with_modal(matching) or subject_modal(matching) is not None
+
+
+def opens_order(matching: str) -> bool:
+    """A strong start, maybe after an adverbial: "会后，各乡镇要…", "同时，各部门要…"."""
+    if is_strong_start(matching):
+        return True
+    adv = ADVERBIAL.match(matching)
+    return adv is not None and is_strong_start(matching[adv.end() :])
 
 
 def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:

@@ -296,7 +296,7 @@ class Walker:
             self.on_item(k, para, m)
             return
         cur = self.cur
-        if cur is not None and cur.kind == "item" and (cur.heading_only or not cues.is_strong_start(m)):
+        if cur is not None and cur.kind == "item" and (cur.heading_only or not cues.opens_order(m)):
             cur.texts.append(para.text)
             cur.hidden.append(m)
             cur.body.append(para)
@@ -448,10 +448,17 @@ def split_inline(cand: Candidate) -> list[Candidate]:
     pm = m[: starts[0]]
     if len(preamble) >= 8 and pm[-1:] == "。" and directive_like(pm):
         pieces.append(_piece(cand, preamble, pm))
+    turn = _TURN.search(m, starts[-1])
+    if turn is not None:
+        starts.append(turn.start())  # 第四，…。同时，大家还要…: a further order after the list
     bounds = [*starts, len(text)]
     for a, b in pairwise(bounds):
         pieces.append(_piece(cand, text[a:b], m[a:b]))
     return pieces
+
+
+# After the last item of an inline list, a sentence turning to another matter with its own modal.
+_TURN = re.compile(r"(?<=[。；！])(?:同时|此外|另外|与此同时|会后)，?[^，。；]{0,8}?(?:要|必须|务必|应当)")
 
 
 def _piece(cand: Candidate, text: str, hidden: str) -> Candidate:

@@ -204,11 +204,14 @@ def _wrapped(lines: list[Line]) -> bool:
 
 
 _CLOSED = frozenset("。！？；：”）》")
+_CLOSING_MARKS = frozenset("”’」』）》")
 
 
 def _breaks(buffer: list[Line], line: Line, wrapped: bool) -> bool:
     """Whether LINE starts a new paragraph after the lines in BUFFER."""
     last = buffer[-1]
+    if line.matching[:1] in _CLOSING_MARKS and not line.marker:
+        return False  # 。 then ”村支书说: the closing quote and its attribution belong to the sentence
     if line.marker or last.ends_sentence:
         return True
     matching_last = last.matching
