@@ -310,5 +310,11 @@ def test_an_order_after_an_inline_list_and_after_the_meeting_stand_alone() -> No
 
 
 def test_a_closing_quote_on_the_next_line_keeps_a_remark_quoted() -> None:
-    source = "近年来，村里发展茶叶种植。“我们要把茶叶卖到全\n国去。\n”村党支部书记说。\n\n各镇要加强指导。\n"
-    assert texts(source) == ["各镇要加强指导。"]
+    story = (
+        "近年来，村里依托高山云雾的自然优势发展茶叶种植，面积达到三千多亩，村民收入逐年增加。"
+        "“我们要把茶叶卖到全国去。"
+    )
+    # a PDF column: every line 14 characters wide, the closing quote wrapped onto the next line
+    source = "\n".join(story[k : k + 14] for k in range(0, len(story), 14))
+    source += "\n”村党支部书记陈某说。\n\n各镇要加强技术指导和服务。\n"
+    assert texts(source) == ["各镇要加强技术指导和服务。"]

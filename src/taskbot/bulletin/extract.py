@@ -116,7 +116,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     when = cues.LEAD_TIME.match(m) if first else None
     if when and cues.starts_with_verb(m[when.end() :]):
         return 0
-    if cues.is_strong_start(m) or _LIST_WORD_START.match(m) or cues.timed_order(m):
+    if cues.is_strong_start(m) or _LIST_WORD_START.match(m) or cues.timed_order(m) or _TURN_AT.match(m):
         return 0
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
@@ -458,7 +458,9 @@ def split_inline(cand: Candidate) -> list[Candidate]:
 
 
 # After the last item of an inline list, a sentence turning to another matter with its own modal.
-_TURN = re.compile(r"(?<=[。；！])(?:同时|此外|另外|与此同时|会后)，?[^，。；]{0,8}?(?:要|必须|务必|应当)")
+_TURN_WORDS = rf"(?:同时|此外|另外|与此同时|会后)，?[^，。；]{{0,8}}?(?:{cues._YAO}|必须|务必|应当)"
+_TURN = re.compile(rf"(?<=[。；！]){_TURN_WORDS}")
+_TURN_AT = re.compile(_TURN_WORDS)
 
 
 def _piece(cand: Candidate, text: str, hidden: str) -> Candidate:
