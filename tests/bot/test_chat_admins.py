@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from taskbot.bot.identity import CHAT_ADMIN_TTL
 from taskbot.i18n import t
+from taskbot.store.models import Binding
 from tests.bot.conftest import ADMIN, GROUP, OFFICIAL, OFFICIAL_2, OTHER_GROUP, BotHarness, text_of
 from tests.bot.test_admin_commands import plain, scene, task_row
 
@@ -32,18 +34,21 @@ async def test_group_administrators_are_admins_in_their_group_only(bot: BotHarne
     bot.add_official()
     bot.add_official(OFFICIAL_2, "李四", "lisi")
     bot.api.set_member_status(GROUP, OFFICIAL, "administrator")
-    assert "/bind" in text_of(await bot.send(GROUP, OFFICIAL, "/help"))
-    assert "/bind" not in text_of(await bot.send(GROUP, OFFICIAL_2, "/help"))
+    group_admin_help = text_of(await bot.send(GROUP, OFFICIAL, "/help"))
+    assert "/close" in group_admin_help
+    # binding parties and importing bulletins stay with the configured admins
+    assert "/bind" not in group_admin_help and "/import" not in group_admin_help
+    assert "/close" not in text_of(await bot.send(GROUP, OFFICIAL_2, "/help"))
     assert _member_calls(bot) == 2
     await bot.send(GROUP, OFFICIAL, "/help")
     assert _member_calls(bot) == 2  # cached
     bot.clock.advance(seconds=CHAT_ADMIN_TTL.total_seconds() + 1)
     bot.api.set_member_status(GROUP, OFFICIAL, "member")
-    assert "/bind" not in text_of(await bot.send(GROUP, OFFICIAL, "/help"))
+    assert "/close" not in text_of(await bot.send(GROUP, OFFICIAL, "/help"))
     assert _member_calls(bot) == 3
     bot.add_private(OFFICIAL)
     bot.api.set_member_status(GROUP, OFFICIAL, "creator")
-    assert "/bind" not in text_of(await bot.send(OFFICIAL, OFFICIAL, "/help"))  # not in a private chat
+    assert "/close" not in text_of(await bot.send(OFFICIAL, OFFICIAL, "/help"))  # not in a private chat
     assert _member_calls(bot) == 3
 
 
@@ -54,7 +59,7 @@ async def test_a_failed_lookup_means_not_an_admin(bot: BotHarness, caplog: pytes
     bot.api.fail_next("getChatMember", 400, "Bad Request: user not found")
     with caplog.at_level(logging.WARNING, logger="taskbot.bot.identity"):
         answer = text_of(await bot.send(GROUP, OFFICIAL, "/help"))
-    assert "/bind" not in answer and "/done" in answer
+    assert "/close" not in answer and "/done" in answer
     assert any("getChatMember" in r.message for r in caplog.records)
 
 
@@ -72,3 +77,24 @@ async def test_a_plain_member_is_still_refused(bot: BotHarness) -> None:
     ids = scene(bot)
     assert text_of(await bot.send(GROUP, OFFICIAL, f"/close {ids['towns']}")) == t("error.admin_only", "zh")
     assert task_row(bot, ids["towns"])["status"] == "open"
+
+
+@pytest.mark.parametrize("command", ["/bind 各镇街", "/import"])
+async def test_a_groups_telegram_admin_may_not_route_other_parties_tasks(
+    bot: BotHarness, command: str
+) -> None:
+    bot.add_group()
+    bot.add_official()
+    bot.api.set_member_status(GROUP, OFFICIAL, "administrator")
+    answer = text_of(await bot.send(GROUP, OFFICIAL, command))
+    assert answer == t("error.office_admin_only", "zh")
+    with bot.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Binding)) == 0
+
+
+async def test_the_configured_admin_sees_and_may_use_every_admin_command(bot: BotHarness) -> None:
+    bot.add_group()
+    bot.add_admin()
+    answer = text_of(await bot.send(GROUP, ADMIN, "/help"))
+    assert "/bind" in answer and "/import" in answer
+    assert "各镇街" in text_of(await bot.send(GROUP, ADMIN, "/bind 各镇街"))

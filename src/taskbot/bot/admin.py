@@ -49,7 +49,7 @@ from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller, identify, is_admin, lang_of
+from taskbot.bot.identity import Caller, identify, is_admin, is_office_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import Cadence
@@ -133,6 +133,17 @@ async def require_admin(update: Update, context: BotContext) -> None:
     """Refuse (NotAllowed) unless the sender is an admin here."""
     if not await is_admin(update, context):
         raise NotAllowed("admin_only")
+
+
+async def require_office_admin(update: Update, context: BotContext) -> None:
+    """Refuse (NotAllowed) unless the sender is one of the configured ``admins``.
+
+    Binding a party or importing a bulletin reaches beyond the current group: a group's own
+    Telegram administrators (``chat_admins_are_admins``) must not route other parties' tasks.
+    """
+    if not is_office_admin(update, context):
+        # A group's own administrator hears why; anyone else gets the plain refusal.
+        raise NotAllowed("office_admin_only" if await is_admin(update, context) else "admin_only")
 
 
 def admin_caller(session: Session, update: Update, context: BotContext) -> Caller:
@@ -470,7 +481,7 @@ async def assign_command(update: Update, context: BotContext) -> None:
 async def bind_command(update: Update, context: BotContext) -> None:
     """Make this chat receive a party's tasks: /bind 责任单位 (the party is created if new)."""
     message = message_of(update)
-    await require_admin(update, context)
+    await require_office_admin(update, context)
     name = parse_party_name(command_args(message.text or ""))
     rt = context.runtime
     with transaction(rt.sessions) as session:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, lang_of
+from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
 from taskbot.bot.render import esc, report_buttons, task_detail, task_list
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import OPEN_STATUSES
@@ -27,6 +27,8 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "done", "status", "blocked")
 ADMIN_HELP = ("add", "assign", "bind", "cadence", "deadline", "close", "import", "report", "export")
+# Commands whose effect reaches beyond the current group: only the configured admins may use them.
+OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})
 
 
 def register(app: Application) -> None:
@@ -45,11 +47,12 @@ def local_today(runtime: Runtime) -> dt.date:
     return runtime.clock().astimezone(runtime.settings.tz).date()
 
 
-def help_text(lang: str, *, admin: bool) -> str:
-    """The commands this user may use; admins also see theirs."""
+def help_text(lang: str, *, admin: bool, office_admin: bool = False) -> str:
+    """The commands this user may use; admins also see theirs, the office's admins all of them."""
     lines = [t("bot.help.header", lang), *(t(f"bot.help.{name}", lang) for name in OFFICIAL_COMMANDS)]
-    if admin:
-        lines += ["", t("bot.help.admin_header", lang), *(t(f"bot.help.admin.{n}", lang) for n in ADMIN_HELP)]
+    if admin or office_admin:
+        names = [n for n in ADMIN_HELP if office_admin or n not in OFFICE_ONLY_COMMANDS]
+        lines += ["", t("bot.help.admin_header", lang), *(t(f"bot.help.admin.{n}", lang) for n in names)]
     lines += ["", t("bot.help.footer", lang)]
     return "\n".join(lines)
 
@@ -62,7 +65,10 @@ async def start_command(update: Update, context: BotContext) -> None:
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
         name = caller.actor.name
-    text = t("bot.start", caller.lang, name=esc(name)) + help_text(caller.lang, admin=admin)
+    office = is_office_admin(update, context)
+    text = t("bot.start", caller.lang, name=esc(name)) + help_text(
+        caller.lang, admin=admin, office_admin=office
+    )
     await reply(message_of(update), text)
 
 
@@ -73,7 +79,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-    await reply(message_of(update), help_text(caller.lang, admin=admin))
+    office = is_office_admin(update, context)
+    await reply(message_of(update), help_text(caller.lang, admin=admin, office_admin=office))
 
 
 @polite

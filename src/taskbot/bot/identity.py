@@ -58,6 +58,12 @@ def is_group(update: Update) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
+def is_office_admin(update: Update, context: BotContext) -> bool:
+    """Whether the sender is one of the configured ``admins`` (the supervising office)."""
+    user = update.effective_user
+    return user is not None and is_configured_admin(context.runtime.settings.admins, user.id)
+
+
 async def is_admin(update: Update, context: BotContext) -> bool:
     """Whether the sender is an admin here: configured, or (by config) a Telegram admin of this group."""
     user = update.effective_user

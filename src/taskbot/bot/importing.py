@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.admin import join_parties, require_admin
+from taskbot.bot.admin import join_parties, require_office_admin
 from taskbot.bot.args import BadArguments, command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
@@ -179,7 +179,7 @@ def _mb(size: int) -> str:
 async def import_command(update: Update, context: BotContext) -> int | None:
     """Start an import: take pasted text or the replied-to file at once, else wait for one."""
     message = message_of(update)
-    await require_admin(update, context)
+    await require_office_admin(update, context)
     text = command_args(message.text or "")
     if text:
         await _preview(update, context, PASTED_SOURCE, text)
@@ -219,7 +219,7 @@ async def import_sent_file(update: Update, context: BotContext) -> int | None:
 
 async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
-    await require_admin(update, context)
+    await require_office_admin(update, context)
     assert message.document is not None  # both handlers' filters ask for one
     name, text = await _document_text(message.document, context)
     await _preview(update, context, name, text)
@@ -231,7 +231,7 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
 async def import_sent_text(update: Update, context: BotContext) -> int | None:
     """Preview the text pasted after /import."""
     message = message_of(update)
-    await require_admin(update, context)
+    await require_office_admin(update, context)
     await _preview(update, context, PASTED_SOURCE, message.text or "")
     return ConversationHandler.END
 
@@ -341,7 +341,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     match = re.match(BUTTONS, query.data)
     assert match is not None  # the handler's pattern
     action, token = match.groups()
-    await require_admin(update, context)
+    await require_office_admin(update, context)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())

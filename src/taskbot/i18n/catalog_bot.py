@@ -211,6 +211,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，只有管理员可以这样做。",
         "en": "Sorry, only an admin can do that.",
     },
+    "error.office_admin_only": {
+        "zh": "抱歉，只有督查室管理员（配置中的 admins）可以这样做。",
+        "en": "Sorry, only the supervising office's admins (the configured admins) can do that.",
+    },
     "error.text_required": {
         "zh": "请写上进展内容，例如 /status 3 50% 已完成摸底。",
         "en": "Please say what the progress is, e.g. /status 3 50% survey finished.",
