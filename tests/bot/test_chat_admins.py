@@ -98,3 +98,20 @@ async def test_the_configured_admin_sees_and_may_use_every_admin_command(bot: Bo
     answer = text_of(await bot.send(GROUP, ADMIN, "/help"))
     assert "/bind" in answer and "/import" in answer
     assert "各镇街" in text_of(await bot.send(GROUP, ADMIN, "/bind 各镇街"))
+
+
+async def test_the_admin_cache_drops_expired_answers_once_it_is_large(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("taskbot.bot.identity.CHAT_ADMIN_CACHE_PRUNE_AT", 2)
+    bot.add_group()
+    bot.add_official()
+    bot.add_official(OFFICIAL_2, "李四", "lisi")
+    cache = bot.app.bot_data.chat_admins
+    await bot.send(GROUP, OFFICIAL, "/help")
+    bot.clock.advance(seconds=CHAT_ADMIN_TTL.total_seconds() + 1)
+    await bot.send(GROUP, OFFICIAL_2, "/help")
+    assert set(cache) == {(GROUP, OFFICIAL), (GROUP, OFFICIAL_2)}  # below the mark: nothing dropped
+    bot.add_official(4004, "王五", "wangwu")
+    await bot.send(GROUP, 4004, "/help")
+    assert set(cache) == {(GROUP, OFFICIAL_2), (GROUP, 4004)}  # the expired answer went

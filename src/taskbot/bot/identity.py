@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # A group's Telegram administrators are asked for at most this often per user (getChatMember).
 CHAT_ADMIN_TTL = dt.timedelta(minutes=5)
+# Past this many cached answers, expired ones are dropped, so the cache stays bounded by recent activity.
+CHAT_ADMIN_CACHE_PRUNE_AT = 1024
 _ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 
 
@@ -87,6 +89,9 @@ async def is_admin(update: Update, context: BotContext) -> bool:
         log.warning("getChatMember for chat %s failed: %s", chat.id, exc.__class__.__name__)
         return False
     answer = member.status in _ADMIN_STATUSES
+    if len(cache) >= CHAT_ADMIN_CACHE_PRUNE_AT:
+        for key in [k for k, (until, _) in cache.items() if until <= now]:
+            del cache[key]
     cache[(chat.id, user.id)] = (now + CHAT_ADMIN_TTL, answer)
     return answer
 
