@@ -55,7 +55,7 @@ FIXTURE_FLOORS = {
     "nested_numbering": (1.0, 1.0, 1.0),
     "yishi_lines": (1.0, 1.0, 1.0),
     "heldout_state_council_notice": (1.0, 1.0, 1.0),
-    "heldout_county_minutes": (0.93, 1.0, 1.0),
+    "heldout_county_minutes": (1.0, 1.0, 1.0),
     "heldout_duban_table": (1.0, 1.0, 1.0),
     "heldout_pdf_provincial_news": (1.0, 1.0, 1.0),
     "heldout_work_points": (1.0, 1.0, 1.0),

@@ -318,3 +318,15 @@ def test_a_closing_quote_on_the_next_line_keeps_a_remark_quoted() -> None:
     source = "\n".join(story[k : k + 14] for k in range(0, len(story), 14))
     source += "\n”村党支部书记陈某说。\n\n各镇要加强技术指导和服务。\n"
     assert texts(source) == ["各镇要加强技术指导和服务。"]
+
+
+def test_minutes_topics_give_their_decisions_and_orders() -> None:
+    source = (
+        "三、研究了县供销合作社关于申请仓储设施建设补助资金的请示\n\n"
+        "会议同意给予补助资金50万元，由县财政局按程序拨付。县供销合作社要严格资金管理，专款专用。\n"
+    )
+    first, second = parse(source, DAY).directives
+    assert first.text == "会议同意给予补助资金50万元，由县财政局按程序拨付。"
+    assert (first.responsible, first.target) == (["县财政局"], "50万元")
+    assert second.text == "县供销合作社要严格资金管理，专款专用。"
+    assert second.responsible == ["县供销合作社"]

@@ -32,7 +32,8 @@ _PARTY_HEAD = (
     r"政府|部门|单位|街道|乡镇|社区|领导小组|主要负责同志|主要负责人|负责同志|主要领导|分管领导|领导干部|领导|"
     r"干部|书记|主任|局长|部长|"
     r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
-    r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|局|委|办|厅|署|院|所|站|队|部|室|处|科|股|"
+    r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|合作社|总社|供销社|信用社|银行|"
+    r"局|委|办|厅|署|院|所|站|队|部|室|处|科|股|"
     r"镇|村|区|县|市"
 )
 # A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
@@ -281,6 +282,11 @@ _ASSIGNED_PATTERN = (
 @functools.cache
 def _assigned() -> re.Pattern[str]:
     return re.compile(_ASSIGNED_PATTERN)  # compiled on first use, like _partners
+
+
+def assigned(masked: str) -> bool:
+    """Whether the text assigns the work to a party with 由 (由县财政局按程序拨付)."""
+    return _assigned().search(masked) is not None
 
 
 @functools.cache

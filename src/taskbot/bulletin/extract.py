@@ -75,10 +75,16 @@ def _is_heading(para: Para) -> bool:
     return bool(para.marker) and not para.ends_sentence and len(para.text) <= _HEADING_MAX
 
 
+# 听取了… / 研究了… / 审议并原则通过了…: what a meeting did, a topic of the minutes, not an order.
+_PERFECTIVE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?<![为除])了(?![解结])")
+
+
 def directive_like(m: str) -> bool:
     """Whether a list item's text reads as an order rather than a heading of facts: it opens
     with an imperative (after a time: "6月30日前制定…"), or one of its first two sentences gives
     an order (（一）倒排工期抓进度。各牵头单位要…)."""
+    if _PERFECTIVE.match(m) and "要" not in m[:10]:
+        return False
     if (
         cues.starts_with_verb(m)
         or cues.is_strong_start(m)
@@ -121,6 +127,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
         return 0
+    if _DECISION.match(m) and "由" in m and cues.assigned(m):
+        return 0  # 会议同意给予补助资金50万元，由县财政局按程序拨付: the decision with its assignment
     modal = cues.first_modal(m)
     if modal is None:
         return None
@@ -139,6 +147,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     return 0 if clause_start <= 20 else clause_start
 
 
+_DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:同意|决定|议定|明确)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
 _LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
 
