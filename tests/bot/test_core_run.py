@@ -97,6 +97,15 @@ async def test_run_polls_publishes_commands_answers_and_stops_on_sigterm(
     assert api.commands()[2]["description"] == t("bot.cmd.tasks", "zh")
     assert api.commands(language_code="en")[2]["description"] == t("bot.cmd.tasks", "en")
     assert api.commands(language_code="zh")[2]["description"] == t("bot.cmd.tasks", "zh")
+    # the admin's own chat also lists the admin commands, in each language
+    admin_scope = {"type": "chat", "chat_id": USER}
+    admin_menu = [c["command"] for c in api.commands(admin_scope)]
+    assert admin_menu[:3] == ["start", "help", "tasks"] and "bind" in admin_menu and "import" in admin_menu
+    assert "bind" not in [c["command"] for c in api.commands()]
+    assert (
+        api.commands(admin_scope, language_code="en")[-1]["description"]
+        != api.commands(admin_scope)[-1]["description"]
+    )
     assert "DEBUG" in stderr  # it did log verbosely …
     assert SECRET not in stderr  # … and never the token
 

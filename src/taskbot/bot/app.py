@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
 
 from taskbot.bot import admin, common, importing, reporting, reports
@@ -12,6 +14,8 @@ from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
 from taskbot.bot.errors import on_error
 from taskbot.i18n import LANGUAGES, t
 from taskbot.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 # Order matters where handlers overlap: conversations and replies before the generic ones.
 HANDLER_MODULES = (importing, admin, reporting, reports, common)
@@ -53,11 +57,26 @@ def command_list(lang: str) -> list[BotCommand]:
     return [BotCommand(name, t(f"bot.cmd.{name}", lang)) for name in common.OFFICIAL_COMMANDS]
 
 
-async def publish_commands(bot: Bot, default_language: str) -> None:
-    """Register the command menu: in DEFAULT_LANGUAGE for everyone, and per language code."""
+async def publish_commands(bot: Bot, default_language: str, admins: Sequence[int] = ()) -> None:
+    """Register the command menu: in DEFAULT_LANGUAGE for everyone, and per language code.
+
+    Each configured admin's private chat also gets the admin commands. An admin who has never
+    opened a chat with the bot cannot be given a menu yet; that is logged and skipped.
+    """
     await bot.set_my_commands(command_list(default_language))
     for lang in LANGUAGES:
         await bot.set_my_commands(command_list(lang), language_code=lang)
+    for admin_id in admins:
+        scope = BotCommandScopeChat(admin_id)
+        try:
+            await bot.set_my_commands(
+                command_list(default_language) + admin.admin_command_list(default_language), scope=scope
+            )
+            for lang in LANGUAGES:
+                menu = command_list(lang) + admin.admin_command_list(lang)
+                await bot.set_my_commands(menu, scope=scope, language_code=lang)
+        except BadRequest as exc:
+            log.warning("no admin command menu for user %s yet: %s", admin_id, exc.message)
 
 
 __all__ = ["BotContext", "build_application", "command_list", "publish_commands"]

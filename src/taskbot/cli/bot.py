@@ -202,7 +202,7 @@ class Lifecycle:
 
         log.info("connected to the Bot API as @%s", app.bot.username)
         try:
-            await publish_commands(app.bot, self.runtime.settings.language)
+            await publish_commands(app.bot, self.runtime.settings.language, self.runtime.settings.admins)
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
