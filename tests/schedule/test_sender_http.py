@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from telegram import Bot
 
 from taskbot.domain.values import Beat
@@ -24,7 +24,7 @@ from taskbot.schedule.render import Part
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
 from taskbot.store.db import transaction
-from taskbot.store.models import Chat
+from taskbot.store.models import Chat, Delivery
 from tests.schedule.conftest import ADMIN
 from tests.schedule.store_builder import StoreBuilder
 from tests.schedule.test_limiter import VirtualTime
@@ -264,3 +264,42 @@ async def test_rows_after_a_migration_go_straight_to_the_new_id(
     assert texts(api, -1009001) == ["0", "1", "2"]
     with runtime.sessions() as s:
         assert {(r.chat_id, r.status) for r in ledger.deliveries(s)} == {(-1009001, "sent")}
+
+
+class TakeoverAfterFirstSend:
+    """A transport that, once its first message is out, lets another replica claim the pending rows.
+
+    That is what happens when a lease runs out while a long queue waits on the rate limiter.
+    """
+
+    def __init__(self, bot: Bot, runtime: Runtime) -> None:
+        self.bot = bot
+        self.runtime = runtime
+        self.sent = 0
+
+    async def send_message(self, **kwargs: object) -> object:
+        message = await self.bot.send_message(**kwargs)  # type: ignore[arg-type]
+        self.sent += 1
+        if self.sent == 1:
+            with transaction(self.runtime.sessions) as s:
+                s.execute(
+                    update(Delivery)
+                    .where(Delivery.status == "pending", Delivery.key != "beat0|x|chat|-1001")
+                    .values(claimed_by="replica-b")
+                )
+        return message
+
+
+async def test_a_row_another_replica_took_over_is_not_sent_twice(
+    api: FakeBotApi, bot: Bot, runtime: Runtime, store: StoreBuilder, vt: VirtualTime
+) -> None:
+    store.chat(-1001, "群1001")
+    record_rows(runtime, -1001, 2)
+    transport = TakeoverAfterFirstSend(bot, runtime)
+    sender = make_sender(transport, runtime, vt)  # type: ignore[arg-type]
+    stats = await sender.drain()
+    assert (stats.delivered, stats.taken_over) == (1, 1)
+    assert texts(api, -1001) == ["0"]
+    with runtime.sessions() as s:
+        rows = {r.key: (r.status, r.claimed_by) for r in s.scalars(select(Delivery))}
+    assert rows == {"beat0|x|chat|-1001": ("sent", None), "beat1|x|chat|-1001": ("pending", "replica-b")}

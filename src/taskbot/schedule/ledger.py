@@ -137,8 +137,18 @@ def release_claims(session: Session, worker: str | None = None) -> int:
     return session.execute(stmt.values(claimed_by=None, claimed_until=None)).rowcount or 0
 
 
-def extend_claim(session: Session, delivery_id: int, until: dt.datetime) -> None:
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(claimed_until=until))
+def extend_claim(session: Session, delivery_id: int, worker: str, until: dt.datetime) -> bool:
+    """Hold WORKER's claim on a pending row until UNTIL; False when the claim is no longer WORKER's.
+
+    A lease can run out while a long queue waits on the rate limiter; another replica may then
+    have claimed the row, and it must not be sent twice.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.claimed_by == worker, Delivery.status == PENDING)
+        .values(claimed_until=until)
+    )
+    return (result.rowcount or 0) == 1
 
 
 def record_part(session: Session, delivery_id: int, message_id: int, now: dt.datetime, *, last: bool) -> None:

@@ -50,6 +50,7 @@ class SendStats:
     network_retries: int = 0
     migrated: int = 0
     forbidden: int = 0
+    taken_over: int = 0
 
     def add(self, other: SendStats) -> None:
         for name in self.__dataclass_fields__:
@@ -152,9 +153,11 @@ class Sender:
         await asyncio.gather(*(serve(rows) for rows in by_chat.values()))
         return stats
 
-    def _extend(self, row: ClaimedDelivery, extra: float = 0.0) -> None:
+    def _extend(self, row: ClaimedDelivery, extra: float = 0.0) -> bool:
+        """Renew the lease on ROW; False when another worker holds it now."""
+        until = self.clock() + self.lease + dt.timedelta(seconds=extra)
         with transaction(self.sessions) as session:
-            ledger.extend_claim(session, row.id, self.clock() + self.lease + dt.timedelta(seconds=extra))
+            return ledger.extend_claim(session, row.id, self.worker, until)
 
     def _fail(self, row: ClaimedDelivery, error: str, stats: SendStats) -> None:
         log.warning("delivery %s to %s failed: %s", row.key, row.chat_id, error)
@@ -168,7 +171,10 @@ class Sender:
         Return the chat's id afterwards (a new one after a migration), or None when the chat
         refused the bot and every row pending for it was given up.
         """
-        self._extend(row)
+        if not self._extend(row):
+            log.info("delivery %s was taken over by another worker; leaving it to them", row.key)
+            stats.taken_over += 1
+            return chat_id
         index = row.sent_parts
         network_failures = flood_waits = migrations = 0
         while index < len(row.parts):
