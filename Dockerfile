@@ -11,7 +11,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-COPY examples ./examples
 RUN pip install ".[postgres]" \
     && useradd --create-home --uid 10001 taskbot \
     && mkdir -p /data && chown taskbot /data
