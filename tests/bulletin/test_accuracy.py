@@ -30,6 +30,10 @@ SUMMARY = re.compile(
 #   inline_heading_notice 1.00/1.00/0.86, provincial_meeting 0.80/0.80/0.67, work_points 0.83/0.71/0.75,
 #   long_paragraph_news 1.00/1.00/1.00, dash_items 0.40/1.00/0.50, nested_numbering 0.80/1.00/1.00,
 #   yishi_lines 1.00/1.00/1.00.
+# The unseen_* batch first scored: safety_check_notice 1.00/1.00/0.86, task_table 0.91/1.00/0.88,
+#   town_meeting 0.60/1.00/0.93, discipline_report 1.00/1.00/0.82, province_edu 1.00/1.00/1.00,
+#   twocol_newsletter 0.43/1.00/0.25 (two columns interleaved line by line: not undone),
+#   wechat_notice 1.00/0.80/1.00, key_work_list 1.00/1.00/0.84.
 FIXTURE_FLOORS = {
     "task_division_notice": (1.0, 1.0, 1.0),
     "flattened_table": (1.0, 1.0, 1.0),
@@ -62,6 +66,14 @@ FIXTURE_FLOORS = {
     "heldout_wechat_brief": (1.0, 1.0, 1.0),
     "heldout_implementation_plan": (1.0, 1.0, 1.0),
     "heldout_leader_speech": (1.0, 1.0, 1.0),
+    "unseen_safety_check_notice": (1.0, 1.0, 0.85),
+    "unseen_task_table": (0.9, 1.0, 0.87),
+    "unseen_town_meeting": (0.6, 1.0, 0.92),
+    "unseen_discipline_report": (1.0, 1.0, 0.81),
+    "unseen_province_edu": (1.0, 1.0, 1.0),
+    "unseen_twocol_newsletter": (0.42, 1.0, 0.25),
+    "unseen_wechat_notice": (1.0, 0.8, 1.0),
+    "unseen_key_work_list": (1.0, 1.0, 1.0),
 }
 
 

@@ -338,7 +338,7 @@ class Walker:
             self.order_level = None
         nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
         heading = _is_heading(para)
-        label_parties = _heading_parties(para)
+        label_parties, label_times = _item_labels(para)
         # A heading over items of a lower level (一、 over （一）; ★ over 1.) is a context.
         if (
             heading
@@ -361,6 +361,7 @@ class Walker:
         cand.heading_only = heading or (len(para.text) <= _SHORT_LEAD and para.ends_sentence)
         if label_parties:
             cand.parties = label_parties
+        cand.time_texts = label_times
         self.cur = cand
 
     def free(self, para: Para, *, lead: bool = False, carry: Candidate | None = None) -> None:
@@ -410,14 +411,18 @@ class Walker:
         self.cur = current
 
 
-def _heading_parties(para: Para) -> list[str]:
+def _item_labels(para: Para) -> tuple[list[str], list[str]]:
+    """The parties and the time values an item's own 责任单位：…；时限：… labels name."""
     from taskbot.bulletin.fields import label_values, split_parties
 
     parties: list[str] = []
+    times: list[str] = []
     for label, value in label_values(para.hidden, para.text):
         if label in cues.PARTY_LABELS:
             parties.extend(p for p in split_parties(value) if p not in parties)
-    return parties
+        elif value:
+            times.append(value)
+    return parties, times[:4]
 
 
 def _strip_note(text: str) -> str:
