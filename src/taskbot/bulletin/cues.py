@@ -33,7 +33,7 @@ _PARTY_HEAD = (
     r"干部|书记|主任|局长|部长|"
     r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
     r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|合作社|总社|供销社|信用社|银行|"
-    r"局|委|办|厅|署|院|所|站|队|部|室|处|科|股|"
+    r"局|委|办|厅|署|院|所|站|队|部|室|处|科|股|组|"
     r"镇|村|区|县|市"
 )
 # A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
@@ -259,7 +259,11 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
 
 
 # Subjects at the start of a clause, right before its modal: "区市场监管局、区商务局要…".
-_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
+# 被通报单位 / 被约谈部门: the one named in a notice, the subject of what follows
+_NAME = (
+    rf"(?:被(?=[\u4e00-\u9fff]{{2,4}}(?:单位|部门|对象)))?"
+    rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
+)
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
     r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d)"

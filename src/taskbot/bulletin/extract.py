@@ -188,6 +188,8 @@ class Walker:
         if cur is None:
             return
         ordered = self.ordered_list or (self.order_level is not None and cur.level > self.order_level)
+        if ordered and len(cur.hidden) > 1 and not any(directive_like(h) for h in cur.hidden):
+            ordered = False  # ▲ 缴费时间 over a paragraph of facts: information, not an order
         if cur.kind == "item" and not (
             directive_like(cur.hidden[0]) or cur.parties or cur.time_texts or ordered
         ):
@@ -344,7 +346,16 @@ class Walker:
             heading
             and nxt is not None
             and nxt.marker
-            and (nxt.level > para.level or para.level == LEVEL_BULLET != nxt.level)
+            and (
+                nxt.level > para.level
+                or para.level == LEVEL_BULLET != nxt.level
+                # ▲ 工作任务 over ◆ items: a bullet glyph of its own makes another level
+                or (
+                    para.level == LEVEL_BULLET == nxt.level
+                    and _glyph(para) != _glyph(nxt)
+                    and not _is_heading(nxt)
+                )
+            )
             and nxt.kind is PKind.BODY
         ):
             # A heading over sub-items: a context, not an order of its own.
@@ -423,6 +434,10 @@ def _item_labels(para: Para) -> tuple[list[str], list[str]]:
         elif value:
             times.append(value)
     return parties, times[:4]
+
+
+def _glyph(para: Para) -> str:
+    return para.marker.strip()[:1]
 
 
 def _strip_note(text: str) -> str:
