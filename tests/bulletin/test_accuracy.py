@@ -66,7 +66,7 @@ FIXTURE_FLOORS = {
     "heldout_wechat_brief": (1.0, 1.0, 1.0),
     "heldout_implementation_plan": (1.0, 1.0, 1.0),
     "heldout_leader_speech": (1.0, 1.0, 1.0),
-    "unseen_safety_check_notice": (1.0, 1.0, 0.85),
+    "unseen_safety_check_notice": (1.0, 1.0, 1.0),
     "unseen_task_table": (0.9, 1.0, 0.87),
     "unseen_town_meeting": (0.6, 1.0, 0.92),
     "unseen_discipline_report": (1.0, 1.0, 1.0),

@@ -44,7 +44,7 @@ _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
 _PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
-    rf"(?=[全各])(?:全[省市区县镇乡国])?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+    rf"(?=[全各省市区县])(?:全[省市区县镇乡国]|[省市区县](?:直|属))?各(?![项类种个自方面环节领域阶段位])(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
     # 各地 / 各地区: the places themselves
     r"|(?:全[省市区县镇乡国])?各地区?"
 )
@@ -319,10 +319,15 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
     return found
 
 
+_DUN = re.compile("、")
+
+
 def _split_names(start: int, group: str) -> list[tuple[int, str]]:
+    from taskbot.bulletin.fields import split_outside_brackets
+
     out = []
     pos = start
-    for name in group.split("、"):
+    for name in split_outside_brackets(_DUN, group):
         out.append((pos, name))
         pos += len(name) + 1
     return out

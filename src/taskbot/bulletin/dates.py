@@ -126,7 +126,7 @@ _DEADLINE = re.compile(
             r"(?P<next>明年|下一年度?)(?:(?P<nm>\d{1,2})月(?:(?P<nd>\d{1,2})[日号]|(?P<nme>底|末))?|(?P<nh>上半年|下半年))?",
             # 9月底前, 6月30日前, 10月中旬前
             rf"(?<![\d年每])(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})月(?:份)?"
-            rf"(?:(?P<d>\d{{1,2}})[日号](?P<ds>{_SUFFIX})|(?P<me>底|末)(?!以来)|(?P<mx>上旬|中旬|下旬)(?P<mxs>{_SUFFIX})?"
+            rf"(?:(?P<d>\d{{1,2}})[日号](?P<ds>{_SUFFIX})?|(?P<me>底|末)(?!以来)|(?P<mx>上旬|中旬|下旬)(?P<mxs>{_SUFFIX})?"
             rf"|(?P<ms>之前|以前|前|内|以内|完成))",
             r"(?P<bm>本月|当月)(?:底|末|内|(?:之)?前)|(?P<nmo>下月|下个月)(?:底|末|内|(?:之)?前|上旬|中旬|下旬)?"
             r"|(?P<bw>本周|当周)(?:内|之?前|五前)",
@@ -232,6 +232,9 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
         month = _cn_or_digit(g["m"])
         if not 1 <= month <= 12:
             return None
+        # 6月30日 alone dates an event; the end of a range (即日起至8月15日) is a deadline
+        if g["d"] and not g["ds"] and not field and not _RANGE_END.search(m.string, 0, m.start()):
+            return None
         return _forward(_in_month(y, month, g["d"], g["me"], g["mx"]), issued)
     if g["bm"]:
         return month_end(y, issued.month)
@@ -270,6 +273,9 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
             return add_months(issued, int(count * 2) // 2) + dt.timedelta(days=15 * (count % 1 > 0))
         return add_months(issued, int(12 * count))
     return None
+
+
+_RANGE_END = re.compile(r"(?:至|到|截至|截止)$")
 
 
 def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.date | None:

@@ -121,7 +121,17 @@ def _trim_noun(noun: str) -> str:
     if re.match(r"以上|以下|以内|左右", rest):
         return head
     m = _NOUN_STOPS.search(rest, 1 if not head else 0)
-    return head + (rest[: m.start()] if m else rest)
+    rest = rest[: m.start()] if m else rest
+    # 42家重大危险源企业专家会诊…: the counted thing ends at its last head noun, not mid-word
+    ends = [h.end() for h in _HEAD_NOUN.finditer(rest)]
+    if ends and ends[-1] < len(rest):
+        rest = rest[: ends[-1]]
+    return head + rest
+
+
+_HEAD_NOUN = re.compile(
+    r"企业|单位|项目|路段|小区|社区|村|户|学校|医院|园区|基地|场所|设施|站点|机构|平台|农田|工程"
+)
 
 
 def _metric_start(masked: str, start: int) -> int:
@@ -167,9 +177,24 @@ def _value_end(masked: str, start: int, end: int) -> int:
     return end
 
 
+def split_outside_brackets(pattern: re.Pattern[str], text: str) -> list[str]:
+    """TEXT split at PATTERN, except inside brackets: 各县（市、区）政府 stays one party."""
+    pieces: list[str] = []
+    start = 0
+    for m in pattern.finditer(text):
+        if text.count("（", start, m.start()) + text.count("(", start, m.start()) > text.count(
+            "）", start, m.start()
+        ) + text.count(")", start, m.start()):
+            continue
+        pieces.append(text[start : m.start()])
+        start = m.end()
+    pieces.append(text[start:])
+    return pieces
+
+
 def split_parties(value: str) -> list[str]:
     out: list[str] = []
-    for piece in _LABEL_SPLIT.split(_ROLE_NOTE.sub("", value)):
+    for piece in split_outside_brackets(_LABEL_SPLIT, _ROLE_NOTE.sub("", value)):
         piece = piece.strip(" 等")
         if piece and piece not in out:
             out.append(piece)
@@ -216,6 +241,11 @@ def responsible(masked: str, clean: str) -> list[str]:
         reach = end
         if clean.count("（", start, end) > clean.count("）", start, end) and clean[end : end + 1] == "）":
             end += 1
+        else:
+            note = _NOTE_AFTER.match(clean, end)
+            if note:
+                end = note.end()  # 各县（市、区）: the note belongs to the name
+        reach = max(reach, end)
         party = clean[start:end]
         if party not in seen:
             seen.add(party)
@@ -224,6 +254,8 @@ def responsible(masked: str, clean: str) -> list[str]:
                 break
     return out
 
+
+_NOTE_AFTER = re.compile(r"（[^（）。，；：]{1,8}）(?:[\u4e00-\u9fff]{0,4}(?:政府|党委|部门|单位))?")
 
 _TITLE_STOP = re.compile(r"[，。；！？：,;!?:]")
 _TITLE_MAX = 24
