@@ -140,6 +140,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         return reported.end()
     if inside:
         return None
+    if _COMMENT.match(m, modal.end()):
+        return None  # …等问题依然存在，必须引起高度重视: a comment on what was said, not an order
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
     if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
@@ -152,15 +154,35 @@ _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，�
 _LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
 
 
+_COMMENT = re.compile(r"引起[^，。；]{0,4}(?:重视|警惕|关注|注意)")
+# "…；镇安监站要在…前…": a semicolon before a party and its modal ends one order and opens the next.
+_SEMICOLON = re.compile("；")
+
+
 def sentences(m: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for end in _SENTENCE_END.finditer(m):
-        spans.append((pos, end.end()))
+        if "；" in m[pos : end.end()]:
+            _semicolon_spans(m, pos, end.end(), spans)
+        else:
+            spans.append((pos, end.end()))
         pos = end.end()
     if pos < len(m):
-        spans.append((pos, len(m)))
+        if "；" in m[pos:]:
+            _semicolon_spans(m, pos, len(m), spans)
+        else:
+            spans.append((pos, len(m)))
     return spans
+
+
+def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    pos = start
+    for semi in _SEMICOLON.finditer(m, start, end - 1):
+        if cues.subject_modal(m[semi.end() : semi.end() + 40]) is not None:
+            spans.append((pos, semi.end()))
+            pos = semi.end()
+    spans.append((pos, end))
 
 
 class Walker:
