@@ -77,6 +77,9 @@ PARTY_COLUMNS = frozenset(
         "主责单位",
         "实施主体",
         "牵头领导及单位",
+        "分管领导",
+        "包抓领导",
+        "联系领导",
     ]
 )
 TIME_COLUMNS = frozenset(
@@ -95,6 +98,9 @@ TIME_COLUMNS = frozenset(
         "办结时间",
     ]
 )
+# Columns that name a person (张明远), not a unit: their cell is neither task nor party.
+PERSON_COLUMNS = frozenset(["牵头领导", "责任领导", "分管领导", "包抓领导", "联系领导", "责任人"])
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[、，][\u4e00-\u9fff]{2,4}){0,3}")
 # Columns after the deadline that say how to report (每周五报送进展…): a source of cadence.
 NOTE_COLUMNS = frozenset(["办理要求", "督办要求", "推进要求", "工作要求及标准"])
 OTHER_COLUMNS = frozenset(["备注", "类别", "领域", "分类", "说明"])
@@ -180,9 +186,25 @@ def split_parties(texts: list[str]) -> list[str]:
     parties: dict[str, None] = {}
     for cell in merged:
         for piece in _PIECES.split(cell):
-            if piece.strip():
-                parties[piece.strip()] = None
+            for unit in _glued_units(piece.strip()):
+                parties[unit] = None
     return list(parties)[:30]
+
+
+# 区发展改革局区统计局: two units whose separating space the extraction dropped
+_GLUED = re.compile(r"(?<=局|委|办|部|院|站|所|队|府|心)(?=[省市区县镇乡][\u4e00-\u9fff]{1,14}$)")
+
+
+def _glued_units(piece: str) -> list[str]:
+    if not piece:
+        return []
+    cut = _GLUED.search(piece, 2)
+    while cut is not None:
+        head, tail = piece[: cut.start()], piece[cut.start() :]
+        if is_party_piece(head) and is_party_piece(tail) and len(head) >= 3 and len(tail) >= 3:
+            return [head, *_glued_units(tail)]
+        cut = _GLUED.search(piece, cut.start() + 1)
+    return [piece]
 
 
 def _time_between(cells: list[str], columns: list[str]) -> int | None:
@@ -220,14 +242,26 @@ def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
         # wrapped over two lines reads as one when glued back together).
         k = len(cells) - 1
         while k >= 1:
-            if is_party_cell(cells[k]):
+            if (
+                k >= 2
+                and (len(cells[k]) <= 2 or not is_party_cell(cells[k]))
+                and not is_party_cell(cells[k - 1])
+                and is_party_cell(cells[k - 1] + cells[k])
+            ):
+                party_start = k - 1  # a cell wrapped mid-word: 区住房和城乡建设 / 局
+                k -= 2
+            elif is_party_cell(cells[k]):
                 party_start = k
                 k -= 1
-            elif k >= 2 and is_party_cell(cells[k - 1] + cells[k]):
-                party_start = k - 1
-                k -= 2
             else:
                 break
+    if (
+        party_start > 1
+        and any(c in PERSON_COLUMNS for c in columns)
+        and _PERSON.fullmatch(cells[party_start - 1])
+    ):
+        cells = [*cells[: party_start - 1], *cells[party_start:]]  # 牵头领导: a person, not the task
+        party_start -= 1
     task_cells = cells[:party_start]
     if not task_cells:
         return None
@@ -258,12 +292,7 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
 
     Items are Rows and the group-heading Lines found between rows (一、… / （一）…).
     """
-    i = start
-    seen = 0
-    while seen < len(columns):  # skip the header itself
-        if lines[i].kind is Kind.TEXT:
-            seen += 1
-        i += 1
+    i = _after_header(lines, start, len(columns))
     numbered = any(c in NUMBER_COLUMNS for c in columns)
     width = sum(1 for c in columns if c not in NUMBER_COLUMNS)
     items: list[Row | Line] = []
@@ -286,6 +315,9 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
         if line.kind is Kind.NOISE:  # one character wrapped out of a cell
             cells.append(line.text)
             i += 1
+            continue
+        if line.kind is Kind.TEXT and column_name(line) is not None and header_at(lines, i) == columns:
+            i = _after_header(lines, i, len(columns))  # the header repeated after a page break
             continue
         if numbered and line.kind is Kind.NUMBER and line.ordinal in (expected, 1):
             flush()
@@ -323,6 +355,15 @@ def read_table(lines: list[Line], start: int, columns: list[str]) -> tuple[list[
         i += 1
     flush()
     return items, i
+
+
+def _after_header(lines: list[Line], i: int, count: int) -> int:
+    seen = 0
+    while i < len(lines) and seen < count:
+        if lines[i].kind is Kind.TEXT:
+            seen += 1
+        i += 1
+    return i
 
 
 def _next_content(lines: list[Line], i: int) -> int | None:
