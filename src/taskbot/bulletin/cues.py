@@ -179,7 +179,9 @@ def subject_modal(matching: str) -> re.Match[str] | None:
 
 # A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查".
 _DUE_BY = re.compile(
-    r"[^，。；：]{2,16}?(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末)(?:之?前|以前)"
+    r"[^，。；：]{2,16}?(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末"
+    # 于每季度最后一个月25日前 / 于每月5日前
+    r"|每(?:季度|月|周|年|半年)[^，。；：]{0,8}?\d{1,2}[日号])(?:之?前|以前)"
 )
 _EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周|月|季度|半年|年)|定期)(?:[一两]次)?")
 
@@ -189,7 +191,10 @@ def timed_order(matching: str) -> bool:
     if "于" not in matching[:18] and "在" not in matching[:18] and "每" not in matching[:30]:
         return False
     m = _DUE_BY.match(matching) or _EVERY.match(matching)
-    return m is not None and starts_with_verb(matching[m.end() :])
+    # …25日前将工作进展报…: a disposal 将/把 opens the action as a verb would
+    return m is not None and (
+        starts_with_verb(matching[m.end() :]) or matching.startswith(("将", "把"), m.end())
+    )
 
 
 def is_strong_start(matching: str) -> bool:
@@ -266,7 +271,7 @@ _NAME = (
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d)"
+    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
 _LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")

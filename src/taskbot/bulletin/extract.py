@@ -119,6 +119,10 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     """
     if first and (cues.starts_with_verb(m) or _list_start(m) or cues.starts_with_manner_and_verb(m)):
         return 0
+    number = _NOTE_NUMBER.match(m)
+    if number:  # 注：1.…。2.各责任单位于…: a numbered point of a note
+        rest = sentence_start(m[number.end() :], first=first, inside=inside)
+        return None if rest is None else number.end() + rest
     when = cues.LEAD_TIME.match(m) if first else None
     if when and cues.starts_with_verb(m[when.end() :]):
         return 0
@@ -149,6 +153,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     return 0 if clause_start <= 20 else clause_start
 
 
+_NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
 _DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:同意|决定|议定|明确)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
 _LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
