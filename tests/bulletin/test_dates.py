@@ -55,6 +55,8 @@ ISSUED = dt.date(2022, 6, 24)  # a Friday
         ("2023年是关键之年", None),
         ("一季度GDP增长", None),  # a season already past, named bare: a look back
         ("长期坚持", None),
+        ("自查阶段（即日起至8月15日）", "2022-08-15"),  # the end of a range
+        ("集中检查阶段（8月16日至9月30日）", "2022-09-30"),
         ("", None),
     ],
 )
@@ -71,6 +73,9 @@ def test_deadline(text: str, want: str | None) -> None:
         ("2024年10月底前", "2024-10-31"),
         ("持续推进", None),
         ("每季度", None),
+        ("全年", "2022-12-31"),
+        ("上半年", "2022-06-30"),
+        ("2024年11月30日", "2024-11-30"),
     ],
 )
 def test_deadline_from_a_time_field(field: str, want: str | None) -> None:

@@ -330,3 +330,47 @@ def test_minutes_topics_give_their_decisions_and_orders() -> None:
     assert (first.responsible, first.target) == (["县财政局"], "50万元")
     assert second.text == "县供销合作社要严格资金管理，专款专用。"
     assert second.responsible == ["县供销合作社"]
+
+
+def test_a_paged_table_with_a_leader_column_and_a_closing_note() -> None:
+    header = "序号\n任务内容\n牵头领导\n责任单位\n完成时间\n"
+    source = (
+        header + "1\n建成标准厂房12万平方米并投入\n使用\n张某某\n区科技局、区住房和城乡建设\n局\n2024年12月\n"
+        "—3—\n" + header + "2\n完成河道综合治理一期工程\n李某\n区水务局 区农业农村局\n2024年10月\n"
+        "注：1.责任单位排名第一的为牵头单位。2.各责任单位于每季度最后一个月25日前将进展报区政府督查室。\n"
+    )
+    first, second, note = parse(source, DAY).directives
+    assert (first.text, first.responsible, first.deadline) == (
+        "建成标准厂房12万平方米并投入使用",
+        ["区科技局", "区住房和城乡建设局"],
+        dt.date(2024, 12, 31),
+    )
+    assert (second.text, second.responsible, second.deadline) == (
+        "完成河道综合治理一期工程",
+        ["区水务局", "区农业农村局"],
+        dt.date(2024, 10, 31),
+    )
+    assert (note.responsible, note.cadence) == (["各责任单位"], ["quarterly"])
+
+
+def test_a_semicolon_before_a_party_and_its_modal_opens_another_order() -> None:
+    source = (
+        "会议指出，部分问题依然存在，必须引起高度重视。\n"
+        "会议要求，镇应急办要设置检查卡点;各村要每天开展一次巡山;镇安监站要在11月15日前完成排查。\n"
+    )
+    assert texts(source) == [
+        "镇应急办要设置检查卡点;",
+        "各村要每天开展一次巡山;",
+        "镇安监站要在11月15日前完成排查。",
+    ]
+
+
+def test_items_labelled_with_a_time_limit_and_bullet_headings() -> None:
+    source = (
+        "现将有关事项通知如下:\n▲ 缴费时间\n2024年9月1日至12月31日，标准为每人每年400元。\n"
+        "▲ 工作任务\n◆ 各乡镇要成立工作专班。\n◆ 县税务局要每周通报进度。\n"
+        "1.目标：创建示范村6个；责任单位：农村社会事业股；时限：2024年11月30日\n"
+    )
+    orders = parse(source, DAY).directives
+    assert [d.text[:6] for d in orders] == ["各乡镇要成立", "县税务局要每", "目标：创建示"]
+    assert orders[-1].deadline == dt.date(2024, 11, 30)

@@ -134,8 +134,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     if _DECISION.match(m) and "由" in m and cues.assigned(m):
         return 0  # 会议同意给予补助资金50万元，由县财政局按程序拨付: the decision with its assignment
     modal = cues.first_modal(m)
-    if modal is None:
-        return None
+    if modal is None or _COMMENT.match(m, modal.end()):
+        return None  # …等问题依然存在，必须引起高度重视: a comment on what was said, not an order
     before = m[: modal.start()]
     reported = None
     for rep in cues.REPORTING.finditer(before):
@@ -144,8 +144,6 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         return reported.end()
     if inside:
         return None
-    if _COMMENT.match(m, modal.end()):
-        return None  # …等问题依然存在，必须引起高度重视: a comment on what was said, not an order
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
     if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
@@ -437,7 +435,10 @@ class Walker:
                     start_of_current += 1
                 end_of_current = e
                 lead_sentence = (
-                    not lead and e - start_of_current <= _SHORT_LEAD and "，" not in m[start_of_current:e]
+                    not lead
+                    and e - start_of_current <= _SHORT_LEAD
+                    and "，" not in m[start_of_current:e]
+                    and m[e - 1] != "；"  # a clause of a run of orders, not a bold lead
                 )
             elif current is not None:
                 end_of_current = e
