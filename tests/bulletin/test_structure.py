@@ -374,3 +374,12 @@ def test_items_labelled_with_a_time_limit_and_bullet_headings() -> None:
     orders = parse(source, DAY).directives
     assert [d.text[:6] for d in orders] == ["各乡镇要成立", "县税务局要每", "目标：创建示"]
     assert orders[-1].deadline == dt.date(2024, 11, 30)
+
+
+def test_an_order_starting_mid_paragraph_does_not_take_the_next_paragraph() -> None:
+    source = (
+        "会议指出，成效明显，但短板仍在，务必抓紧补齐。\n会议强调，各村要组织抢收抢种，确保10月20日前完成。\n"
+    )
+    orders = texts(source)
+    assert orders[-1] == "各村要组织抢收抢种，确保10月20日前完成。"
+    assert all("各村" not in o for o in orders[:-1])

@@ -446,7 +446,14 @@ class Walker:
             return
         finish(current)
         text = current.masked
-        current.heading_only = not lead and carry is None and (len(text) <= _SHORT_LEAD or "，" not in text)
+        # only a whole paragraph can head the next one: an order that starts mid-paragraph
+        # (…问题依然存在，必须…) ends with it
+        current.heading_only = (
+            not lead
+            and carry is None
+            and start_of_current == 0
+            and (len(text) <= _SHORT_LEAD or "，" not in text)
+        )
         self.cur = current
 
 
