@@ -68,7 +68,7 @@ FIXTURE_FLOORS = {
     "heldout_leader_speech": (1.0, 1.0, 1.0),
     "unseen_safety_check_notice": (1.0, 1.0, 1.0),
     "unseen_task_table": (1.0, 1.0, 0.95),
-    "unseen_town_meeting": (0.9, 1.0, 1.0),
+    "unseen_town_meeting": (1.0, 1.0, 1.0),
     "unseen_discipline_report": (1.0, 1.0, 1.0),
     "unseen_province_edu": (1.0, 1.0, 1.0),
     "unseen_twocol_newsletter": (0.42, 1.0, 0.25),

@@ -383,3 +383,15 @@ def test_an_order_starting_mid_paragraph_does_not_take_the_next_paragraph() -> N
     orders = texts(source)
     assert orders[-1] == "各村要组织抢收抢种，确保10月20日前完成。"
     assert all("各村" not in o for o in orders[:-1])
+
+
+def test_a_comma_between_two_parties_each_with_its_must_splits_two_orders() -> None:
+    source = (
+        "会议要求，镇综治中心要牵头建立排查机制，各村要在每月25日前上报排查情况。\n"
+        "会议同意改造计划，由区住建局牵头，各街道配合，6月底前全面开工。\n"
+    )
+    assert texts(source) == [
+        "镇综治中心要牵头建立排查机制，",
+        "各村要在每月25日前上报排查情况。",
+        "会议同意改造计划，由区住建局牵头，各街道配合，6月底前全面开工。",
+    ]

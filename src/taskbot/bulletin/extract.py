@@ -159,20 +159,20 @@ _LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)
 
 _COMMENT = re.compile(r"引起[^，。；]{0,4}(?:重视|警惕|关注|注意)")
 # "…；镇安监站要在…前…": a semicolon before a party and its modal ends one order and opens the next.
-_SEMICOLON = re.compile("；")
+_SEMICOLON = re.compile("[；，]")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for end in _SENTENCE_END.finditer(m):
-        if "；" in m[pos : end.end()]:
+        if "；" in m[pos : end.end()] or "，" in m[pos : end.end()]:
             _semicolon_spans(m, pos, end.end(), spans)
         else:
             spans.append((pos, end.end()))
         pos = end.end()
     if pos < len(m):
-        if "；" in m[pos:]:
+        if "；" in m[pos:] or "，" in m[pos:]:
             _semicolon_spans(m, pos, len(m), spans)
         else:
             spans.append((pos, len(m)))
@@ -181,11 +181,34 @@ def sentences(m: str) -> list[tuple[int, int]]:
 
 def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     pos = start
+    clause = start
     for semi in _SEMICOLON.finditer(m, start, end - 1):
+        if semi.group(0) == "，":
+            # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
+            opened = _named_subject(m[clause : semi.start()])
+            clause = semi.end()
+            if not opened or not _subject_must(m[semi.end() : semi.end() + 40]):
+                continue
+        else:
+            clause = semi.end()
         if cues.subject_modal(m[semi.end() : semi.end() + 40]) is not None:
             spans.append((pos, semi.end()))
             pos = semi.end()
     spans.append((pos, end))
+
+
+def _named_subject(clause: str) -> bool:
+    """Whether CLAUSE opens with a named unit and its modal (镇综治中心要…), not 全镇上下 or 各地."""
+    return _subject_must(clause) and clause[:1] not in "全各"
+
+
+def _subject_must(clause: str) -> bool:
+    """Whether CLAUSE opens with a party and a must (各村要…), not a role (由…牵头，各街道配合)."""
+    m = cues.subject_modal(clause)
+    return m is not None and _MUST.match(clause, m.end()) is not None
+
+
+_MUST = re.compile("要|必须|务必|应当|须")
 
 
 class Walker:
