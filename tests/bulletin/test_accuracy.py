@@ -71,7 +71,7 @@ FIXTURE_FLOORS = {
     "unseen_town_meeting": (1.0, 1.0, 1.0),
     "unseen_discipline_report": (1.0, 1.0, 1.0),
     "unseen_province_edu": (1.0, 1.0, 1.0),
-    "unseen_twocol_newsletter": (0.42, 1.0, 0.25),
+    "unseen_twocol_newsletter": (0.7, 1.0, 0.5),
     "unseen_wechat_notice": (1.0, 1.0, 1.0),
     "unseen_key_work_list": (1.0, 1.0, 1.0),
 }
