@@ -395,3 +395,17 @@ def test_a_comma_between_two_parties_each_with_its_must_splits_two_orders() -> N
         "各村要在每月25日前上报排查情况。",
         "会议同意改造计划，由区住建局牵头，各街道配合，6月底前全面开工。",
     ]
+
+
+def test_a_quoted_slogan_contacts_and_reader_counts_end_the_last_item() -> None:
+    source = (
+        "③ 及时报送. 各乡镇每月5日前将参保进度报县医保局.\n\n"
+        '"参医保、保健康!" 💪\n\n咨询电话:0318-5123456\n\n阅读 2.1万  在看 86\n'
+    )
+    (order,) = parse(source, DAY).directives
+    assert (order.text, order.target) == ("及时报送.各乡镇每月5日前将参保进度报县医保局.", None)
+
+
+def test_a_rate_after_a_date_starts_at_its_measure() -> None:
+    (order,) = parse("各乡镇要逐户摸排，确保12月20日前全县参保率达到95%以上。\n", DAY).directives
+    assert order.target == "全县参保率达到95%以上"

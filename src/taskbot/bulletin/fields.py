@@ -139,7 +139,7 @@ def _metric_start(masked: str, start: int) -> int:
     window = masked[max(0, start - 12) : start]
     m = re.search(
         # the measure does not start with the tail of a time before it (三季度末前新开工项目开工率)
-        r"(?![前底末内后])[\u4e00-\u9fff]{2,8}(?:率|比例|占比|比重|增速|增长)"
+        r"(?![前底末内后]|[日月][前底末内])[\u4e00-\u9fff]{2,8}(?:率|比例|占比|比重|增速|增长)"
         r"(?:达到|达|提高到|提升至|保持在|不低于|超过|为)?$",
         window,
     )

@@ -279,7 +279,9 @@ _DATE_LINE = re.compile(
 _CLOSING = re.compile(
     r"^(?:附件[\d一二三四五六七八九十]*[：:]|特此通知。?$"
     # the furniture at the foot of a notice or minutes: contacts, copies, attendance
-    r"|(?:联系人|联系电话|联系方式|抄送|抄报|签发人|出席|列席|记录|主持)[：:])|" + _DATE_LINE.pattern[1:]
+    r"|(?:联系人|联系电话|联系方式|咨询电话|举报电话|服务热线|咨询热线|抄送|抄报|签发人|出席|列席|记录|主持)[：:]"
+    # a slogan standing alone in quotes, and an article's reader counts (阅读2.1万在看86)
+    r"|[“\"][^“”\"]{2,60}[”\"][^\u4e00-\u9fff]*$|阅读[\d.]+万?(?:在看|赞|$))|" + _DATE_LINE.pattern[1:]
 )
 
 # Lines in a title's place that are not titles: attachments, dates, issue and document numbers.
