@@ -321,16 +321,8 @@ class Walker:
         self.free(para, lead=True)
 
     def on_label(self, k: int, para: Para) -> None:
-        from taskbot.bulletin.fields import label_values, split_parties
-
         target = self.cur or self.last
-        parties: list[str] = []
-        times: list[str] = []
-        for label, value in label_values(para.hidden, para.text):
-            if label in cues.PARTY_LABELS:
-                parties.extend(p for p in split_parties(value) if p not in parties)
-            elif value:
-                times.append(value)
+        parties, times = _item_labels(para)
         if target is None:
             return
         target.parties = list(dict.fromkeys([*target.parties, *parties]))[:MAX_PARTIES]
