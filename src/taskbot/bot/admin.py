@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -561,26 +561,25 @@ async def deadline_command(update: Update, context: BotContext) -> None:
 @polite
 async def close_command(update: Update, context: BotContext) -> None:
     """Close a task without it being done: /close N [note]."""
-    message = message_of(update)
-    await require_admin(update, context)
-    parsed = split_task_id(command_args(message.text or ""), "admin.usage.close")
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
-        report = close_task(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
-        text = t("admin.closed", caller.lang, task=task_ref(report.task))
-    await reply(message, text)
+    await _change_state(update, context, close_task, "admin.usage.close", "admin.closed")
 
 
 @polite
 async def reopen_command(update: Update, context: BotContext) -> None:
     """Open a done or closed task again: /reopen N [note]."""
+    await _change_state(update, context, reopen_task, "admin.usage.reopen", "admin.reopened")
+
+
+async def _change_state(
+    update: Update, context: BotContext, change: Callable[..., Any], usage_key: str, answer_key: str
+) -> None:
+    """Apply CHANGE (close_task or reopen_task) to the task named in the command, with its note."""
     message = message_of(update)
     await require_admin(update, context)
-    parsed = split_task_id(command_args(message.text or ""), "admin.usage.reopen")
+    parsed = split_task_id(command_args(message.text or ""), usage_key)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
-        report = reopen_task(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
-        text = t("admin.reopened", caller.lang, task=task_ref(report.task))
+        report = change(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
+        text = t(answer_key, caller.lang, task=task_ref(report.task))
     await reply(message, text)
