@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONFIG_ENV = "TASKBOT_CONFIG"
+HOME_ENV = "TASKBOT_HOME"
+DEFAULT_DATABASE_FILE = "taskbot.db"
 # The YAML layer for the Settings being built now (a context variable keeps this thread-safe).
 _pending_file_data: ContextVar[dict[str, Any] | None] = ContextVar("_pending_file_data", default=None)
 
@@ -26,9 +28,25 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message is fit to show a user as it is."""
 
 
+def data_home() -> Path:
+    """The data directory: $TASKBOT_HOME, else $XDG_DATA_HOME/taskbot, else ~/.local/share/taskbot."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "taskbot"
+
+
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///taskbot.db"
+    # None: the SQLite file taskbot.db in the data directory (see data_home), wherever the command runs.
+    url: str | None = None
     echo: bool = False
+
+    @property
+    def effective_url(self) -> str:
+        """The URL to open: URL, or the SQLite file in the per-user data directory."""
+        return self.url or f"sqlite:///{data_home() / DEFAULT_DATABASE_FILE}"
 
 
 class WebhookSettings(BaseModel):

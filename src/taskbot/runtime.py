@@ -23,9 +23,18 @@ class Runtime:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Runtime:
-    """Open the store named by SETTINGS (upgrading its schema unless MIGRATE is false)."""
-    engine = db.make_engine(settings.database.url, echo=settings.database.echo)
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True, create: bool = True
+) -> Runtime:
+    """Open the store named by SETTINGS (upgrading its schema unless MIGRATE is false).
+
+    With CREATE false a SQLite file that does not exist yet is not created: the runtime gets an empty
+    in-memory store instead, so a command that only reads leaves no file behind.
+    """
+    url = settings.database.effective_url
+    if not create and db.sqlite_file_missing(url):
+        url = db.MEMORY_URL
+    engine = db.make_engine(url, echo=settings.database.echo)
     if migrate:
         db.upgrade(engine)
     return Runtime(settings, engine, db.make_sessionmaker(engine), clock or system_clock)

@@ -30,19 +30,24 @@ LOCAL_TOKEN = "1000001:LOCAL-taskbot-not-a-real-token"
 LOCAL_BOT_USERNAME = "taskbot_local_bot"
 SAMPLE_BULLETIN = "bulletin-foshan-2022-06.txt"
 POLL_TIMEOUT_SECONDS = 10
+NO_TOKEN_MESSAGE = (
+    "no bot token: set TASKBOT_TELEGRAM__TOKEN (or telegram.token in the config file), "
+    "or run `taskbot run --local` to try it without Telegram"
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "run",
-        help="run the Telegram bot (local mode with a terminal chat when no token is configured)",
+        help="run the Telegram bot (--local: a terminal chat against an in-process Bot API)",
         description="Run the bot: long polling by default, a webhook with telegram.mode: webhook. "
-        "Without telegram.token it runs in LOCAL MODE against an in-process Bot API with a terminal chat.",
+        "With --local or --demo (or with no token, at a terminal) it runs in LOCAL MODE against an "
+        "in-process Bot API with a terminal chat. With no token and no terminal it exits with status 2.",
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="local mode: first import the sample bulletin and send its tasks to the local group",
+        help="local mode, first importing the sample bulletin and sending its tasks to the local group",
     )
     parser.add_argument(
         "--local", action="store_true", help="run in local mode even when a token is configured"
@@ -56,15 +61,17 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load(args)
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
-    local = args.local or not token
+    if args.demo and token and not args.local:
+        raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
+    local = wants_local_mode(args, token, interactive=sys.stdin is not None and sys.stdin.isatty())
+    if not token and not local:
+        raise CliError(NO_TOKEN_MESSAGE, EXIT_USAGE)
     # In local mode the terminal is the chat: only warnings interleave with it unless -v.
     level = "DEBUG" if args.verbose else ("WARNING" if local else settings.log_level)
     configure_logging(
         level,
         secrets=[s for s in (token, _secret(settings.telegram.webhook.secret_token)) if s],
     )
-    if args.demo and not local:
-        raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
     if local:
         settings = local_settings(settings)
         runtime = _open_runtime(settings)
@@ -87,6 +94,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         runtime.close()
     return 0
+
+
+def wants_local_mode(args: argparse.Namespace, token: str | None, *, interactive: bool) -> bool:
+    """Local mode only when asked (--local, --demo) or when a person at a terminal has no token yet.
+
+    A container or a service unit without a token must fail loudly, not "succeed" doing nothing.
+    """
+    return bool(args.local or args.demo or (not token and interactive))
 
 
 async def _check_connection(token: str, base_url: str | None) -> None:
@@ -263,13 +278,12 @@ def _secret(value: Any) -> str | None:
 
 
 def _open_runtime(settings: Settings) -> Runtime:
-    from taskbot.runtime import build_runtime
-    from taskbot.store.db import StoreError
+    from taskbot.cli.common import runtime_for
+    from taskbot.cli.dbcmd import describe_store
 
-    try:
-        return build_runtime(settings)
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
+    runtime = runtime_for(settings)
+    log.info("store %s", describe_store(settings.database.effective_url))
+    return runtime
 
 
 # --- local mode ---
@@ -338,7 +352,7 @@ def local_banner(runtime: Runtime, base_url: str, imported: Any) -> str:
         "=" * 72,
         "taskbot — LOCAL MODE (本地模式): nothing is sent to Telegram.",
         f"  Bot API: in-process fake at {base_url.rsplit('/', 1)[0]}",
-        f"  Store:   {runtime.settings.database.url}",
+        f"  Store:   {runtime.engine.url.render_as_string(hide_password=True)}",
         f"  You are the admin (user {LOCAL_ADMIN_ID}) in the local group 本地工作群; reminders appear here.",
     ]
     if imported is not None:

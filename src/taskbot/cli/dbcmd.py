@@ -41,11 +41,22 @@ def current(args: argparse.Namespace) -> int:
     """Print the current and the newest schema revision."""
     from taskbot.store import db
 
-    runtime = open_runtime(args, migrate=False)
+    runtime = open_runtime(args, migrate=False, writes=False)
     try:
         rev = db.current_revision(runtime.engine)
+        print(f"store {describe_store(runtime.settings.database.effective_url)}")
     finally:
         runtime.close()
     head = db.head_revision()
     print(f"current {rev or 'none'}, newest {head}" + ("" if rev == head else " (run `taskbot db upgrade`)"))
     return 0
+
+
+def describe_store(url: str) -> str:
+    """URL with its password hidden, marked when it is a SQLite file not created yet."""
+    from sqlalchemy.engine import make_url
+
+    from taskbot.store import db
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    return shown + (" (not created yet)" if db.sqlite_file_missing(url) else "")

@@ -14,15 +14,33 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from taskbot.store.errors import StoreError
+from taskbot.store.errors import StoreConfigError, StoreError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MEMORY_URL = "sqlite://"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database or an in-memory one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Whether URL names a SQLite file that does not exist yet."""
+    path = sqlite_file(url)
+    return path is not None and not path.exists()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -43,7 +61,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(parsed, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except NoSuchModuleError:
+        raise StoreConfigError(
+            f"database.url: unknown kind of database {parsed.drivername!r} "
+            "(use sqlite:///PATH or postgresql+psycopg://…)"
+        ) from None
+    except ImportError as exc:
+        raise StoreConfigError(
+            f"database.url: the driver for {parsed.drivername} is not installed "
+            f"(module {exc.name or '?'}); for PostgreSQL: pip install 'taskbot[postgres]'"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
