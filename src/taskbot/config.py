@@ -108,6 +108,18 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class HttpSettings(BaseModel):
+    """The operations HTTP server in the bot process: /healthz, /readyz, /metrics (see README)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
+
+
+class LoggingSettings(BaseModel):
+    format: Literal["text", "json"] = "text"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -128,6 +140,8 @@ class Settings(BaseSettings):
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http: HttpSettings = HttpSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskbot.clock import Clock, system_clock
 from taskbot.config import Settings
+from taskbot.ops.metrics import Metrics
 from taskbot.store import db
 
 
@@ -18,6 +19,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default=system_clock)
+    # The process's Prometheus registry (exported at /metrics when http.enabled).
+    metrics: Metrics = field(default_factory=Metrics)
 
     def close(self) -> None:
         self.engine.dispose()

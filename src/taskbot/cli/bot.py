@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from taskbot.config import Settings
+    from taskbot.ops.web import OpsServer
     from taskbot.runtime import Runtime
 
 log = logging.getLogger("taskbot.run")
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(
         level,
         secrets=[s for s in (token, _secret(settings.telegram.webhook.secret_token)) if s],
+        fmt=settings.logging.format,
     )
     if local:
         settings = local_settings(settings)
@@ -129,22 +131,25 @@ def _startup_error(exc: Exception, settings: Settings) -> CliError:
     return CliError(f"the bot stopped on an unexpected error ({exc.__class__.__name__}); see the log above")
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
-    """Log at LEVEL through the root handlers, never showing SECRETS, with URL loggers kept quiet.
+def configure_logging(level: str, secrets: list[str], fmt: str = "text") -> None:
+    """Log at LEVEL through the root handlers in FMT (text or json), never showing SECRETS.
 
     httpx logs every request URL at INFO, and Telegram URLs contain the token; it stays at WARNING
-    whatever LEVEL is. The formatter also masks the secrets in any message or traceback.
+    whatever LEVEL is. The formatter also masks the secrets in any message or traceback. Every line
+    carries the context at hand (update, chat, user, task, beat; see taskbot.ops.logs).
     """
+    from taskbot.ops.logs import ContextFilter, formatter_for
+
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig()
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     for handler in root.handlers:
-        inner = handler.formatter or logging.Formatter()
-        if not isinstance(inner, RedactingFormatter):
-            handler.setFormatter(RedactingFormatter(inner, secrets))
+        handler.setFormatter(RedactingFormatter(formatter_for(fmt), secrets))
+        if not any(isinstance(f, ContextFilter) for f in handler.filters):
+            handler.addFilter(ContextFilter())
 
 
 class RedactingFormatter(logging.Formatter):
@@ -181,17 +186,22 @@ def local_settings(settings: Settings) -> Settings:
 def build_connected_application(runtime: Runtime, token: str, *, base_url: str | None = None) -> Application:
     """The Application with its start-up (command menu, reminders) and shutdown wired in."""
     from taskbot.bot.app import build_application
+    from taskbot.ops.logs import update_context
+    from taskbot.ops.metrics import instrument, metered_request
 
     base_url = base_url or runtime.settings.telegram.base_url
     lifecycle = Lifecycle(runtime)
-    return build_application(
+    app = build_application(
         runtime,
         token,
         base_url=base_url,
         base_file_url=file_url_for(base_url) if base_url else None,
         post_init=lifecycle.post_init,
         post_shutdown=lifecycle.post_shutdown,
+        request=metered_request(runtime.metrics),
     )
+    instrument(app, runtime.metrics, around=update_context)
+    return app
 
 
 def file_url_for(base_url: str) -> str:
@@ -208,6 +218,7 @@ class Lifecycle:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.reminders: Any = None
+        self.ops: OpsServer | None = None
 
     async def post_init(self, app: Application) -> None:
         """Publish the command menu and put the reminders on the JobQueue."""
@@ -221,10 +232,37 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
+        self.ops = await self.start_ops_server()
         settle_heap()
+        log.info("taskbot started as @%s", app.bot.username)
+
+    async def start_ops_server(self) -> OpsServer | None:
+        """Serve /healthz, /readyz and /metrics when http.enabled."""
+        from taskbot.ops.health import Probe
+        from taskbot.ops.web import OpsServer
+
+        runtime = self.runtime
+        probe = Probe(runtime, leader=self.is_leader)
+        runtime.metrics.watch_store(probe)
+        http = runtime.settings.http
+        if not http.enabled:
+            return None
+        server = OpsServer(http.listen, http.port)
+        server.add_operations(probe, runtime.metrics)
+        await server.start()
+        return server
+
+    def is_leader(self) -> bool:
+        """Whether this process runs the scheduler now."""
+        jobs = getattr(self.reminders, "jobs", None)
+        return bool(jobs is not None and jobs.running)
 
     async def post_shutdown(self, app: Application) -> None:
-        """Release what the reminder engine holds (the scheduler lock)."""
+        """Stop the HTTP server; release what the reminder engine holds (the scheduler lock)."""
+        log.info("taskbot stopping")
+        if self.ops is not None:
+            await self.ops.stop()
+            self.ops = None
         if self.reminders is not None:
             self.reminders.close()
             self.reminders = None

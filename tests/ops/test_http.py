@@ -1,0 +1,87 @@
+"""/healthz, /readyz and /metrics of a running bot, asked over HTTP."""
+
+from __future__ import annotations
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from taskbot.ops.web import HEALTH_PATH, METRICS_PATH
+from tests.bot.conftest import GROUP, OFFICIAL
+from tests.ops.conftest import OpsHarness
+
+EXPECTED_METRICS = {
+    "taskbot_updates",
+    "taskbot_handler_seconds",
+    "taskbot_bot_api_requests",
+    "taskbot_bot_api_throttled",
+    "taskbot_bot_api_seconds",
+    "taskbot_ready",
+    "taskbot_scheduler_leader",
+    "taskbot_ledger_backlog",
+    "taskbot_ledger_oldest_pending_timestamp_seconds",
+    "taskbot_deliveries",
+    "taskbot_tasks",
+    "taskbot_beat_last_fire_timestamp_seconds",
+    "taskbot_beat_missed",
+}
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+async def test_healthz_answers_while_the_bot_runs(ops_bot: OpsHarness) -> None:
+    answer = await ops_bot.get(HEALTH_PATH)
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+
+
+async def test_metrics_has_every_name_and_counts_a_done(ops_bot: OpsHarness) -> None:
+    bot = ops_bot
+    bot.add_group(GROUP)
+    bot.add_official()
+    task_id = bot.add_task("统筹推进", chat_id=GROUP, assignees=[OFFICIAL])
+    answer = await bot.get(METRICS_PATH)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    names = {f.name for f in text_string_to_metric_families(answer.text)}
+    assert names >= EXPECTED_METRICS
+    before = samples(answer.text)
+    done_ok = ("taskbot_updates_total", (("command", "done"), ("outcome", "ok")))
+    assert done_ok not in before
+    assert before[("taskbot_tasks", (("standing", "on_track"),))] == 1
+
+    await bot.send(GROUP, OFFICIAL, f"/done {task_id} 已完成")
+    await bot.settle()
+    after = samples((await bot.get(METRICS_PATH)).text)
+    assert after[done_ok] == 1
+    assert after[("taskbot_handler_seconds_count", (("command", "done"),))] == 1
+    assert after[("taskbot_tasks", (("standing", "done"),))] == 1
+    assert after[("taskbot_bot_api_requests_total", (("code", "200"), ("method", "sendMessage")))] >= 1
+    assert after[("taskbot_scheduler_leader", ())] == 0  # schedule.enabled is false here
+
+
+async def test_a_handler_that_fails_counts_as_an_error(ops_bot: OpsHarness) -> None:
+    bot = ops_bot
+    bot.add_official()
+    bot.add_private(OFFICIAL)
+    bot.api.fail_next("sendMessage", 500, "Internal Server Error")
+    await bot.api.user_sends(OFFICIAL, OFFICIAL, "/tasks")
+    await bot.settle()
+    after = samples((await bot.get(METRICS_PATH)).text)
+    assert after[("taskbot_updates_total", (("command", "tasks"), ("outcome", "error")))] == 1
+    assert after[("taskbot_bot_api_requests_total", (("code", "500"), ("method", "sendMessage")))] == 1
+
+
+async def test_throttled_answers_are_counted(ops_bot: OpsHarness) -> None:
+    bot = ops_bot
+    bot.add_official()
+    bot.add_private(OFFICIAL)
+    bot.api.fail_next("sendMessage", 429, retry_after=1)
+    await bot.api.user_sends(OFFICIAL, OFFICIAL, "/help")
+    await bot.settle()
+    after = samples((await bot.get(METRICS_PATH)).text)
+    assert after[("taskbot_bot_api_throttled_total", (("method", "sendMessage"),))] == 1
