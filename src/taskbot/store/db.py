@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,6 +144,12 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     before = current_revision(engine)
     if revision == "head" and before == head_revision():
         return False
+    store = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if before is not None and store is not None and store.exists():
+        from taskbot.store.backup import backup_beside
+
+        copy = backup_beside(store, "migration", dt.datetime.now(dt.UTC))
+        log.info("backed up the store to %s before migrating it", copy)
     log.info("migrating database from %s to %s", before or "empty", revision)
     command.upgrade(_alembic_config(engine), revision)
     return True
