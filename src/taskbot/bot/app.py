@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 HANDLER_MODULES = (importing, admin, reporting, reports, common)
 
 TaskbotApplication = Application  # Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue]
-Hook = Callable[[Application], Awaitable[None]]
+Hook = Callable[[Application], Coroutine[Any, Any, None]]
 
 
 def build_application(

@@ -1,4 +1,4 @@
-"""`taskbot run`: the Telegram bot, by long polling or a webhook; in local mode without a token.
+"""`taskbot run`: the Telegram bot, by long polling or a webhook; in local mode when asked (--local).
 
 Local mode starts the project's fake Bot API inside the process, the same Application against it and
 a terminal chat in which you are the admin of a local group (``--demo`` imports the sample bulletin
@@ -109,8 +109,8 @@ def wants_local_mode(args: argparse.Namespace, token: str | None, *, interactive
 async def _check_connection(token: str, base_url: str | None) -> None:
     from telegram import Bot
 
-    kwargs = {"base_url": base_url, "base_file_url": file_url_for(base_url)} if base_url else {}
-    async with Bot(token, **kwargs) as bot:  # initialize() calls getMe
+    bot = Bot(token, base_url=base_url, base_file_url=file_url_for(base_url)) if base_url else Bot(token)
+    async with bot:  # initialize() calls getMe
         log.info("the Bot API knows this token as @%s", bot.username)
 
 

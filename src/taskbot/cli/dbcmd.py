@@ -27,36 +27,41 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "current", help="show the schema revision", description="Show the schema revision."
     )
     cur.set_defaults(func=current)
-    backup = db_sub.add_parser(
-        "backup",
-        help="copy the store to PATH (SQLite: safe while the bot runs; PostgreSQL: pg_dump)",
-        description="Copy the store to PATH. SQLite uses the online backup API, consistent while the bot "
-        "runs; PostgreSQL runs pg_dump (custom format) when it is installed, else prints the command.",
-    )
-    backup.add_argument("path", metavar="PATH")
-    backup.set_defaults(func=backup_store)
-    restore = db_sub.add_parser(
-        "restore",
-        help="replace the store by the backup PATH (stop the bot first)",
-        description="Replace the store by the backup PATH, checked first. SQLite keeps a copy of the store "
-        "it replaces in backups/ beside it; PostgreSQL runs pg_restore, or prints the command.",
-    )
-    restore.add_argument("path", metavar="PATH")
-    restore.set_defaults(func=restore_store)
-    dump_p = db_sub.add_parser(
-        "dump",
-        help="write every table to FILE as JSON lines (portable between SQLite and PostgreSQL)",
-        description="Write every table to FILE as JSON lines, to load into another store of any kind.",
-    )
-    dump_p.add_argument("file", metavar="FILE")
-    dump_p.set_defaults(func=dump_store)
-    load_p = db_sub.add_parser(
-        "load",
-        help="read a dump FILE into this (empty) store",
-        description="Read a `taskbot db dump` FILE into the configured store (it must be empty).",
-    )
-    load_p.add_argument("file", metavar="FILE")
-    load_p.set_defaults(func=load_store)
+    for name, operand, func, help_, description in (
+        (
+            "backup",
+            "PATH",
+            backup_store,
+            "copy the store to PATH (SQLite: safe while the bot runs; PostgreSQL: pg_dump)",
+            "Copy the store to PATH. SQLite uses the online backup API, consistent while the bot runs; "
+            "PostgreSQL runs pg_dump (custom format) when it is installed, else prints the command.",
+        ),
+        (
+            "restore",
+            "PATH",
+            restore_store,
+            "replace the store by the backup PATH (stop the bot first)",
+            "Replace the store by the backup PATH, checked first. SQLite keeps a copy of the store it "
+            "replaces in backups/ beside it; PostgreSQL runs pg_restore, or prints the command.",
+        ),
+        (
+            "dump",
+            "FILE",
+            dump_store,
+            "write every table to FILE as JSON lines (portable between SQLite and PostgreSQL)",
+            "Write every table to FILE as JSON lines, to load into another store of any kind.",
+        ),
+        (
+            "load",
+            "FILE",
+            load_store,
+            "read a dump FILE into this (empty) store",
+            "Read a `taskbot db dump` FILE into the configured store (it must be empty).",
+        ),
+    ):
+        action = db_sub.add_parser(name, help=help_, description=description)
+        action.add_argument(operand.lower(), metavar=operand)
+        action.set_defaults(func=func)
 
 
 def upgrade(args: argparse.Namespace) -> int:

@@ -96,7 +96,7 @@ class OpsServer:
         return int(self._sockets[0].getsockname()[1]) if self._sockets else self.requested_port
 
     async def start(self) -> None:
-        app = Application(self.routes)  # type: ignore[arg-type]
+        app = Application(self.routes)
         self._sockets = bind_sockets(self.requested_port, address=self.listen)
         self._server = HTTPServer(app, xheaders=True)
         self._server.add_sockets(self._sockets)
