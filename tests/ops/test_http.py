@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from taskbot.ops.health import Probe
+from taskbot.ops.metrics import STANDING_REFRESH, Metrics
 from taskbot.ops.web import HEALTH_PATH, METRICS_PATH
+from taskbot.runtime import Runtime
+from taskbot.services import digest as digest_service
+from taskbot.services import tasks as task_service
+from taskbot.services.people import Actor
+from taskbot.store.db import transaction
 from tests.bot.conftest import GROUP, OFFICIAL
 from tests.ops.conftest import OpsHarness
+from tests.support.clock import ManualClock
 
 EXPECTED_METRICS = {
     "taskbot_updates",
@@ -85,3 +96,30 @@ async def test_throttled_answers_are_counted(ops_bot: OpsHarness) -> None:
     await bot.settle()
     after = samples((await bot.get(METRICS_PATH)).text)
     assert after[("taskbot_bot_api_throttled_total", (("method", "sendMessage"),))] == 1
+
+
+def test_standings_are_judged_again_only_after_a_change_or_a_while(
+    runtime: Runtime, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    judged: list[int] = []
+    real = digest_service.current_digest
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        judged.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(digest_service, "current_digest", counting)
+    metrics = Metrics()
+    metrics.watch_store(Probe(runtime, leader=lambda: True))
+    with transaction(runtime.sessions) as s:
+        task = task_service.add_task(s, Actor.system("test"), clock(), "统筹推进")
+    metrics.render()
+    metrics.render()
+    assert len(judged) == 1
+    with transaction(runtime.sessions) as s:
+        task_service.mark_done(s, task.id, Actor.system("test"), clock(), "")
+    text = metrics.render().decode()
+    assert len(judged) == 2 and 'taskbot_tasks{standing="done"} 1.0' in text
+    clock.advance(seconds=STANDING_REFRESH.total_seconds())
+    metrics.render()
+    assert len(judged) == 3

@@ -8,6 +8,7 @@ the scheduler flag, tasks by standing — are read from the store when scraped (
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 HANDLER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 OK, ERROR = "ok", "error"
+STANDING_REFRESH = dt.timedelta(minutes=5)
 
 
 class Metrics:
@@ -99,6 +101,7 @@ class StoreCollector(Collector):
 
     def __init__(self, probe: Probe) -> None:
         self.probe = probe
+        self._standings: tuple[Any, dict[str, int]] | None = None
 
     def collect(self) -> Iterator[Metric]:
         state = self.probe.readiness()
@@ -126,7 +129,7 @@ class StoreCollector(Collector):
         from sqlalchemy import func, select
 
         from taskbot.services.digest import current_digest, red_black_rules
-        from taskbot.store.models import Delivery
+        from taskbot.store.models import Delivery, Report, Task
 
         runtime = self.probe.runtime
         deliveries = GaugeMetricFamily(
@@ -142,11 +145,23 @@ class StoreCollector(Collector):
             )
             for beat, status, n in rows:
                 deliveries.add_metric([beat, status], int(n))
-            digest = current_digest(
-                session, now, now.astimezone(runtime.settings.tz).date(), red_black_rules(runtime.settings)
+            # Judging every task is the costly part of a scrape: it is redone only when a task or a
+            # report changed, or STANDING_REFRESH passed (standings also move with time alone).
+            key = (
+                tuple(session.execute(select(func.count(Task.id), func.max(Task.updated_at))).one()),
+                session.scalar(select(func.max(Report.id))),
+                int(now.timestamp() // STANDING_REFRESH.total_seconds()),
             )
-        for name, count in digest.counts().items():
-            standing.add_metric([name.value], count)
+            if self._standings is None or self._standings[0] != key:
+                digest = current_digest(
+                    session,
+                    now,
+                    now.astimezone(runtime.settings.tz).date(),
+                    red_black_rules(runtime.settings),
+                )
+                self._standings = (key, {name.value: n for name, n in digest.counts().items()})
+        for name, count in self._standings[1].items():
+            standing.add_metric([name], count)
         yield deliveries
         yield standing
         last = GaugeMetricFamily(
