@@ -4,7 +4,9 @@ A key lists directives by `anchor` (a verbatim phrase; whitespace is ignored on 
 fields a careful reader expects. A key item is found by the first unused prediction whose text holds
 its anchor; one prediction serves at most one item, and plain items are matched before umbrella items
 (a heading merged into its first leaf counts for the leaf). Recall counts plain items; precision counts
-predictions that serve any item; fields are the share of keyed fields a found item got right.
+predictions that serve any item; fields are the share of keyed fields a found item got right;
+coverage counts plain items whose anchor lies inside some prediction, taken or not (the content was
+found, however it was cut).
 """
 
 from __future__ import annotations
@@ -53,9 +55,19 @@ class Score:
     precision: float
     fields: float
     predicted: int
+    plain: int = 0
+    found: int = 0
+    covered: int = 0
+    served: int = 0
+    keyed_fields: int = 0
+    right_fields: int = 0
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     wrong_fields: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.plain if self.plain else 1.0
 
     @property
     def f1(self) -> float:
@@ -79,13 +91,14 @@ def score(key: Mapping[str, Any], predictions: Sequence[Mapping[str, Any]]) -> S
     """Compare predictions (`taskbot parse --format json` directives) with a key."""
     texts = [_squash(p.get("text")) for p in predictions]
     taken: set[int] = set()
-    plain = found = right = keyed = 0
+    plain = found = right = keyed = covered = 0
     missed: list[str] = []
     wrong: list[str] = []
     for item in sorted(key["directives"], key=lambda it: bool(it.get("umbrella"))):
         anchor = _squash(item["anchor"])
         umbrella = bool(item.get("umbrella"))
         plain += not umbrella
+        covered += not umbrella and any(anchor in t for t in texts)
         hit = next((i for i, t in enumerate(texts) if i not in taken and anchor in t), None)
         if hit is None:
             if not umbrella:
@@ -109,6 +122,12 @@ def score(key: Mapping[str, Any], predictions: Sequence[Mapping[str, Any]]) -> S
         precision=len(taken) / len(predictions) if predictions else 0.0,
         fields=right / keyed if keyed else 1.0,
         predicted=len(predictions),
+        plain=plain,
+        found=found,
+        covered=covered,
+        served=len(taken),
+        keyed_fields=keyed,
+        right_fields=right,
         missed=missed,
         extra=[str(p.get("text", ""))[:40] for i, p in enumerate(predictions) if i not in taken],
         wrong_fields=wrong,
@@ -117,3 +136,22 @@ def score(key: Mapping[str, Any], predictions: Sequence[Mapping[str, Any]]) -> S
 
 def load_key(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def pooled(scores: Sequence[Score]) -> Score:
+    """One figure over many bulletins: every item and every prediction counted once."""
+    plain = sum(s.plain for s in scores)
+    predicted = sum(s.predicted for s in scores)
+    keyed = sum(s.keyed_fields for s in scores)
+    return Score(
+        recall=sum(s.found for s in scores) / plain if plain else 1.0,
+        precision=sum(s.served for s in scores) / predicted if predicted else 0.0,
+        fields=sum(s.right_fields for s in scores) / keyed if keyed else 1.0,
+        predicted=predicted,
+        plain=plain,
+        found=sum(s.found for s in scores),
+        covered=sum(s.covered for s in scores),
+        served=sum(s.served for s in scores),
+        keyed_fields=keyed,
+        right_fields=sum(s.right_fields for s in scores),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.scoring import field_matches, score
+from tests.support.scoring import field_matches, pooled, score
 
 KEY = {
     "directives": [
@@ -25,6 +25,22 @@ def test_found_missed_and_extra_are_counted() -> None:
     assert (result.recall, result.precision, result.fields) == (0.5, 0.5, 1.0)
     assert result.missed == ["市局要每周调度"]
     assert result.extra == ["一段无关的话"]
+    assert result.coverage == 0.5
+
+
+def test_coverage_counts_content_found_however_it_was_cut() -> None:
+    # both leaves inside one prediction: one is matched, the other only covered
+    predictions = [{"text": "各镇街要完成摸底；市局要每周调度"}]
+    result = score(KEY, predictions)
+    assert (result.recall, result.coverage) == (0.5, 1.0)
+
+
+def test_pooled_counts_every_item_once() -> None:
+    first = score(KEY, [{"text": "各镇街要完成摸底", "responsible": ["各镇街"]}])
+    second = score(KEY, [{"text": "市局要每周调度"}, {"text": "无关"}, {"text": "也无关"}])
+    total = pooled([first, second])
+    assert (total.plain, total.found, total.predicted, total.served) == (4, 2, 4, 2)
+    assert (total.recall, total.precision) == (0.5, 0.5)
 
 
 def test_one_prediction_serves_one_item_and_wrong_fields_are_listed() -> None:
