@@ -22,7 +22,6 @@ from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
-from taskbot.domain.calendar import default_calendar
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
@@ -57,7 +56,7 @@ def digest_parts(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: 
 
     Blocking (it loads every open task), so the handler runs it in a thread.
     """
-    calendar = default_calendar()
+    calendar = runtime.calendar
     rules = PlanRules.from_settings(runtime.settings)
     # The period is the fortnightly bulletin's: what was done since the last one still counts.
     since = previous_fire(Beat.FORTNIGHTLY, now, rules, calendar)
