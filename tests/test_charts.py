@@ -117,6 +117,15 @@ def test_units_beyond_the_limit_are_left_out_with_a_note() -> None:
     assert capped.tobytes() != exact.tobytes()  # the note 另有 1 个单位未列出
 
 
+def test_a_dollar_in_a_name_is_text_not_math() -> None:
+    font = chosen_font()
+    # As math, the first would fail to parse and the others would draw the same superscript.
+    assert render_standings([unit("丙$\\frac{$")], ZH, font=font) is not None
+    math = pixels(render_standings([unit("甲$x^2$")], ZH, font=font))
+    braces = pixels(render_standings([unit("甲$x^{2}$")], ZH, font=font))
+    assert math.tobytes() != braces.tobytes()
+
+
 def test_no_units_is_no_picture() -> None:
     assert render_standings([], ZH, font=chosen_font()) is None
 

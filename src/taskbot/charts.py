@@ -192,7 +192,10 @@ def render_standings(
     font = font or cjk_font()
     if font is None:
         return None
-    with _lock:
+    from matplotlib import rc_context
+
+    # Units' names come from bulletins: a "$" in one is text, never TeX-like math to parse.
+    with _lock, rc_context({"text.parse_math": False}):
         return _draw(list(units[:max_units]), len(units) - max_units, text, list(trend), font)
 
 
