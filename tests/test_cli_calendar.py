@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from taskbot.bulletin.dates import add_workdays
 from taskbot.cli import main
@@ -78,6 +79,13 @@ def test_table_with_the_office_days(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert rows["2027-02-05"] == ["Fri", "holiday", "春节", "config"]
     assert rows["2027-04-05"] == ["Mon", "holiday", "清明", "statutory", "fallback"]
     assert "2027-03-08" not in rows  # ordinary days are not listed
+
+
+def test_the_year_defaults_to_this_year_in_the_configured_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    # 16:30 UTC on New Year's Eve is already 2027 in Shanghai.
+    with time_machine.travel(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC), tick=False):
+        data = json.loads(run(capsys, "calendar", "--format", "json")[1])
+    assert data["year"] == 2027
 
 
 def test_bad_year_and_bad_config_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
