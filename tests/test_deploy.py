@@ -11,11 +11,14 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from fnmatch import fnmatch
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from taskbot.config import ConfigError, HttpSettings, Settings, load_settings
 from taskbot.ops.health import Probe
@@ -94,6 +97,24 @@ def test_the_dependency_step_reads_exactly_the_dependencies_of_pyproject(tmp_pat
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     expected = project["dependencies"] + project["optional-dependencies"]["postgres"]
     assert done.stdout.split("\n")[:-1] == expected
+    # Each line is a requirement pip accepts, and this environment (installed from the same file) meets it.
+    for line in expected:
+        requirement = Requirement(line)
+        installed = metadata.version(requirement.name)
+        assert requirement.specifier.contains(installed, prereleases=True), (line, installed)
+
+
+def test_what_the_build_copies_is_in_the_repository_and_not_ignored() -> None:
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    sources = [
+        rest.split()[0]
+        for keyword, rest in stages()["build"]
+        if keyword == "COPY" and not rest.startswith("--from")
+    ]
+    assert sources == ["pyproject.toml", "README.md", "src"]
+    for source in sources:
+        assert (ROOT / source).exists()
+        assert not any(fnmatch(source, pattern) for pattern in ignored)
 
 
 def test_the_runtime_stage_runs_as_a_user_with_the_data_volume_and_a_health_check() -> None:
@@ -101,7 +122,7 @@ def test_the_runtime_stage_runs_as_a_user_with_the_data_volume_and_a_health_chec
     users = [rest for keyword, rest in runtime if keyword == "USER"]
     assert users and users[-1] not in {"root", "0"}
     assert any(k == "RUN" and f"useradd --create-home --uid 10001 {users[-1]}" in r for k, r in runtime)
-    assert any(k == "RUN" and "fonts-noto-cjk" in r for k, r in runtime)  # the leaders' charts in Chinese
+    assert any(k == "RUN" and "fonts-wqy-microhei" in r for k, r in runtime)  # the charts draw Chinese
     assert ("VOLUME", '["/data"]') in runtime
     env = env_of(runtime)
     assert env["TASKBOT_HOME"] == "/data"

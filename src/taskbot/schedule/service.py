@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from taskbot.domain.beats import last_fire, next_fire
-from taskbot.domain.calendar import WorkCalendar, default_calendar
+from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.values import Beat
 from taskbot.ops.logs import log_context
 from taskbot.runtime import Runtime
@@ -42,7 +42,7 @@ class ReminderService:
         self.settings = runtime.settings
         self.sessions = runtime.sessions
         self.sender = sender
-        self.cal = calendar or default_calendar()
+        self.cal = calendar or runtime.calendar
         # The beat jobs when installed on a JobQueue (``schedule.wiring``).
         self.jobs: Any = None
         self._planning = asyncio.Lock()
