@@ -4,6 +4,7 @@ a database URL whose driver is missing is one line."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -137,3 +138,13 @@ def test_a_database_url_that_cannot_be_tried_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("taskbot: database.url: ") and words in err
     assert "hidden-pass" not in err
+
+
+def test_run_logs_where_the_store_is(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from taskbot.cli import bot as run_cli
+
+    settings = load_settings()
+    with caplog.at_level(logging.INFO, logger="taskbot.run"):
+        runtime = run_cli._open_runtime(settings)
+    runtime.close()
+    assert f"store sqlite:///{tmp_path / 'taskbot.db'}" in caplog.messages

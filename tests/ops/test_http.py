@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from telegram import Update
 
 from taskbot.ops.health import Probe
-from taskbot.ops.metrics import STANDING_REFRESH, Metrics
-from taskbot.ops.web import HEALTH_PATH, METRICS_PATH
+from taskbot.ops.metrics import STANDING_REFRESH, Metrics, command_of
+from taskbot.ops.web import HEALTH_PATH, METRICS_PATH, OpsServer
 from taskbot.runtime import Runtime
 from taskbot.services import digest as digest_service
 from taskbot.services import tasks as task_service
@@ -123,3 +125,39 @@ def test_standings_are_judged_again_only_after_a_change_or_a_while(
     clock.advance(seconds=STANDING_REFRESH.total_seconds())
     metrics.render()
     assert len(judged) == 3
+
+
+@pytest.mark.parametrize(
+    ("update", "label"),
+    [
+        ({"message": {"text": "/done 3 已完成"}}, "done"),
+        ({"message": {"text": "/DONE@taskbot_test_bot 3"}}, "done"),
+        ({"message": {"text": "/frobnicate"}}, "unknown_command"),
+        ({"message": {"text": "/"}}, "unknown_command"),
+        ({"message": {"text": "40% 已完成摸底"}}, "message"),
+        ({"message": {"caption": "/import", "document": {"file_id": "f", "file_unique_id": "u"}}}, "message"),
+        ({"callback_query": {"id": "q", "chat_instance": "c", "data": "done:1"}}, "callback"),
+        ({"my_chat_member": None}, "other"),
+    ],
+)
+def test_update_labels_are_bounded(update: dict[str, Any], label: str) -> None:
+    user = {"id": 1, "is_bot": False, "first_name": "张三"}
+    chat = {"id": -100, "type": "supergroup", "title": "群"}
+    data: dict[str, Any] = {"update_id": 1}
+    if "message" in update:
+        data["message"] = {"message_id": 1, "date": 0, "chat": chat, "from": user, **update["message"]}
+    elif "callback_query" in update:
+        data["callback_query"] = {"from": user, **update["callback_query"]}
+    assert command_of(Update.de_json(data, None), frozenset({"done", "tasks"})) == label
+
+
+async def test_a_port_in_use_is_an_error_at_start_not_a_silent_bot() -> None:
+    taken = OpsServer("127.0.0.1", 0)
+    await taken.start()
+    try:
+        second = OpsServer("127.0.0.1", taken.port)
+        with pytest.raises(OSError) as info:
+            await second.start()
+        assert info.value.errno == errno.EADDRINUSE
+    finally:
+        await taken.stop()
