@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
     if args.demo and token and not args.local:
         raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
-    local = wants_local_mode(args, token, interactive=sys.stdin is not None and sys.stdin.isatty())
+    local = wants_local_mode(args, token, interactive=_at_a_terminal())
     if not token and not local:
         raise CliError(NO_TOKEN_MESSAGE, EXIT_USAGE)
     # In local mode the terminal is the chat: only warnings interleave with it unless -v.
@@ -104,6 +104,14 @@ def wants_local_mode(args: argparse.Namespace, token: str | None, *, interactive
     A container or a service unit without a token must fail loudly, not "succeed" doing nothing.
     """
     return bool(args.local or args.demo or (not token and interactive))
+
+
+def _at_a_terminal() -> bool:
+    """Whether a person may be typing: standard input is a terminal (not closed, not a pipe)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed or detached
+        return False
 
 
 async def _check_connection(token: str, base_url: str | None) -> None:
