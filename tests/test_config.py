@@ -52,6 +52,10 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
         ("schedule:\n  deadline_offsets: [7, -1]\n", "schedule.deadline_offsets"),
         ("- just\n- a list\n", "the top level must be a mapping"),
         ("a: [unclosed\n", "not valid YAML at line"),
+        (
+            "schedule:\n  fortnightly:\n    anchor: 1999-12-27\n",
+            "schedule.fortnightly.anchor: Value error, the date must lie between 2000-01-01 and 2100-12-31",
+        ),
     ],
 )
 def test_invalid_config_names_file_and_field(tmp_path: Path, content: str, expected: str) -> None:

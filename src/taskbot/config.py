@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
+
 CONFIG_ENV = "TASKBOT_CONFIG"
 # The YAML layer for the Settings being built now (a context variable keeps this thread-safe).
 _pending_file_data: ContextVar[dict[str, Any] | None] = ContextVar("_pending_file_data", default=None)
@@ -47,6 +49,12 @@ class TelegramSettings(BaseModel):
     max_file_bytes: int = Field(10 * 1024 * 1024, ge=1)
 
 
+def _date_in_window(v: dt.date) -> dt.date:
+    if not in_date_window(v):
+        raise ValueError(f"the date must lie between {DATE_MIN} and {DATE_MAX}")
+    return v
+
+
 class BeatTime(BaseModel):
     time: dt.time = dt.time(9, 0)
 
@@ -55,6 +63,11 @@ class FortnightlySettings(BeatTime):
     mode: Literal["anchor", "semimonthly"] = "anchor"
     # A Monday; every 14 days from it (moved to the next workday when it is a holiday).
     anchor: dt.date = dt.date(2026, 1, 5)
+
+    @field_validator("anchor")
+    @classmethod
+    def _anchor_in_window(cls, v: dt.date) -> dt.date:
+        return _date_in_window(v)
 
 
 class ScheduleSettings(BaseModel):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -153,3 +154,24 @@ def test_taskbot_plan_lists_the_others_without_a_traceback(
         "chat_id": GROUP,
         "task_ids": [good],
     } in fires
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--from", "9999-12-31"],
+        ["plan", "--from", "0001-01-01"],
+        ["parse", "x.txt", "--date", "9999-12-31"],
+        ["import", "x.txt", "--date", "1999-12-31"],
+    ],
+)
+def test_dates_outside_the_window_are_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from taskbot.cli import main
+
+    Path("x.txt").write_text("各镇街要在年底前完成排查。\n", encoding="utf-8")
+    assert main(argv) == 2
+    _, err = capsys.readouterr()
+    assert err.strip().endswith("the date must lie between 2000-01-01 and 2100-12-31")
+    assert err.count("\n") == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from taskbot.bot.args import BadArguments
 from taskbot.bulletin.dates import find_deadline
-from taskbot.domain.values import Cadence
+from taskbot.domain.values import DATE_MAX, DATE_MIN, Cadence, in_date_window
 
 TITLE_MAX = 500
 PARTY_MAX = 200
@@ -73,8 +73,18 @@ def parse_cadence(word: str) -> Cadence | None:
 
 def parse_deadline(word: str, today: dt.date) -> dt.date:
     """A deadline from 2026-12-31, 2026/12/31, 2026年12月31日 or 12月31日 (the next one from TODAY),
-    or any deadline a bulletin may state (年底前, 6月底前, 10个工作日内, 国庆前 …), resolved from TODAY.
+    or any deadline a bulletin may state (年底前, 6月底前, 10个工作日内, 国庆前 …), resolved from TODAY;
+    a date outside DATE_MIN … DATE_MAX is refused.
     """
+    day = _resolve_deadline(word, today)
+    if not in_date_window(day):
+        raise BadArguments(
+            "admin.deadline_out_of_range", first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat()
+        )
+    return day
+
+
+def _resolve_deadline(word: str, today: dt.date) -> dt.date:
     text = re.sub(r"\s+", "", word).translate(_FULL_WIDTH_DIGITS)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())

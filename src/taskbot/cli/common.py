@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
+
 if TYPE_CHECKING:
     from taskbot.config import Settings
     from taskbot.runtime import Runtime
@@ -53,9 +55,12 @@ def date_option(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise CliError(f"{option}: {value!r} is not a date of the form YYYY-MM-DD", EXIT_USAGE) from None
+    if not in_date_window(day):
+        raise CliError(f"{option}: the date must lie between {DATE_MIN} and {DATE_MAX}", EXIT_USAGE)
+    return day
 
 
 def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:

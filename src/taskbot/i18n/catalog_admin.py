@@ -70,6 +70,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "请写成 2026-12-31、12月31日 或 年底前 这样的日期（none 表示不设时限）。",
         "en": "“{given}” is not a date I can use. Write it as 2026-12-31 (none for no deadline).",
     },
+    "admin.deadline_out_of_range": {
+        "zh": "截止日期须在 {first} 至 {last} 之间。",
+        "en": "A deadline must lie between {first} and {last}.",
+    },
     "admin.add_no_title": {
         "zh": "请写上任务标题，例如 /add 推进社区创熟 | 各镇街 | 每周 | 2026-12-31。",
         "en": "Please give the task a title, e.g. /add Community project | 各镇街 | weekly | 2026-12-31.",

@@ -257,6 +257,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务标题太长（最多 {limit} 字）。",
         "en": "The title is too long (at most {limit} characters).",
     },
+    "error.deadline_out_of_range": {
+        "zh": "截止日期须在 {first} 至 {last} 之间。",
+        "en": "A deadline must lie between {first} and {last}.",
+    },
     "error.party_required": {"zh": "请写上责任单位名称。", "en": "Please name the responsible party."},
     "error.not_bound": {
         "zh": "本群没有绑定责任单位{party}。",

@@ -18,7 +18,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.values import (
+    DATE_MAX,
+    DATE_MIN,
+    OPEN_STATUS_VALUES,
+    OPEN_STATUSES,
+    Cadence,
+    ReportKind,
+    TaskStatus,
+    in_date_window,
+)
 from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
@@ -242,6 +251,7 @@ def set_deadline(
 ) -> Report:
     """Set or (None) clear the task's deadline."""
     task = _load_for_admin(session, task_id, actor)
+    _check_deadline(deadline)
     task.deadline = deadline
     return _change(
         session, task, actor, now, ReportKind.DEADLINE, text=deadline.isoformat() if deadline else ""
@@ -268,6 +278,7 @@ def add_task(
         raise InvalidInput("title_required")
     if len(title) > 500:
         raise InvalidInput("title_too_long", limit=500)
+    _check_deadline(deadline)
     task = Task(
         title=title,
         text=text.strip() or title,
@@ -285,6 +296,11 @@ def add_task(
     session.flush()
     session.add(_report(task, actor, now, ReportKind.CREATED, text=task.title))
     return task
+
+
+def _check_deadline(deadline: dt.date | None) -> None:
+    if deadline is not None and not in_date_window(deadline):
+        raise InvalidInput("deadline_out_of_range", first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat())
 
 
 # --- bindings: which chat or person answers for a party ---
