@@ -94,6 +94,19 @@ class RateLimitSettings(BaseModel):
     max_retries: int = Field(5, ge=0)
 
 
+class IngestSettings(BaseModel):
+    """Limits on bulletin files (``taskbot import`` and ``/import``), checked before they are read."""
+
+    max_file_bytes: int = Field(20 * 1024 * 1024, ge=1)  # taskbot import; /import: telegram.max_file_bytes
+    max_chars: int = Field(1_000_000, ge=1)
+    max_zip_entries: int = Field(1000, ge=1)
+    max_unzipped_bytes: int = Field(100 * 1024 * 1024, ge=1)
+    max_zip_ratio: int = Field(100, ge=1)
+    max_pdf_pages: int = Field(2000, ge=1)
+    worker_timeout_seconds: float = Field(60, gt=0)
+    worker_memory_mb: int = Field(1024, ge=64)
+
+
 class RedBlackSettings(BaseModel):
     """Rules of the red/black list (红黑榜); see the README."""
 
@@ -122,6 +135,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    ingest: IngestSettings = IngestSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")

@@ -38,6 +38,24 @@ def load(args: argparse.Namespace) -> Settings:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
+def read_bulletin(path: str, settings: Settings) -> str:
+    """The text of the bulletin file PATH, read in a child process within the ``ingest.*`` limits."""
+    from taskbot.readers import UnreadableDocument
+    from taskbot.sandbox import read_isolated, read_limits
+
+    ing = settings.ingest
+    try:
+        return read_isolated(
+            path,
+            path,
+            read_limits(settings),
+            timeout=ing.worker_timeout_seconds,
+            memory_mb=ing.worker_memory_mb,
+        )
+    except UnreadableDocument as exc:
+        raise CliError(str(exc)) from None
+
+
 def open_runtime(args: argparse.Namespace, *, migrate: bool = True) -> Runtime:
     """Load the settings and open the store, upgrading an out-of-date schema."""
     from taskbot.runtime import build_runtime
