@@ -39,7 +39,8 @@ from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.i18n import t
-from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
+from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
+from taskbot.sandbox import read_isolated_async, read_limits
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, import_document, preview_import
 from taskbot.store.db import transaction
@@ -47,6 +48,8 @@ from taskbot.store.db import transaction
 log = logging.getLogger(__name__)
 
 IMPORT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# Word formats we cannot read but Word and WPS save as .docx in two clicks.
+SAVE_AS_DOCX = frozenset({".doc", ".wps", ".rtf"})
 # The bot waits this long for the file after a bare /import.
 WAIT_TIMEOUT = dt.timedelta(minutes=10)
 # A preview can be confirmed for this long.
@@ -145,12 +148,15 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
     """Download and read DOCUMENT; (file name, text). BadArguments says what is wrong with it."""
     name = document.file_name or "document"
     suffix = Path(name).suffix.lower()
+    if suffix in SAVE_AS_DOCX:
+        raise BadArguments("import.save_as_docx", name=name)
     if suffix not in IMPORT_SUFFIXES:
         raise BadArguments("import.wrong_type", name=name)
-    limit = context.runtime.settings.telegram.max_file_bytes
+    settings = context.runtime.settings
+    limit = settings.telegram.max_file_bytes
     # Telegram says the size before we fetch anything: a file too large is never downloaded.
     if document.file_size is not None and document.file_size > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(document.file_size), limit=_mb(limit))
+        raise _too_large(name, document.file_size, limit)
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
@@ -158,17 +164,25 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
         log.warning("downloading %s for /import failed: %s", document.file_id, exc.__class__.__name__)
         raise BadArguments("import.download_failed", name=name) from None
     if len(data) > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(len(data)), limit=_mb(limit))
+        raise _too_large(name, len(data), limit)
     try:
-        # .docx and .pdf parsing is CPU work: keep the event loop answering other chats meanwhile.
-        text = await asyncio.to_thread(read_document_bytes, data, name, max_bytes=limit)
+        # A file may be built to hurt: it is read in a child process with a time and a memory
+        # limit, awaited from a thread, so the event loop keeps answering other chats meanwhile.
+        text = await read_isolated_async(
+            data,
+            name,
+            read_limits(settings, max_bytes=limit),
+            timeout=settings.ingest.worker_timeout_seconds,
+            memory_mb=settings.ingest.worker_memory_mb,
+        )
     except UnreadableDocument as exc:
         raise BadArguments("import.unreadable", name=name, reason=str(exc)) from None
     return name, text
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def _too_large(name: str, size: int, limit: int) -> BadArguments:
+    shown, cap = file_sizes(size, limit)
+    return BadArguments("import.too_large", name=name, size=shown, limit=cap)
 
 
 # --- entry points and the waiting step -------------------------------------------------------------

@@ -205,6 +205,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，无法导入 {name}：只支持 .txt、.md、.docx、.pdf 文件。",
         "en": "Sorry, I cannot import {name}: only .txt, .md, .docx and .pdf files are supported.",
     },
+    "import.save_as_docx": {
+        "zh": "抱歉，无法导入 {name}：这是旧版 Word（或 WPS）格式。"
+        "请在 Word 或 WPS 中“另存为” .docx 后再发送。",
+        "en": "Sorry, I cannot import {name}: it is in the old Word (or WPS) format. "
+        "Save it as .docx in Word or WPS and send it again.",
+    },
     "import.too_large": {
         "zh": "抱歉，文件 {name} 太大（{size}），上限为 {limit}。",
         "en": "Sorry, {name} is too large ({size}); the limit is {limit}.",
