@@ -7,15 +7,17 @@ file (``--config PATH`` or ``TASKBOT_CONFIG``), then the defaults below.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
 
@@ -28,12 +30,18 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message is fit to show a user as it is."""
 
 
-class DatabaseSettings(BaseModel):
+class Section(BaseModel):
+    """A nested section of the settings: an unknown key in it is an error, as at the top level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
     url: str = "sqlite:///taskbot.db"
     echo: bool = False
 
 
-class WebhookSettings(BaseModel):
+class WebhookSettings(Section):
     listen: str = "0.0.0.0"
     port: int = Field(8443, ge=1, le=65535)
     url: str | None = None
@@ -41,7 +49,7 @@ class WebhookSettings(BaseModel):
     secret_token: SecretStr | None = None
 
 
-class TelegramSettings(BaseModel):
+class TelegramSettings(Section):
     token: SecretStr | None = None
     base_url: str | None = None
     mode: Literal["polling", "webhook"] = "polling"
@@ -55,7 +63,7 @@ def _date_in_window(v: dt.date) -> dt.date:
     return v
 
 
-class BeatTime(BaseModel):
+class BeatTime(Section):
     time: dt.time = dt.time(9, 0)
 
 
@@ -70,7 +78,7 @@ class FortnightlySettings(BeatTime):
         return _date_in_window(v)
 
 
-class ScheduleSettings(BaseModel):
+class ScheduleSettings(Section):
     enabled: bool = True
     weekly: BeatTime = BeatTime()
     fortnightly: FortnightlySettings = FortnightlySettings()
@@ -88,13 +96,13 @@ class ScheduleSettings(BaseModel):
         return sorted(set(v), reverse=True)
 
 
-class RateLimitSettings(BaseModel):
+class RateLimitSettings(Section):
     per_second: float = Field(30, gt=0)
     per_chat_per_minute: float = Field(20, gt=0)
     max_retries: int = Field(5, ge=0)
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(Section):
     """Limits on bulletin files (``taskbot import`` and ``/import``), checked before they are read."""
 
     max_file_bytes: int = Field(20 * 1024 * 1024, ge=1)  # taskbot import; /import: telegram.max_file_bytes
@@ -107,7 +115,7 @@ class IngestSettings(BaseModel):
     worker_memory_mb: int = Field(1024, ge=64)
 
 
-class RedBlackSettings(BaseModel):
+class RedBlackSettings(Section):
     """Rules of the red/black list (红黑榜); see the README."""
 
     silent_days: int = Field(14, ge=1)
@@ -144,7 +152,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {v!r}") from None
+            raise ValueError("unknown timezone (use an IANA name such as Asia/Shanghai)") from None
         return v
 
     @property
@@ -198,13 +206,47 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def _describe(exc: ValidationError, source: str) -> str:
     parts = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "(root)"
+        field = ".".join(_key_name(p) for p in err["loc"]) or "(root)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown setting"
-        # Never echo the offending input: it could be the token.
+            msg = "unknown setting" + _did_you_mean(err["loc"])
+        # Never echo the offending input: it could be the token. (Messages of our own validators
+        # name no value either; pydantic's own name the expected type or choices, not the input.)
         parts.append(f"{field}: {msg}")
     return f"{source}: invalid configuration: " + "; ".join(parts)
+
+
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
+def _key_name(part: int | str) -> str:
+    """A key as the message may show it: a setting's name, never something pasted in its place."""
+    if isinstance(part, int) or _KEY_NAME.fullmatch(part):
+        return str(part)
+    return "(a key that is not a setting name)"
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """`` (did you mean "secret_token"?)`` for the unknown key at LOC, when a known one is close."""
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        model = field.annotation if field is not None else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+_ENV_FIELD = re.compile(r'error parsing value for field "([^"]+)" from source "EnvSettingsSource"')
+
+
+def _describe_settings_error(exc: SettingsError) -> str:
+    """One line for an environment value pydantic-settings cannot even parse (bad JSON), without it."""
+    match = _ENV_FIELD.search(str(exc))
+    if match:
+        return f"environment: invalid configuration: TASKBOT_{match.group(1).upper()}: not valid JSON"
+    return "environment: invalid configuration: a TASKBOT_* variable cannot be parsed"
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
@@ -216,5 +258,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+    except SettingsError as exc:
+        raise ConfigError(_describe_settings_error(exc)) from None
     finally:
         _pending_file_data.reset(token)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from taskbot.cli.common import EXIT_USAGE, CliError, load
+from taskbot.cli.common import EXIT_FAILURE, EXIT_USAGE, CliError, load
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -264,12 +264,12 @@ def _secret(value: Any) -> str | None:
 
 def _open_runtime(settings: Settings) -> Runtime:
     from taskbot.runtime import build_runtime
-    from taskbot.store.db import StoreError
+    from taskbot.store.errors import StoreConfigError, StoreError
 
     try:
         return build_runtime(settings)
     except StoreError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), EXIT_USAGE if isinstance(exc, StoreConfigError) else EXIT_FAILURE) from None
 
 
 # --- local mode ---

@@ -59,13 +59,13 @@ def read_bulletin(path: str, settings: Settings) -> str:
 def open_runtime(args: argparse.Namespace, *, migrate: bool = True) -> Runtime:
     """Load the settings and open the store, upgrading an out-of-date schema."""
     from taskbot.runtime import build_runtime
-    from taskbot.store.db import StoreError
+    from taskbot.store.errors import StoreConfigError, StoreError
 
     settings = load(args)
     try:
         return build_runtime(settings, migrate=migrate)
     except StoreError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), EXIT_USAGE if isinstance(exc, StoreConfigError) else EXIT_FAILURE) from None
 
 
 def date_option(value: str | None, option: str) -> dt.date | None:

@@ -17,12 +17,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from taskbot.store.errors import StoreError
+from taskbot.store.errors import StoreConfigError, StoreError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+URL_EXAMPLES = "sqlite:///taskbot.db or postgresql+psycopg://user:password@host/taskbot"
+KNOWN_BACKENDS = frozenset({"sqlite", "postgresql", "mysql", "mssql", "oracle"})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -30,7 +32,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"database.url is not a database URL: {url.split('://')[0]}://…") from None
+        # Never echo the URL or a part of it: it holds a password, or a token pasted by mistake.
+        raise StoreConfigError(f"database.url is not a database URL (expected e.g. {URL_EXAMPLES})") from None
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -43,7 +46,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(parsed, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except ImportError:
+        backend = parsed.get_backend_name()
+        what = f"the {backend} driver" if backend in KNOWN_BACKENDS else "its database driver"
+        hint = " (pip install 'taskbot[postgres]')" if backend == "postgresql" else ""
+        raise StoreConfigError(f"database.url: {what} is not installed{hint}") from None
+    except ArgumentError:  # NoSuchModuleError: an unknown database kind
+        raise StoreConfigError(
+            f"database.url names a database taskbot cannot use (expected e.g. {URL_EXAMPLES})"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)

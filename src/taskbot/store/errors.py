@@ -3,3 +3,7 @@
 
 class StoreError(Exception):
     """The store cannot be opened or migrated; the message is fit to show a user."""
+
+
+class StoreConfigError(StoreError):
+    """``database.url`` cannot be used as configured (a usage error: exit code 2); names no value."""
