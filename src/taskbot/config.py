@@ -47,6 +47,7 @@ class WebhookSettings(Section):
     url: str | None = None
     url_path: str = "telegram"
     secret_token: SecretStr | None = None
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
 
 
 class TelegramSettings(Section):

@@ -144,7 +144,8 @@ class RedactingFormatter(logging.Formatter):
             # A bot token is "<bot id>:<secret>"; the id alone is public, the rest is not.
             if ":" in secret:
                 parts.add(secret.split(":", 1)[1])
-        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+        # Every secret, however short: a 3-character webhook secret is still the webhook's secret.
+        self.secrets = sorted((p for p in parts if p), key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
         text = self.inner.format(record)
@@ -241,10 +242,15 @@ def _serve(app: Application, settings: Settings) -> None:
     """Block in PTB's run_polling / run_webhook; both stop cleanly on SIGINT and SIGTERM."""
     from telegram import Update
 
+    from taskbot.bot.webhook import use_bounded_webhook
+
     telegram = settings.telegram
     if telegram.mode == "webhook":
         hook = telegram.webhook
         log.info("serving a webhook on %s:%s/%s", hook.listen, hook.port, hook.url_path)
+        if hook.secret_token is None:
+            log.warning("telegram.webhook.secret_token is not set: anyone who finds the URL can post updates")
+        use_bounded_webhook(hook.max_body_bytes)
         app.run_webhook(
             listen=hook.listen,
             port=hook.port,
