@@ -295,13 +295,19 @@ async def run_local(
 
     from taskbot.localapi import FakeBotApi
     from taskbot.localapi.terminal import HELP, LOCAL_ADMIN_ID, LOCAL_GROUP_ID, run_terminal_chat
+    from taskbot.services.messages import highest_message_id
 
     out = output if output is not None else sys.stdout
     api = FakeBotApi(token=LOCAL_TOKEN, bot_username=LOCAL_BOT_USERNAME, bot_name="Taskbot (local)")
     await api.start()
-    api.add_chat(LOCAL_GROUP_ID, type="supergroup", title="本地工作群")
+    # Message ids go on from the last run's: the store links old ids to tasks.
+    with runtime.sessions() as session:
+        after = {chat: highest_message_id(session, chat) + 1 for chat in (LOCAL_GROUP_ID, LOCAL_ADMIN_ID)}
+    api.add_chat(
+        LOCAL_GROUP_ID, type="supergroup", title="本地工作群", first_message_id=after[LOCAL_GROUP_ID]
+    )
     api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
-    api.add_chat(LOCAL_ADMIN_ID, type="private")
+    api.add_chat(LOCAL_ADMIN_ID, type="private", first_message_id=after[LOCAL_ADMIN_ID])
     imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
     app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url)
     stopping = asyncio.Event()
