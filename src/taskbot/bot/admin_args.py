@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from taskbot.bot.args import BadArguments
 from taskbot.bulletin.dates import find_deadline
+from taskbot.domain.text import one_line
 from taskbot.domain.values import DATE_MAX, DATE_MIN, Cadence, in_date_window
 
 TITLE_MAX = 500
@@ -120,7 +121,7 @@ def _real_date(year: int, month: int, day: int, given: str) -> dt.date:
 
 def parse_title(text: str) -> str:
     """A task title: one line of text, not empty, not too long."""
-    title = " ".join(text.split())
+    title = one_line(text)
     if not title:
         raise BadArguments("admin.add_no_title")
     if len(title) > TITLE_MAX:
@@ -132,7 +133,7 @@ def parse_parties(text: str) -> list[str]:
     """Responsible parties: names separated by commas or semicolons; duplicates dropped."""
     names: list[str] = []
     for raw in _PARTY_SEPARATOR.split(text):
-        name = " ".join(raw.split())
+        name = one_line(raw)
         if not name or name in names:
             continue
         if len(name) > PARTY_MAX:
@@ -143,7 +144,7 @@ def parse_parties(text: str) -> list[str]:
 
 def parse_party_name(text: str) -> str:
     """One party's name (for /bind); empty is an error."""
-    name = " ".join(text.split())
+    name = one_line(text)
     if not name:
         raise BadArguments("admin.usage.bind")
     if len(name) > PARTY_MAX:

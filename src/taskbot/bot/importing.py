@@ -8,6 +8,7 @@ expires; confirming imports exactly as ``taskbot import`` does, so importing twi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Document, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -362,7 +363,9 @@ async def import_button(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat else None
     if pending is None or pending.chat_id != chat_id:
         await query.answer(t("import.expired", lang), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        # Another admin's press may have answered the preview already: then there is nothing to remove.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
         return
     if action == "no":
         await query.answer()

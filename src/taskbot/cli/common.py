@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from taskbot.domain.text import printable
 from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
 
 if TYPE_CHECKING:
@@ -88,8 +89,11 @@ def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # JSON escapes C0 controls itself; DEL, C1 and bidi or zero-width characters get \u escapes too.
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c in "\n " else json.dumps(c)[1:-1] for c in text)
+    sys.stdout.write(text + "\n")
 
 
 def _width(text: str) -> int:
@@ -113,7 +117,8 @@ def clip(text: str, columns: int) -> str:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_col: int = 40) -> None:
     """Print an aligned table that accounts for double-width CJK characters."""
-    cells = [[clip("" if v is None else str(v), max_col) for v in row] for row in rows]
+    # Stored text is anyone's: a control character (an escape sequence) is shown, never sent raw.
+    cells = [[clip(printable("" if v is None else str(v)), max_col) for v in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in cells:
         for i, v in enumerate(row):

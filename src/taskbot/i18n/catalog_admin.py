@@ -97,6 +97,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{given}” is neither a cadence (weekly, monthly …) nor a date (2026-12-31). "
         "The form is /add title | party | cadence | deadline.",
     },
+    "admin.assign_ambiguous_user": {
+        "zh": "有不止一人用过 {user} 这个用户名，我无法确定是谁。请回复此人的消息发送 /assign 编号。",
+        "en": "More than one person has used the name {user}, so I cannot tell who. "
+        "Send /assign N as a reply to one of their messages.",
+    },
     "admin.assign_unknown_user": {
         "zh": "我还不认识 {user}。请对方先在群里或私聊给我发一条消息，或者回复对方的消息发送 /assign 编号。",
         "en": "I do not know {user} yet. Ask them to send me a message first (in a group or privately), "

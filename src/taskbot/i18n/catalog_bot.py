@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "/bind party — this chat receives that party's tasks; /unbind to undo",
     },
     "bot.help.admin.cadence": {
-        "zh": "/cadence 编号 weekly|fortnightly|monthly|none — 设置提醒频次",
+        "zh": "/cadence 编号 每周|每两周|每月|none — 设置提醒频次",
         "en": "/cadence N weekly|fortnightly|monthly|none — set a task's reminder cadence",
     },
     "bot.help.admin.deadline": {

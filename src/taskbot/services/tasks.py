@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from taskbot.domain.text import one_line
 from taskbot.domain.values import (
     DATE_MAX,
     DATE_MIN,
@@ -273,7 +274,7 @@ def add_task(
     """Create a task by hand; with CHAT it goes to that chat, else to the chats bound to its parties."""
     if not actor.is_admin:
         raise NotAllowed("admin_only")
-    title = " ".join(title.split())
+    title = one_line(title)
     if not title:
         raise InvalidInput("title_required")
     if len(title) > 500:
@@ -320,7 +321,7 @@ def party_named(session: Session, name: str) -> Party:
 
 
 def _party_named(session: Session, name: str) -> tuple[Party, bool]:
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name:
         raise InvalidInput("party_required")
     party = session.scalar(select(Party).where(Party.name == name))
