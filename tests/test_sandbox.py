@@ -58,3 +58,15 @@ def test_a_child_that_takes_too_long_is_killed(monkeypatch: pytest.MonkeyPatch) 
         sandbox.read_isolated(
             "要".encode() * 3_000_000, "slow.txt", ReadLimits(max_chars=10**8), timeout=0.001, memory_mb=1024
         )
+
+
+def test_read_and_parse_in_the_child() -> None:
+    import datetime as dt
+
+    from tests.ingest.bulletins import TEXT
+
+    text, parsed = sandbox.read_and_parse_isolated(
+        TEXT.encode(), "b.txt", LIMITS, date=None, today=dt.date(2026, 10, 5), timeout=60, memory_mb=1024
+    )
+    assert text == TEXT
+    assert parsed.directives and all(d.text for d in parsed.directives)

@@ -10,6 +10,7 @@ long, so a file can cost the bot neither its memory nor its event loop. Every fa
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -19,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 from taskbot.readers import ReadLimits, UnreadableDocument, read_document, read_document_bytes
 
 if TYPE_CHECKING:
+    from taskbot.bulletin.model import ParsedBulletin
     from taskbot.config import Settings
 
-# Modules the fork server loads once, so that each child starts in milliseconds.
-_PRELOAD = ["taskbot.readers", "docx", "pypdf"]
+# Modules the fork server loads once, so that each child starts in milliseconds, jieba's
+# dictionary included (``taskbot.bulletin.warm`` loads it).
+_PRELOAD = ["taskbot.readers", "docx", "pypdf", "taskbot.bulletin.warm"]
 _context: Any = None
 
 
@@ -51,10 +54,63 @@ def read_isolated(
 
     Blocks until the child answers, dies or runs out of TIMEOUT seconds (it is then killed).
     """
+    return str(_in_child(source, name, limits, None, timeout=timeout, memory_mb=memory_mb))
+
+
+def read_and_parse_isolated(
+    source: str | os.PathLike[str] | bytes,
+    name: str,
+    limits: ReadLimits,
+    *,
+    date: dt.date | None,
+    today: dt.date,
+    timeout: float,
+    memory_mb: int,
+) -> tuple[str, ParsedBulletin]:
+    """Read SOURCE and parse it as a bulletin (``parse_bulletin(text, DATE, today=TODAY)``) in a child."""
+    text, parsed = _in_child(source, name, limits, (date, today), timeout=timeout, memory_mb=memory_mb)
+    return text, parsed
+
+
+async def read_and_parse_isolated_async(
+    source: str | os.PathLike[str] | bytes,
+    name: str,
+    limits: ReadLimits,
+    *,
+    date: dt.date | None,
+    today: dt.date,
+    timeout: float,
+    memory_mb: int,
+) -> tuple[str, ParsedBulletin]:
+    """read_and_parse_isolated, awaited from a thread: the event loop keeps answering meanwhile."""
+    return await asyncio.to_thread(
+        read_and_parse_isolated,
+        source,
+        name,
+        limits,
+        date=date,
+        today=today,
+        timeout=timeout,
+        memory_mb=memory_mb,
+    )
+
+
+def _in_child(
+    source: str | os.PathLike[str] | bytes,
+    name: str,
+    limits: ReadLimits,
+    parse: tuple[dt.date | None, dt.date] | None,
+    *,
+    timeout: float,
+    memory_mb: int,
+) -> Any:
     payload: str | bytes = source if isinstance(source, bytes) else os.fspath(source)
     receiver, sender = _mp().Pipe(duplex=False)
     child = _mp().Process(
-        target=_child, args=(sender, payload, name, limits, memory_mb), name="taskbot-reader", daemon=True
+        target=_child,
+        args=(sender, payload, name, limits, parse, memory_mb),
+        name="taskbot-reader",
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -74,15 +130,8 @@ def read_isolated(
             child.kill()
         child.join()
     if status == "ok":
-        return str(value)
+        return value
     raise UnreadableDocument(str(value))
-
-
-async def read_isolated_async(
-    source: str | os.PathLike[str] | bytes, name: str, limits: ReadLimits, *, timeout: float, memory_mb: int
-) -> str:
-    """read_isolated, awaited without blocking the event loop."""
-    return await asyncio.to_thread(read_isolated, source, name, limits, timeout=timeout, memory_mb=memory_mb)
 
 
 def _mp() -> Any:
@@ -101,15 +150,24 @@ def _child(
     source: str | bytes,
     name: str,
     limits: ReadLimits,
+    parse: tuple[dt.date | None, dt.date] | None,
     memory_mb: int,
 ) -> None:
-    """In the child: cap the memory, read, send ("ok", text) or ("error", message)."""
+    """In the child: cap the memory, read (and parse), send ("ok", value) or ("error", message)."""
     _cap_memory(memory_mb)
+    result: tuple[str, Any]
     try:
         if isinstance(source, bytes):
-            result = ("ok", read_document_bytes(source, name, limits=limits))
+            text = read_document_bytes(source, name, limits=limits)
         else:
-            result = ("ok", read_document(Path(source), limits=limits))
+            text = read_document(Path(source), limits=limits)
+        if parse is None:
+            result = ("ok", text)
+        else:
+            from taskbot.bulletin import parse_bulletin
+
+            date, today = parse
+            result = ("ok", (text, parse_bulletin(text, date, today=today)))
     except UnreadableDocument as exc:
         result = ("error", str(exc))
     except MemoryError:

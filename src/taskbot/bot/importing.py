@@ -41,7 +41,7 @@ from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
-from taskbot.sandbox import read_isolated_async, read_limits
+from taskbot.sandbox import read_and_parse_isolated_async, read_limits
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, import_document, preview_import
 from taskbot.store.db import transaction
@@ -145,8 +145,8 @@ def register(app: Application) -> None:
 # --- getting the text ---------------------------------------------------------------------------
 
 
-async def _document_text(document: Document, context: BotContext) -> tuple[str, str]:
-    """Download and read DOCUMENT; (file name, text). BadArguments says what is wrong with it."""
+async def _document_text(document: Document, context: BotContext) -> tuple[str, str, ParsedBulletin]:
+    """Download, read and parse DOCUMENT; (file name, text, bulletin). BadArguments says what is wrong."""
     name = document.file_name or "document"
     suffix = Path(name).suffix.lower()
     if suffix in SAVE_AS_DOCX:
@@ -169,16 +169,18 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
     try:
         # A file may be built to hurt: it is read in a child process with a time and a memory
         # limit, awaited from a thread, so the event loop keeps answering other chats meanwhile.
-        text = await read_isolated_async(
+        text, parsed = await read_and_parse_isolated_async(
             data,
             name,
             read_limits(settings, max_bytes=limit),
+            date=None,
+            today=local_today(context.runtime),
             timeout=settings.ingest.worker_timeout_seconds,
             memory_mb=settings.ingest.worker_memory_mb,
         )
     except UnreadableDocument as exc:
         raise BadArguments("import.unreadable", name=name, reason=str(exc)) from None
-    return name, text
+    return name, text, parsed
 
 
 def _too_large(name: str, size: int, limit: int) -> BadArguments:
@@ -201,8 +203,8 @@ async def import_command(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     replied = message.reply_to_message
     if replied is not None and replied.document is not None:
-        name, text = await _document_text(replied.document, context)
-        await _preview(update, context, name, text)
+        name, text, parsed = await _document_text(replied.document, context)
+        await _preview(update, context, name, text, parsed)
         return ConversationHandler.END
     lang = lang_of(update, context)
     await message.reply_text(
@@ -236,8 +238,8 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
     await require_office_admin(update, context)
     assert message.document is not None  # both handlers' filters ask for one
-    name, text = await _document_text(message.document, context)
-    await _preview(update, context, name, text)
+    name, text, parsed = await _document_text(message.document, context)
+    await _preview(update, context, name, text, parsed)
     return ConversationHandler.END
 
 
@@ -286,12 +288,15 @@ def directive_line(number: int, directive: Directive, lang: str) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
-async def _preview(update: Update, context: BotContext, source: str, text: str) -> None:
-    """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
+async def _preview(
+    update: Update, context: BotContext, source: str, text: str, parsed: ParsedBulletin | None = None
+) -> None:
+    """Show what importing TEXT (PARSED, else parsed here) would do, with the confirm / cancel buttons."""
     message = message_of(update)
     rt = context.runtime
     lang = lang_of(update, context)
-    parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
+    if parsed is None:  # pasted text: one message, at most 4 096 characters
+        parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
     with rt.sessions() as session:
         preview = preview_import(session, parsed, text=text)
     if not preview.new and not preview.unchanged:

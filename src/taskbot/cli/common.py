@@ -40,19 +40,16 @@ def load(args: argparse.Namespace) -> Settings:
 
 
 def read_bulletin(path: str, settings: Settings) -> str:
-    """The text of the bulletin file PATH, read in a child process within the ``ingest.*`` limits."""
-    from taskbot.readers import UnreadableDocument
-    from taskbot.sandbox import read_isolated, read_limits
+    """The text of the bulletin file PATH, refused when over the ``ingest.*`` limits.
 
-    ing = settings.ingest
+    The command line reads in its own process (one user, who can stop it); the bot reads the files
+    people send in a child process with a time and a memory limit (``taskbot.sandbox``).
+    """
+    from taskbot.readers import UnreadableDocument, read_document
+    from taskbot.sandbox import read_limits
+
     try:
-        return read_isolated(
-            path,
-            path,
-            read_limits(settings),
-            timeout=ing.worker_timeout_seconds,
-            memory_mb=ing.worker_memory_mb,
-        )
+        return read_document(path, limits=read_limits(settings))
     except UnreadableDocument as exc:
         raise CliError(str(exc)) from None
 

@@ -30,8 +30,7 @@ def run_parse(args: argparse.Namespace) -> int:
     from taskbot.bulletin import parse_bulletin
 
     date = date_option(args.date, "--date")
-    text = read_bulletin(args.file, load(args))
-    parsed = parse_bulletin(text, date)
+    parsed = parse_bulletin(read_bulletin(args.file, load(args)), date)
     if args.format == "json":
         print_json(parsed.to_json())
         return 0
