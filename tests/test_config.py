@@ -116,6 +116,10 @@ TOKEN = "123456789:AAEhBP0av28sPzTOKENvalueNEVERshown"
             'ingest.max_pdf_page: unknown setting (did you mean "max_pdf_pages"?)',
         ),
         ("redblack:\n  zzz: 1\n", "redblack.zzz: unknown setting"),
+        (
+            "telegram:\n  webhook:\n    secret_token: 'has spaces/and:colons'\n",
+            "telegram.webhook.secret_token: Value error, 1 to 256 characters, only A-Z, a-z, 0-9, _ and -",
+        ),
         ("timezon: UTC\n", 'timezon: unknown setting (did you mean "timezone"?)'),
     ],
 )

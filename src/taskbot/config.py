@@ -49,6 +49,14 @@ class WebhookSettings(Section):
     secret_token: SecretStr | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
 
+    @field_validator("secret_token")
+    @classmethod
+    def _telegram_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule; a secret it would refuse at setWebhook is better refused here.
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
+            raise ValueError("1 to 256 characters, only A-Z, a-z, 0-9, _ and -")
+        return v
+
 
 class TelegramSettings(Section):
     token: SecretStr | None = None
