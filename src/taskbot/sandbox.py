@@ -9,7 +9,6 @@ long, so a file can cost the bot neither its memory nor its event loop. Every fa
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import multiprocessing
 import multiprocessing.connection
@@ -70,29 +69,6 @@ def read_and_parse_isolated(
     """Read SOURCE and parse it as a bulletin (``parse_bulletin(text, DATE, today=TODAY)``) in a child."""
     text, parsed = _in_child(source, name, limits, (date, today), timeout=timeout, memory_mb=memory_mb)
     return text, parsed
-
-
-async def read_and_parse_isolated_async(
-    source: str | os.PathLike[str] | bytes,
-    name: str,
-    limits: ReadLimits,
-    *,
-    date: dt.date | None,
-    today: dt.date,
-    timeout: float,
-    memory_mb: int,
-) -> tuple[str, ParsedBulletin]:
-    """read_and_parse_isolated, awaited from a thread: the event loop keeps answering meanwhile."""
-    return await asyncio.to_thread(
-        read_and_parse_isolated,
-        source,
-        name,
-        limits,
-        date=date,
-        today=today,
-        timeout=timeout,
-        memory_mb=memory_mb,
-    )
 
 
 def _in_child(

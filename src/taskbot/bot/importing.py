@@ -41,7 +41,7 @@ from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
-from taskbot.sandbox import read_and_parse_isolated_async, read_limits
+from taskbot.sandbox import read_and_parse_isolated, read_limits
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, import_document, preview_import
 from taskbot.store.db import transaction
@@ -169,7 +169,8 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
     try:
         # A file may be built to hurt: it is read in a child process with a time and a memory
         # limit, awaited from a thread, so the event loop keeps answering other chats meanwhile.
-        text, parsed = await read_and_parse_isolated_async(
+        text, parsed = await asyncio.to_thread(
+            read_and_parse_isolated,
             data,
             name,
             read_limits(settings, max_bytes=limit),
