@@ -175,3 +175,32 @@ def test_dates_outside_the_window_are_a_usage_error(
     _, err = capsys.readouterr()
     assert err.strip().endswith("the date must lie between 2000-01-01 and 2100-12-31")
     assert err.count("\n") == 1
+
+
+async def test_the_jobqueue_sweep_sends_the_others(runtime: Runtime, api: FakeBotApi) -> None:
+    """The wiring level: the scheduler's start-up job and its minute sweep, with the bad row in place."""
+    from telegram.ext import Application
+
+    from taskbot.schedule.limiter import RateLimiter
+    from taskbot.schedule.wiring import install
+    from tests.schedule.test_limiter import VirtualTime
+
+    good, bad = seed(runtime)
+    poison(runtime, bad, "9999-12-31")
+    app = Application.builder().token(api.token).base_url(api.base_url).build()
+    vt = VirtualTime()
+    service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    await app.initialize()
+    try:
+        runtime.clock.set(at(10, 12, 8))  # before Monday's beats: nothing missed yet
+        await service.jobs.sweep()  # becomes the scheduler
+        assert service.jobs.running
+        runtime.clock.set(at(10, 13, 9, 30))  # the jobs of 10-12 and 10-13 09:00 did not run
+        await service.jobs.sweep()
+        leaders = api.sent_messages(LEADERS)
+        assert [m["text"].splitlines()[0] for m in leaders] == ["【逾期督办】2026年10月13日"]
+        assert f"#{good} " in leaders[0]["text"] and f"#{bad} " not in leaders[0]["text"]
+        assert api.sent_messages(GROUP)
+    finally:
+        await app.shutdown()
+        service.close()
