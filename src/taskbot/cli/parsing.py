@@ -28,13 +28,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_parse(args: argparse.Namespace) -> int:
     """Print the directives of the bulletin in args.file."""
     from taskbot.bulletin import parse_bulletin
+    from taskbot.domain.text import printable
 
     date = date_option(args.date, "--date")
     parsed = parse_bulletin(read_bulletin(args.file, load(args)), date)
     if args.format == "json":
         print_json(parsed.to_json())
         return 0
-    print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {parsed.title or ''}".rstrip())
+    title = printable(parsed.title or "")
+    print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {title}".rstrip())
     rows = [
         (
             i,
