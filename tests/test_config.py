@@ -117,6 +117,13 @@ TOKEN = "123456789:AAEhBP0av28sPzTOKENvalueNEVERshown"
         ),
         ("redblack:\n  zzz: 1\n", "redblack.zzz: unknown setting"),
         (
+            "schedule:\n  deadline_offsets: [100000]\n",
+            "schedule.deadline_offsets: Value error, offsets are days",
+        ),
+        ("schedule:\n  escalate_after_days: 3000000\n", "schedule.escalate_after_days: Input should be less"),
+        ("schedule:\n  grace_hours: 1e15\n", "schedule.grace_hours: Input should be less"),
+        ("redblack:\n  silent_days: 99999999\n", "redblack.silent_days: Input should be less"),
+        (
             "telegram:\n  webhook:\n    secret_token: 'has spaces/and:colons'\n",
             "telegram.webhook.secret_token: Value error, 1 to 256 characters, only A-Z, a-z, 0-9, _ and -",
         ),

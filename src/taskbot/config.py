@@ -94,14 +94,15 @@ class ScheduleSettings(Section):
     monthly: BeatTime = BeatTime()
     deadline: BeatTime = BeatTime()
     deadline_offsets: list[int] = Field(default_factory=lambda: [7, 3, 1])
-    escalate_after_days: int = Field(3, ge=0)
-    grace_hours: float = Field(12, ge=0)
+    # Bounded so that no date arithmetic on a deadline in the window can overflow.
+    escalate_after_days: int = Field(3, ge=0, le=366)
+    grace_hours: float = Field(12, ge=0, le=24 * 31)
 
     @field_validator("deadline_offsets")
     @classmethod
     def _positive_offsets(cls, v: list[int]) -> list[int]:
-        if any(d <= 0 for d in v):
-            raise ValueError("offsets are days before the deadline and must be positive")
+        if any(d <= 0 or d > 366 for d in v):
+            raise ValueError("offsets are days before the deadline, from 1 to 366")
         return sorted(set(v), reverse=True)
 
 
@@ -127,9 +128,9 @@ class IngestSettings(Section):
 class RedBlackSettings(Section):
     """Rules of the red/black list (红黑榜); see the README."""
 
-    silent_days: int = Field(14, ge=1)
+    silent_days: int = Field(14, ge=1, le=3660)
     red_min_progress: int = Field(0, ge=0, le=100)
-    black_overdue_days: int = Field(1, ge=0)
+    black_overdue_days: int = Field(1, ge=0, le=3660)
     size: int = Field(5, ge=1)
 
 
