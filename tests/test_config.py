@@ -56,6 +56,20 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
             "schedule:\n  fortnightly:\n    anchor: 1999-12-27\n",
             "schedule.fortnightly.anchor: Value error, the date must lie between 2000-01-01 and 2100-12-31",
         ),
+        (
+            "calendar:\n  holidays: [2027-02-13..2027-02-06]\n",
+            "calendar.holidays: Value error, '2027-02-13..2027-02-06' ends before it starts",
+        ),
+        (
+            "calendar:\n  workdays: ['2027-02-07 to 2027-02-08']\n",
+            "calendar.workdays: Value error, '2027-02-07 to",
+        ),
+        ("calendar:\n  workdays: [2027-02-30]\n", "not valid YAML (day is out of range for month)"),
+        ("calendar:\n  holidays: 2027-02-06\n", "calendar.holidays: Input should be a valid list"),
+        (
+            "calendar:\n  holidays: [2027-02-06..2027-02-13]\n  workdays: [2027-02-07]\n",
+            "calendar: Value error, 2027-02-07 is both in calendar.holidays and in calendar.workdays",
+        ),
     ],
 )
 def test_invalid_config_names_file_and_field(tmp_path: Path, content: str, expected: str) -> None:
@@ -207,3 +221,15 @@ def test_json_in_the_environment_that_does_not_parse_is_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("taskbot: environment: invalid configuration: ")
     assert "[1,2" not in err and "AAEhBP0av28sPz" not in err
+
+
+def test_calendar_days_from_yaml_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "c.yaml"
+    # YAML reads a bare date as a date and a range as a string: both are accepted.
+    cfg.write_text("calendar:\n  holidays: [2027-02-05..2027-02-07, 2027-10-04]\n  workdays: [2027-02-14]\n")
+    s = load_settings(cfg)
+    assert s.calendar.holidays == ["2027-02-05..2027-02-07", "2027-10-04"]
+    assert s.calendar.holiday_dates() == {dt.date(2027, 2, d) for d in (5, 6, 7)} | {dt.date(2027, 10, 4)}
+    assert s.calendar.workday_dates() == {dt.date(2027, 2, 14)}
+    monkeypatch.setenv("TASKBOT_CALENDAR__WORKDAYS", '["2027-02-20..2027-02-21"]')
+    assert load_settings(cfg).calendar.workday_dates() == {dt.date(2027, 2, 20), dt.date(2027, 2, 21)}
