@@ -169,6 +169,8 @@ def test_unknown_nested_keys_in_the_environment_are_errors(monkeypatch: pytest.M
         f"telegram:\n  webhook:\n    port: '{TOKEN}'\n",
         f"schedule:\n  fortnightly:\n    anchor: '{TOKEN}'\n",
         f"'{TOKEN}': 1\n",
+        f"calendar:\n  holidays: ['{TOKEN}']\n",
+        f"calendar:\n  workdays: ['2027-02-07..{TOKEN}']\n",
     ],
 )
 def test_no_error_message_contains_a_configured_value(

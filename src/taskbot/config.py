@@ -273,9 +273,9 @@ def _describe(exc: ValidationError, source: str) -> str:
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown setting" + _did_you_mean(err["loc"])
-        # Never echo the offending input: it could be the token. (Messages of our own validators
-        # name no value either; pydantic's own name the expected type or choices, not the input.)
-        parts.append(f"{field}: {msg}")
+        # Never echo the offending input: it could be the token. Pydantic's messages name the
+        # expected type or choices; a validator's message that quotes what it was given is scrubbed.
+        parts.append(f"{field}: {_scrub(msg, err.get('input'))}")
     return f"{source}: invalid configuration: " + "; ".join(parts)
 
 
@@ -287,6 +287,31 @@ def _key_name(part: int | str) -> str:
     if isinstance(part, int) or _KEY_NAME.fullmatch(part):
         return str(part)
     return "(a key that is not a setting name)"
+
+
+def _scrub(message: str, given: Any) -> str:
+    """MESSAGE with every text of the input GIVEN (a value, or the items of a list or mapping) cut out."""
+    texts: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple | set):
+            for item in value:
+                collect(item)
+        elif value is not None and not isinstance(value, bool):
+            texts.append(str(value))
+
+    collect(given)
+    for text in sorted(texts, key=len, reverse=True):
+        # A date or a range of dates (calendar.holidays) is no secret and says what is wrong.
+        if len(text) >= 3 and not _DATES_ONLY.fullmatch(text):
+            message = message.replace(text, "…")
+    return message
+
+
+_DATES_ONLY = re.compile(r"[\d\s./:~-]+(?:(?:\.\.|to|至)[\d\s./:~-]+)?")
 
 
 def _did_you_mean(loc: tuple[int | str, ...]) -> str:
