@@ -71,6 +71,12 @@ def read_and_parse_isolated(
     return text, parsed
 
 
+def warm_up() -> None:
+    """Start the worker's fork server now (it loads the readers and jieba once, a second or two),
+    so that the first file someone sends is not the one that waits for it."""
+    read_isolated(b"warm", "warm.txt", ReadLimits(), timeout=120, memory_mb=1024)
+
+
 def _in_child(
     source: str | os.PathLike[str] | bytes,
     name: str,

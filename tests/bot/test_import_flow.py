@@ -22,6 +22,16 @@ from tests.ingest.bulletins import TEXT as SMALL_BULLETIN
 from tests.ingest.documents import make_docx, make_pdf
 
 JSON = dict[str, Any]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _reader_worker_started() -> None:
+    """Start the file reader's fork server once, before the first /import waits on it."""
+    from taskbot.sandbox import warm_up
+
+    warm_up()
+
+
 TODAY = dt.date(2026, 10, 5)  # the ManualClock's day in Shanghai
 
 

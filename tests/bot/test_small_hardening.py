@@ -17,6 +17,16 @@ from tests.bot.test_core_reporting import send_reminder
 from tests.ingest.bulletins import TEXT as SMALL_BULLETIN
 
 ADMIN_2 = 1002
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _reader_worker_started() -> None:
+    """Start the file reader's fork server once, before the first /import waits on it."""
+    from taskbot.sandbox import warm_up
+
+    warm_up()
+
+
 ANONYMOUS = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 

@@ -81,12 +81,28 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Ask once before serving: a wrong token or an unreachable server is then one clear line.
         asyncio.run(_check_connection(token, settings.telegram.base_url))
+        _warm_reader_worker()
         _serve(app, settings)
     except Exception as exc:
         raise _startup_error(exc, settings) from None
     finally:
         runtime.close()
     return 0
+
+
+def _warm_reader_worker() -> None:
+    """Start the /import file reader's fork server in the background (it takes a second or two)."""
+    import threading
+
+    from taskbot.sandbox import warm_up
+
+    def warm() -> None:
+        try:
+            warm_up()
+        except Exception:  # the first /import then starts it; say why here
+            log.warning("could not start the file reader in advance", exc_info=True)
+
+    threading.Thread(target=warm, name="taskbot-reader-warm-up", daemon=True).start()
 
 
 async def _check_connection(token: str, base_url: str | None) -> None:
