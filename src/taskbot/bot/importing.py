@@ -8,6 +8,7 @@ expires; confirming imports exactly as ``taskbot import`` does, so importing twi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Document, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -39,7 +40,8 @@ from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.i18n import t
-from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
+from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
+from taskbot.sandbox import read_and_parse_isolated, read_limits
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, import_document, preview_import
 from taskbot.store.db import transaction
@@ -47,6 +49,8 @@ from taskbot.store.db import transaction
 log = logging.getLogger(__name__)
 
 IMPORT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# Word formats we cannot read but Word and WPS save as .docx in two clicks.
+SAVE_AS_DOCX = frozenset({".doc", ".wps", ".rtf"})
 # The bot waits this long for the file after a bare /import.
 WAIT_TIMEOUT = dt.timedelta(minutes=10)
 # A preview can be confirmed for this long.
@@ -137,16 +141,19 @@ def register(app: Application) -> None:
 # --- getting the text ---------------------------------------------------------------------------
 
 
-async def _document_text(document: Document, context: BotContext) -> tuple[str, str]:
-    """Download and read DOCUMENT; (file name, text). BadArguments says what is wrong with it."""
+async def _document_text(document: Document, context: BotContext) -> tuple[str, str, ParsedBulletin]:
+    """Download, read and parse DOCUMENT; (file name, text, bulletin). BadArguments says what is wrong."""
     name = document.file_name or "document"
     suffix = Path(name).suffix.lower()
+    if suffix in SAVE_AS_DOCX:
+        raise BadArguments("import.save_as_docx", name=name)
     if suffix not in IMPORT_SUFFIXES:
         raise BadArguments("import.wrong_type", name=name)
-    limit = context.runtime.settings.telegram.max_file_bytes
+    settings = context.runtime.settings
+    limit = settings.telegram.max_file_bytes
     # Telegram says the size before we fetch anything: a file too large is never downloaded.
     if document.file_size is not None and document.file_size > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(document.file_size), limit=_mb(limit))
+        raise _too_large(name, document.file_size, limit)
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
@@ -154,17 +161,28 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
         log.warning("downloading %s for /import failed: %s", document.file_id, exc.__class__.__name__)
         raise BadArguments("import.download_failed", name=name) from None
     if len(data) > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(len(data)), limit=_mb(limit))
+        raise _too_large(name, len(data), limit)
     try:
-        # .docx and .pdf parsing is CPU work: keep the event loop answering other chats meanwhile.
-        text = await asyncio.to_thread(read_document_bytes, data, name, max_bytes=limit)
+        # A file may be built to hurt: it is read in a child process with a time and a memory
+        # limit, awaited from a thread, so the event loop keeps answering other chats meanwhile.
+        text, parsed = await asyncio.to_thread(
+            read_and_parse_isolated,
+            data,
+            name,
+            read_limits(settings, max_bytes=limit),
+            date=None,
+            today=local_today(context.runtime),
+            timeout=settings.ingest.worker_timeout_seconds,
+            memory_mb=settings.ingest.worker_memory_mb,
+        )
     except UnreadableDocument as exc:
         raise BadArguments("import.unreadable", name=name, reason=str(exc)) from None
-    return name, text
+    return name, text, parsed
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def _too_large(name: str, size: int, limit: int) -> BadArguments:
+    shown, cap = file_sizes(size, limit)
+    return BadArguments("import.too_large", name=name, size=shown, limit=cap)
 
 
 # --- entry points and the waiting step -------------------------------------------------------------
@@ -182,8 +200,8 @@ async def import_command(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     replied = message.reply_to_message
     if replied is not None and replied.document is not None:
-        name, text = await _document_text(replied.document, context)
-        await _preview(update, context, name, text)
+        name, text, parsed = await _document_text(replied.document, context)
+        await _preview(update, context, name, text, parsed)
         return ConversationHandler.END
     lang = lang_of(update, context)
     await message.reply_text(
@@ -217,8 +235,8 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
     await require_office_admin(update, context)
     assert message.document is not None  # both handlers' filters ask for one
-    name, text = await _document_text(message.document, context)
-    await _preview(update, context, name, text)
+    name, text, parsed = await _document_text(message.document, context)
+    await _preview(update, context, name, text, parsed)
     return ConversationHandler.END
 
 
@@ -267,12 +285,15 @@ def directive_line(number: int, directive: Directive, lang: str) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
-async def _preview(update: Update, context: BotContext, source: str, text: str) -> None:
-    """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
+async def _preview(
+    update: Update, context: BotContext, source: str, text: str, parsed: ParsedBulletin | None = None
+) -> None:
+    """Show what importing TEXT (PARSED, else parsed here) would do, with the confirm / cancel buttons."""
     message = message_of(update)
     rt = context.runtime
     lang = lang_of(update, context)
-    parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
+    if parsed is None:  # pasted text: one message, at most 4 096 characters
+        parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
     with rt.sessions() as session:
         preview = preview_import(session, parsed, text=text)
     if not preview.new and not preview.unchanged:
@@ -344,7 +365,9 @@ async def import_button(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat else None
     if pending is None or pending.chat_id != chat_id:
         await query.answer(t("import.expired", lang), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        # Another admin's press may have answered the preview already: then there is nothing to remove.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
         return
     if action == "no":
         await query.answer()

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from taskbot.bulletin.lines import cn_number
+from taskbot.domain.values import in_date_window
 
 _CN = "〇零一二三四五六七八九十两"
 _NUM = rf"(?:\d{{1,3}}|[{_CN}]{{1,3}})"
@@ -65,7 +66,7 @@ def issue_date(matching: str) -> dt.date | None:
         ):
             continue
         day = _full_date(m)
-        if day and (best is None or day > best):
+        if day and in_date_window(day) and (best is None or day > best):
             best = day
     if best:
         return best
@@ -77,7 +78,7 @@ def issue_date(matching: str) -> dt.date | None:
         if _NOT_ISSUE_AFTER.match(matching, m.end()):
             continue
         day = valid_date(year, int(m.group("m")), int(m.group("d")))
-        if day and (best is None or day > best):
+        if day and in_date_window(day) and (best is None or day > best):
             best = day
     return best
 
@@ -134,7 +135,7 @@ _DEADLINE = re.compile(
             r"(?<![每])(?:第)?(?P<q>[一二三四])季度(?P<qs>末|底|前|内|完成)?",
             r"(?<![每])(?P<h>上半年|下半年)(?P<hs>前|内|末|底|完成)?",
             r"(?P<fest>元旦|春节|清明|五一|劳动节|端午|中秋|国庆)(?:节|假期|节假期)?(?:之?前|以前)",
-            rf"(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
+            rf"(?<![\d{_CN}])(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
         )
     )
     + ")"
@@ -297,7 +298,7 @@ def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.
             day = _resolve(m, issued, field=field)
         except (ValueError, OverflowError):
             day = None
-        if day is not None and dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
+        if day is not None and in_date_window(day):
             if not _weak(m):
                 return day
             weak = weak or day

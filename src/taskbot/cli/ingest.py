@@ -15,6 +15,7 @@ from taskbot.cli.common import (
     open_runtime,
     print_json,
     print_table,
+    read_bulletin,
 )
 
 if TYPE_CHECKING:
@@ -58,15 +59,11 @@ def run_import(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from taskbot.bulletin import parse_bulletin
-    from taskbot.readers import UnreadableDocument, read_document
     from taskbot.services import ingest
 
     date = date_option(args.date, "--date")
     settings = load(args)  # a bad configuration is reported before the file is even read
-    try:
-        text = read_document(args.file)
-    except UnreadableDocument as exc:
-        raise CliError(str(exc)) from None
+    text = read_bulletin(args.file, settings)
     runtime = open_runtime(args, writes=not args.dry_run)
     try:
         now = runtime.clock()

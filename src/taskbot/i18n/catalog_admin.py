@@ -70,6 +70,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "请写成 2026-12-31、12月31日 或 年底前 这样的日期（none 表示不设时限）。",
         "en": "“{given}” is not a date I can use. Write it as 2026-12-31 (none for no deadline).",
     },
+    "admin.deadline_out_of_range": {
+        "zh": "截止日期须在 {first} 至 {last} 之间。",
+        "en": "A deadline must lie between {first} and {last}.",
+    },
     "admin.add_no_title": {
         "zh": "请写上任务标题，例如 /add 推进社区创熟 | 各镇街 | 每周 | 2026-12-31。",
         "en": "Please give the task a title, e.g. /add Community project | 各镇街 | weekly | 2026-12-31.",
@@ -92,6 +96,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "格式：/add 标题 | 责任单位 | 频次 | 完成时限。",
         "en": "“{given}” is neither a cadence (weekly, monthly …) nor a date (2026-12-31). "
         "The form is /add title | party | cadence | deadline.",
+    },
+    "admin.assign_ambiguous_user": {
+        "zh": "有不止一人用过 {user} 这个用户名，我无法确定是谁。请回复此人的消息发送 /assign 编号。",
+        "en": "More than one person has used the name {user}, so I cannot tell who. "
+        "Send /assign N as a reply to one of their messages.",
     },
     "admin.assign_unknown_user": {
         "zh": "我还不认识 {user}。请对方先在群里或私聊给我发一条消息，或者回复对方的消息发送 /assign 编号。",
@@ -200,6 +209,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.wrong_type": {
         "zh": "抱歉，无法导入 {name}：只支持 .txt、.md、.docx、.pdf 文件。",
         "en": "Sorry, I cannot import {name}: only .txt, .md, .docx and .pdf files are supported.",
+    },
+    "import.save_as_docx": {
+        "zh": "抱歉，无法导入 {name}：这是旧版 Word（或 WPS）格式。"
+        "请在 Word 或 WPS 中“另存为” .docx 后再发送。",
+        "en": "Sorry, I cannot import {name}: it is in the old Word (or WPS) format. "
+        "Save it as .docx in Word or WPS and send it again.",
     },
     "import.too_large": {
         "zh": "抱歉，文件 {name} 太大（{size}），上限为 {limit}。",
