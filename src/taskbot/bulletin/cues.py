@@ -41,10 +41,13 @@ _MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,
 # Words that end a party's name in running text (a verb or a preposition follows the name).
 _NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被都也还"
 _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
-_PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
+# Words that never stand inside a party's name: 各镇(街)指挥办周调度机制参照县 is 各镇(街)指挥办 and
+# the matter it acts on, not one party.
+_NOT_NAME_WORDS = r"(?!机制|参照|按照|依照|对照|执行|落实|开展|召开|利用)"
+_PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
-    rf"(?=[全各省市区县])(?:全[省市区县镇乡国]|[省市区县](?:直|属))?各(?![项类种个自方面环节领域阶段]|位(?![\u4e00-\u9fff]{{0,6}}(?:成员|同志|领导|干部)))(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+    rf"(?=[全各省市区县])(?:全[省市区县镇乡国]|[省市区县](?:直|属))?各(?![项类种个自方面环节领域阶段]|位(?![\u4e00-\u9fff]{{0,6}}(?:成员|同志|领导|干部)))(?:(?![{_NOT_MIDDLE}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
     # 各地 / 各地区: the places themselves
     r"|(?:全[省市区县镇乡国])?各地区?"
 )
@@ -108,7 +111,7 @@ LEAD_TIME = re.compile(
 )
 ADVERBIAL = re.compile(
     r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|会后|"
-    r"在此基础上|为此|对此|总之|特别是|尤其是)[，,]?"
+    r"在此基础上|为此|对此|总之|特别是|尤其是|其中|(?:按照|根据|按)(?:职能|职责)分工)[，,]?"
 )
 
 
@@ -177,18 +180,21 @@ def subject_modal(matching: str) -> re.Match[str] | None:
     return m
 
 
-# A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查".
+# A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查",
+# "区住建局、燃气公司利用10个工作日展开…", "月牙塘社区于10个工作日内完成…".
 _DUE_BY = re.compile(
-    r"[^，。；：]{2,16}?(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末"
+    r"[^，。；：]{2,24}?(?:(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末"
     # 于每季度最后一个月25日前 / 于每月5日前
     r"|每(?:季度|月|周|年|半年)[^，。；：]{0,8}?\d{1,2}[日号])(?:之?前|以前)"
+    r"|(?:利用|用|于|在)\d{1,3}个?(?:工作日|自然日|天|日|周|星期|月)(?:之?内|以内)?)"
 )
-_EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周|月|季度|半年|年)|定期)(?:[一两]次)?")
+_EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周[一二三四五六日]?|月|季度|半年|年)|定期)(?:[一两]次)?")
 
 
 def timed_order(matching: str) -> bool:
     """Whether the sentence opens with a subject, a deadline or a period, and then a verb."""
-    if "于" not in matching[:18] and "在" not in matching[:18] and "每" not in matching[:30]:
+    head = matching[:26]
+    if "于" not in head and "在" not in head and "利用" not in head and "每" not in matching[:30]:
         return False
     m = _DUE_BY.match(matching) or _EVERY.match(matching)
     # …25日前将工作进展报…: a disposal 将/把 opens the action as a verb would
@@ -208,6 +214,40 @@ def opens_order(matching: str) -> bool:
         return True
     adv = ADVERBIAL.match(matching)
     return adv is not None and is_strong_start(matching[adv.end() :])
+
+
+# 由X牵头，Y、Z等单位参加 / 县长李明主持: who attended or chaired a meeting, not an order.
+_ATTENDANCE = re.compile(r"(?:参加|参会|列席|出席|主持)(?:会议|会议并讲话|并讲话)?[。；！]?$")
+_ORDER_WORD = re.compile(rf"{_YAO}|必须|务必|应当")
+
+
+def gives_order(matching: str) -> bool:
+    """Whether the text holds an order word (要, 必须, 务必, 应当)."""
+    return _ORDER_WORD.search(matching) is not None
+
+
+def attendance(matching: str) -> bool:
+    """Whether the sentence only says who attended or chaired (…等单位参加。), giving no order."""
+    return _ATTENDANCE.search(matching) is not None and _ORDER_WORD.search(matching) is None
+
+
+# 会议明确， / 会议强调， / 王洪波要求，: who said it, before what is to be done
+_SAID = re.compile(r"^[^，。；：]{0,12}?(?:强调|指出|要求|提出|明确|议定|决定|研究决定|认为|部署)[，：]")
+
+
+def said_lead(matching: str, *, adverbial: bool = True) -> int:
+    """The length of a "会议明确，" / "会议明确，按照职能分工，" lead-in (0 when there is none);
+    ADVERBIAL=False: of the "会议明确，" part alone."""
+    end = 0
+    m = _SAID.match(matching)
+    if m:
+        end = m.end()
+    if not adverbial:
+        return end
+    adv = ADVERBIAL.match(matching[end:])
+    if adv and matching[end + adv.end() - 1 : end + adv.end()] == "，":
+        end += adv.end()
+    return end
 
 
 def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
@@ -246,12 +286,22 @@ def _object_of(masked: str, start: int) -> bool:
     return masked[max(0, start - 2) : start].endswith(_OBJECT_MARKERS)
 
 
+# …各成员单位分管负责同志参加: an attendee, not a party that answers for the work
+_ATTENDS = re.compile(r"(?:等(?:单位|部门)?)?(?:参加|参会|列席|出席)")
+
+
+def _attends(masked: str, end: int) -> bool:
+    return _ATTENDS.match(masked, end) is not None
+
+
 def parties_in(masked: str) -> list[tuple[int, str]]:
     """Parties named in running text, with their offsets: 各…, 全…上下, 市、区领导, subjects of 要."""
     found: list[tuple[int, str]] = []
     for pattern in (_EACH, _ALL, _LEADERS):
         found.extend(
-            (m.start(), m.group(0)) for m in pattern.finditer(masked) if not _object_of(masked, m.start())
+            (m.start(), m.group(0))
+            for m in pattern.finditer(masked)
+            if not _object_of(masked, m.start()) and not _attends(masked, m.end())
         )
     found.extend(_clause_subjects(masked))
     if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
@@ -267,30 +317,60 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
 # 被通报单位 / 被约谈部门: the one named in a notice, the subject of what follows
 _NAME = (
     rf"(?:被(?=[\u4e00-\u9fff]{{2,4}}(?:单位|部门|对象)))?"
-    rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
+    rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)"
+    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
 _LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
-_LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+_LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
 _PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
 
 
 # 工作由县自然资源局负责 / 由县财政局按程序拨付 / 由县住建局根据会议意见修改: who is assigned
 _ASSIGNED_PATTERN = (
     rf"由((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
-    r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|，)"
+    r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|跟进|督办|办理|拨付|，)"
 )
 
 
 @functools.cache
 def _assigned() -> re.Pattern[str]:
     return re.compile(_ASSIGNED_PATTERN)  # compiled on first use, like _partners
+
+
+# 会议原则同意…，要求市医保局会同…: a decision that orders a named party
+_REQUIRED = re.compile(rf"(?:^|[，：])要求(?:各|全)?{_LONG_NAME}")
+
+
+def requires_party(masked: str) -> bool:
+    """Whether the text requires a named party to act (…，要求市医保局加大…)."""
+    return _REQUIRED.search(masked) is not None
+
+
+_THEN = re.compile(r"[^，。；：]{1,6}?(?:后|前)")
+
+
+def leading_subjects(masked: str) -> list[str]:
+    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办."""
+    for end in range(min(len(masked), 24), 2, -1):
+        if not _NAMES.fullmatch(masked, 0, end) or any(len(n) < 3 for n in masked[:end].split("、")):
+            continue
+        rest = masked[end:]
+        then = _THEN.match(rest)
+        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])):
+            return [name for _, name in _split_names(0, masked[:end])]
+    return []
+
+
+def assigned_parties(masked: str) -> list[str]:
+    """The parties a 由X… assignment names (由县财政局按程序拨付 → 县财政局)."""
+    m = _assigned().search(masked)
+    return [] if m is None else [name for _, name in _split_names(m.start(1), m.group(1))]
 
 
 def assigned(masked: str) -> bool:
@@ -316,6 +396,8 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         by = segment.rfind("由")  # 由X负责 / 认定工作由X负责: the party comes after 由
         if by >= 0:
             start, segment = start + by + 1, segment[by + 1 :]
+        elif segment.startswith("要求"):  # 要求市医保局会同…: the party required to act
+            start, segment = start + 2, segment[2:]
         listed = _LIST_WORD.match(segment)
         if listed:
             start, segment = start + listed.end(), segment[listed.end() :]

@@ -98,6 +98,8 @@ def directive_like(m: str) -> bool:
     adv = cues.ADVERBIAL.match(m)
     if adv and (cues.is_strong_start(m[adv.end() :]) or cues.starts_with_verb(m[adv.end() :])):
         return True
+    if cues.leading_subjects(m):
+        return True  # 县指挥办周调度会后印发议定事项: a party, then what it does
     for k, (s, e) in enumerate(sentences(m[:200])[:2]):
         if sentence_start(m[s:e], first=False, inside=k > 0) is not None:
             return True
@@ -117,6 +119,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     INSIDE: an order is already running in this paragraph; then only a sentence that plainly
     opens a new one (its own subject and modal, a list word, a reported order) starts another.
     """
+    if cues.attendance(m):
+        return None  # 由X牵头，Y、Z等单位参加: who attended, not an order
     if first and (cues.starts_with_verb(m) or _list_start(m) or cues.starts_with_manner_and_verb(m)):
         return 0
     number = _NOTE_NUMBER.match(m)
@@ -131,8 +135,14 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
         return 0
-    if _DECISION.match(m) and "由" in m and cues.assigned(m):
-        return 0  # 会议同意给予补助资金50万元，由县财政局按程序拨付: the decision with its assignment
+    if _DECISION.match(m) and (("由" in m and cues.assigned(m)) or ("要求" in m and cues.requires_party(m))):
+        # 会议同意给予补助资金50万元，由县财政局按程序拨付 / 会议原则同意…，要求市医保局…:
+        # the decision with its assignment
+        return 0
+    said = cues.said_lead(m)
+    if said and (cues.timed_order(m[said:]) or cues.subject_modal(m[said:]) is not None):
+        # 会议明确，按照职能分工，区住建局、燃气公司利用10个工作日展开…: an assignment without 要
+        return cues.said_lead(m, adverbial=False)
     modal = cues.first_modal(m)
     if modal is None or _COMMENT.match(m, modal.end()):
         return None  # …等问题依然存在，必须引起高度重视: a comment on what was said, not an order
@@ -191,10 +201,18 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
                 continue
         else:
             clause = semi.end()
-        if cues.subject_modal(m[semi.end() : semi.end() + 40]) is not None:
+        if _opens_parallel(m[semi.end() : semi.end() + 40]):
             spans.append((pos, semi.end()))
             pos = semi.end()
     spans.append((pos, end))
+
+
+def _opens_parallel(clause: str) -> bool:
+    """Whether a clause after ；/， opens an order of its own: its own party and modal (镇安监站要…),
+    its own modal (…；要…；要…), or its own party and time (…；月牙塘社区于10个工作日内完成…)."""
+    return (
+        cues.subject_modal(clause) is not None or cues.starts_with_modal(clause) or cues.timed_order(clause)
+    )
 
 
 def _named_subject(clause: str) -> bool:
@@ -582,6 +600,42 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     return [_piece(cand, text[a:b], m[a:b]) for a, b in pairwise(bounds) if text[a:b]]
 
 
+# A sentence whose first clause hands the work to a party with 由 (其中，…由综合协调组跟进落实):
+_HANDED = re.compile(r"(?<=。)(?:其中|同时|此外|另外)?，?[^，。；：]{0,30}?由")
+
+
+def split_assignments(cand: Candidate) -> list[Candidate]:
+    """An order whose later sentence hands other work to another party (由X跟进落实) is two orders:
+    县指挥办周调度会后印发议定事项。…其中，…由综合协调组跟进落实 → 县指挥办's, 综合协调组's."""
+    m = cand.masked
+    if "由" not in m or "。" not in m:
+        return [cand]
+    for hit in _HANDED.finditer(m):
+        clause_end = len(m)
+        for mark in "，。；":
+            at = m.find(mark, hit.end())
+            if at >= 0:
+                clause_end = min(clause_end, at)
+        if cues.gives_order(m[hit.start() : hit.end()]):
+            continue  # 各市县要建立由…牵头的机制: 由 inside the order, not handing work on
+        by = m[hit.end() - 1 : clause_end + 1]
+        handed = cues.assigned_parties(by)
+        if not handed:
+            continue
+        before = m[: hit.start()]
+        own = [p for _, p in cues.parties_in(before)] or cues.leading_subjects(before)
+        if cand.parties and not own:
+            own = list(cand.parties)
+        if not own or set(handed) & set(own):
+            continue
+        cut = hit.start()
+        first = _piece(cand, cand.text[:cut], m[:cut])
+        rest = _piece(cand, cand.text[cut:], m[cut:])
+        rest.parties = []
+        return [first, *split_assignments(rest)]
+    return [cand]
+
+
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
 _BOILERPLATE = re.compile(
     r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
@@ -594,7 +648,8 @@ def extract(paras: list[Para]) -> Extraction:
     candidates: list[Candidate] = []
     for cand in result.candidates:
         for piece in split_inline(cand):
-            candidates.extend(split_targets(piece))
+            for part in split_assignments(piece):
+                candidates.extend(split_targets(part))
     result.candidates = [
         c for c in candidates if c.text and not (c.kind == "free" and _BOILERPLATE.match(c.masked))
     ]

@@ -148,6 +148,7 @@ def _metric_start(masked: str, start: int) -> int:
 
 _LABEL_SPLIT = re.compile(r"[、，；/]|及(?=[\u4e00-\u9fff]{2,}(?:局|委|办|部|中心|单位|部门))")
 _ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责|按职责分工)[）)]")
+_ROLE_AFTER = re.compile(r"(?<=.{2})(?:按职责分工负责|分工负责|牵头|配合|负责|主责|协办|协助|参与)$")
 
 
 def label_values(masked: str, clean: str) -> list[tuple[str, str]]:
@@ -193,9 +194,10 @@ def split_outside_brackets(pattern: re.Pattern[str], text: str) -> list[str]:
 
 
 def split_parties(value: str) -> list[str]:
+    """The parties a label value names, without their roles: 县水利局牵头，各镇（街道）配合 → both."""
     out: list[str] = []
     for piece in split_outside_brackets(_LABEL_SPLIT, _ROLE_NOTE.sub("", value)):
-        piece = piece.strip(" 等")
+        piece = _ROLE_AFTER.sub("", piece.strip(" 等")).strip(" 等")
         if piece and piece not in out:
             out.append(piece)
             if len(out) >= MAX_PARTIES:
@@ -239,10 +241,11 @@ def responsible(masked: str, clean: str) -> list[str]:
         if end <= reach:
             continue
         reach = end
-        if clean.count("（", start, end) > clean.count("）", start, end) and clean[end : end + 1] == "）":
+        # the matching view spells both bracket widths （）: 各镇(街) keeps its note like 各县（市、区）
+        if masked.count("（", start, end) > masked.count("）", start, end) and masked[end : end + 1] == "）":
             end += 1
         else:
-            note = _NOTE_AFTER.match(clean, end)
+            note = _NOTE_AFTER.match(masked, end)
             if note:
                 end = note.end()  # 各县（市、区）: the note belongs to the name
         reach = max(reach, end)

@@ -7,7 +7,7 @@ import logging
 import re
 from dataclasses import replace
 
-from taskbot.bulletin import fields
+from taskbot.bulletin import cues, fields
 from taskbot.bulletin.dates import find_deadline, issue_date, valid_date
 from taskbot.bulletin.extract import Article, Candidate, extract
 from taskbot.bulletin.keywords import keywords_many
@@ -122,6 +122,8 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
     parties = list(
         dict.fromkeys([*fields.closing_note(hidden, text), *cand.parties, *fields.responsible(hidden, text)])
     )[: fields.MAX_PARTIES]
+    if not parties:  # 县指挥办周调度会后印发…: the subject of a plain sentence
+        parties = cues.leading_subjects(hidden)
     cadence = fields.cadence(matching)
     for value in [*cand.time_texts, *cand.notes]:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)
