@@ -352,12 +352,15 @@ def requires_party(masked: str) -> bool:
     return _REQUIRED.search(masked) is not None
 
 
+_HEAD_LAST = frozenset(head[-1] for head in _PARTY_HEAD.split("|") if head)
 _THEN = re.compile(r"[^，。；：]{1,6}?(?:后|前)")
 
 
 def leading_subjects(masked: str) -> list[str]:
     """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办."""
     for end in range(min(len(masked), 24), 2, -1):
+        if masked[end - 1] not in _HEAD_LAST:
+            continue  # a name ends with a party head (…局, …办, …公司): skip the other cuts cheaply
         if not _NAMES.fullmatch(masked, 0, end) or any(len(n) < 3 for n in masked[:end].split("、")):
             continue
         rest = masked[end:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,8 @@ class Directive:
     deadline: dt.date | None = None
     target: str | None = None
     section: str | None = None
-    keywords: list[str] = field(default_factory=list)
+    # A list, or the parser's lazy list (keywords are segmented the first time they are read).
+    keywords: Sequence[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

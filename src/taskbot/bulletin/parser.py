@@ -10,7 +10,7 @@ from dataclasses import replace
 from taskbot.bulletin import cues, fields
 from taskbot.bulletin.dates import find_deadline, issue_date, valid_date
 from taskbot.bulletin.extract import Article, Candidate, extract
-from taskbot.bulletin.keywords import keywords_many
+from taskbot.bulletin.keywords import KeywordBatch
 from taskbot.bulletin.layout import paragraphs
 from taskbot.bulletin.model import Directive, ParsedBulletin, Section
 from taskbot.bulletin.normalize import for_matching
@@ -64,8 +64,8 @@ def parse(text: str, date: dt.date | None = None, *, today: dt.date | None = Non
     extraction = extract(paras)
     sections = [s for s in (_section(a, issued) for a in extraction.articles) if s is not None]
     directives = [_directive(c, issued) for c in extraction.candidates]
-    found = keywords_many([_statement(d.text) for d in directives])
-    directives = [replace(d, keywords=k) for d, k in zip(directives, found, strict=True)]
+    batch = KeywordBatch([_statement(d.text) for d in directives])
+    directives = [replace(d, keywords=batch[k]) for k, d in enumerate(directives)]
     title = next((s.title for s in sections if s.title), None)
     return ParsedBulletin(issued, title, sections, directives, source)
 
