@@ -196,6 +196,8 @@ def test_to_json_has_exactly_the_contract_keys() -> None:
         "target",
         "section",
         "keywords",
+        "confidence",
+        "cues",
     ]
     assert directive["cadence"] == ["weekly"] and directive["deadline"] is None
 

@@ -7,7 +7,7 @@ import logging
 import re
 from dataclasses import replace
 
-from taskbot.bulletin import cues, fields
+from taskbot.bulletin import confidence, cues, fields
 from taskbot.bulletin.dates import find_deadline, issue_date, valid_date
 from taskbot.bulletin.extract import Article, Candidate, extract
 from taskbot.bulletin.keywords import KeywordBatch
@@ -129,6 +129,13 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)
     title = cand.title_hint or fields.title(hidden, text)
     heading = cand.heading or _article_title(cand.article)
+    sure, why = confidence.score(
+        hidden,
+        cand.kind,
+        labelled=bool(cand.parties),
+        parties=bool(parties),
+        when=deadline is not None or bool(cadence),
+    )
     return Directive(
         text=text,
         title=title,
@@ -137,4 +144,6 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
         deadline=deadline,
         target=fields.target(matching, text),
         section=heading,
+        confidence=sure,
+        cues=why,
     )
