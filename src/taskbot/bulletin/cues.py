@@ -1,7 +1,7 @@
 """The words that tell an order from a report: modal verbs, imperative openers, parties, labels.
 
 Every function here works on the *matching* view (see normalize) and knows nothing of layout.
-Word lists that are data rather than grammar live in ``bulletin/data/*.txt``.
+The word lists are vocab's (and ``bulletin/data/*.txt``); this module builds the patterns.
 """
 
 from __future__ import annotations
@@ -10,32 +10,23 @@ import functools
 import re
 from importlib import resources
 
-# 要 as "must", not as part of 重要/需要/要求/要素/纪要/主要 …; 不要 (must not) is an order too.
-_YAO = (
-    r"(?<![重主需必首只纪摘提概险扼显政机想总紧简次权枢冲])"
-    r"要(?![求素点闻害件务是领员职案地道旨义略塞冲隘目]|紧(?![盯抓跟扣贴密]))"
-    # 但也要清醒看到… / 要认识到…的差距: an assessment before the orders, not an order
-    r"(?!(?:清醒|清楚|客观|冷静)?地?看到)"
-)
+from taskbot.bulletin import vocab
+from taskbot.bulletin.normalize import split_outside_brackets
+
+_YAO = vocab.YAO
+_MUSTS = vocab.MODALS.alt  # 必须|务必|应当
 MODAL = re.compile(
-    rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
+    rf"{_YAO}|{_MUSTS}|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
     r"|请(?=各|全|相关|有关|你|贵|[省市区县镇乡]直?[\u4e00-\u9fff]{0,6}(?:局|委|办|部|单位|部门|政府|街道))"
     # 由区住建局牵头 / 由区教育局会同… / 由…负责: an assignment
     r"|由(?=[^，。；：]{2,24}?(?:牵头|负责|会同|组织实施|承办|主办))"
 )
-_MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|必须|务必|应当|请(?=各|全|相关|有关))")
-REPORTING = re.compile(r"(?:强调|指出|要求|提出|表示|认为|希望|寄语|号召)[，：]?")
+_MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|{_MUSTS}|请(?=各|全|相关|有关))")
+REPORTING = re.compile(rf"(?:{vocab.REPORTING.alt})[，：]?")
 
 # The last word of a party: who can be held responsible for a task.
-_PARTY_HEAD = (
-    r"镇（街道）|镇\(街道\)|村（社区）|村\(社区\)|镇街|党委政府|党委和政府|党组织书记|党组织|党工委|党支部|党组|"
-    r"政府|部门|单位|街道|乡镇|社区|领导小组|主要负责同志|主要负责人|负责同志|主要领导|分管领导|领导干部|领导|"
-    r"干部|成员|书记|主任|局长|部长|"
-    r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
-    r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|合作社|总社|供销社|信用社|银行|"
-    r"局|委|办|厅|署|院|所|站|队|部|室|处|科|股|组|"
-    r"镇|村|区|县|市"
-)
+PARTY_HEAD = vocab.PARTY_HEADS.alt
+_PARTY_HEAD = PARTY_HEAD
 # A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
 _MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,8}\)|“[^“”。，；]{1,10}”)"
 # Words that end a party's name in running text (a verb or a preposition follows the name).
@@ -43,7 +34,7 @@ _NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被�
 _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
 # Words that never stand inside a party's name: 各镇(街)指挥办周调度机制参照县 is 各镇(街)指挥办 and
 # the matter it acts on, not one party.
-_NOT_NAME_WORDS = r"(?!机制|参照|按照|依照|对照|执行|落实|开展|召开|利用)"
+_NOT_NAME_WORDS = rf"(?!{vocab.NOT_IN_NAME.alt})"
 _PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
@@ -58,42 +49,12 @@ _LEADERS = re.compile(
 )
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|必须|务必|应当|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
 )
 
-LABELS = re.compile(
-    r"(?P<label>责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|承办单位|"
-    r"主责单位|承办部门|牵头科室|责任科室|配合科室|牵头处室|责任处室|配合处室|责任主体|实施主体|责任领导|牵头领导|"
-    r"责任人|完成时限|完成时间|完成期限|办结时限|办理时限|时间节点|"
-    r"时限要求|进度安排|(?<![\u4e00-\u9fff])时限)[：:]"
-)
-PARTY_LABELS = frozenset(
-    [
-        "责任单位",
-        "牵头单位",
-        "配合单位",
-        "协办单位",
-        "参与单位",
-        "责任部门",
-        "牵头部门",
-        "配合部门",
-        "主办单位",
-        "承办单位",
-        "主责单位",
-        "承办部门",
-        "牵头科室",
-        "责任科室",
-        "配合科室",
-        "牵头处室",
-        "责任处室",
-        "配合处室",
-        "责任主体",
-        "实施主体",
-        "责任领导",
-        "牵头领导",
-        "责任人",
-    ]
-)
+_TIME_LABELS = "|".join(w for w in vocab.TIME_LABELS.words if w != "时限")
+LABELS = re.compile(rf"(?P<label>{vocab.PARTY_LABELS.alt}|{_TIME_LABELS}|(?<![\u4e00-\u9fff])时限)[：:]")
+PARTY_LABELS = frozenset(vocab.PARTY_LABELS.words)
 
 TITLE_WORDS = re.compile(
     r"召开|举行|会议|大会|推进会|座谈会|部署会|动员会|调度会|现场会|常委会|专题会|通知|方案|意见|办法|规定|"
@@ -109,10 +70,7 @@ LEAD_TIME = re.compile(
     r"(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)?(?:之?前|以前|底前)?"
     r"|今年|年内|年底前|本月|近期|下一步|每(?:日|天|周|月|季度|半年|年)|[^，。；]{1,8}期间)[，]?"
 )
-ADVERBIAL = re.compile(
-    r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|会后|"
-    r"在此基础上|为此|对此|总之|特别是|尤其是|其中|(?:按照|根据|按)(?:职能|职责)分工)[，,]?"
-)
+ADVERBIAL = re.compile(rf"^(?:{vocab.ADVERBIALS.alt})[，,]?")
 
 
 # Headings of a plan's closing part whose paragraphs do give orders (各部门要…).
@@ -217,8 +175,8 @@ def opens_order(matching: str) -> bool:
 
 
 # 由X牵头，Y、Z等单位参加 / 县长李明主持: who attended or chaired a meeting, not an order.
-_ATTENDANCE = re.compile(r"(?:参加|参会|列席|出席|主持)(?:会议|会议并讲话|并讲话)?[。；！]?$")
-_ORDER_WORD = re.compile(rf"{_YAO}|必须|务必|应当")
+_ATTENDANCE = re.compile(rf"(?:{vocab.ATTENDANCE.alt})(?:会议|会议并讲话|并讲话)?[。；！]?$")
+_ORDER_WORD = re.compile(rf"{_YAO}|{_MUSTS}")
 
 
 def gives_order(matching: str) -> bool:
@@ -232,7 +190,7 @@ def attendance(matching: str) -> bool:
 
 
 # 会议明确， / 会议强调， / 王洪波要求，: who said it, before what is to be done
-_SAID = re.compile(r"^[^，。；：]{0,12}?(?:强调|指出|要求|提出|明确|议定|决定|研究决定|认为|部署)[，：]")
+_SAID = re.compile(rf"^[^，。；：]{{0,12}}?(?:{vocab.REPORTING.alt}|{vocab.DECIDED.alt})[，：]")
 
 
 def said_lead(matching: str, *, adverbial: bool = True) -> int:
@@ -254,32 +212,7 @@ def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match
     return MODAL.search(masked, start, len(masked) if end is None else end)
 
 
-# Words after which a party is the object of the action, not the one who acts:
-# "对各区建设进展进行评估", "明确各社区建设时序", "督促各镇街".
-_OBJECT_MARKERS = (
-    "对",
-    "向",
-    "为",
-    "给",
-    "与",
-    "和",
-    "及",
-    "明确",
-    "覆盖",
-    "联系",
-    "走访",
-    "帮扶",
-    "支持",
-    "指导",
-    "督促",
-    "检查",
-    "考核",
-    "通报",
-    "约谈",
-    "表扬",
-    "批评",
-    "评估",
-)
+_OBJECT_MARKERS = vocab.OBJECT_MARKERS.words
 
 
 def _object_of(masked: str, start: int) -> bool:
@@ -287,7 +220,8 @@ def _object_of(masked: str, start: int) -> bool:
 
 
 # …各成员单位分管负责同志参加: an attendee, not a party that answers for the work
-_ATTENDS = re.compile(r"(?:等(?:单位|部门)?)?(?:参加|参会|列席|出席)")
+_ATTENDED = "|".join(w for w in vocab.ATTENDANCE.words if w != "主持")  # the chair may answer for it
+_ATTENDS = re.compile(rf"(?:等(?:单位|部门)?)?(?:{_ATTENDED})")
 
 
 def _attends(masked: str, end: int) -> bool:
@@ -321,19 +255,19 @@ _NAME = (
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
+    rf"要|{_MUSTS}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
-_LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")
+_LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、]?")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
-_LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
-_PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+_PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{LONG_NAME}(?:、(?:各|全)?{LONG_NAME})*)"
 
 
 # 工作由县自然资源局负责 / 由县财政局按程序拨付 / 由县住建局根据会议意见修改: who is assigned
 _ASSIGNED_PATTERN = (
-    rf"由((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+    rf"由((?:各|全)?{LONG_NAME}(?:、(?:各|全)?{LONG_NAME})*)"
     r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|跟进|督办|办理|拨付|，)"
 )
 
@@ -344,7 +278,7 @@ def _assigned() -> re.Pattern[str]:
 
 
 # 会议原则同意…，要求市医保局会同…: a decision that orders a named party
-_REQUIRED = re.compile(rf"(?:^|[，：])要求(?:各|全)?{_LONG_NAME}")
+_REQUIRED = re.compile(rf"(?:^|[，：])要求(?:各|全)?{LONG_NAME}")
 
 
 def requires_party(masked: str) -> bool:
@@ -413,8 +347,6 @@ _DUN = re.compile("、")
 
 
 def _split_names(start: int, group: str) -> list[tuple[int, str]]:
-    from taskbot.bulletin.fields import split_outside_brackets
-
     out = []
     pos = start
     for name in split_outside_brackets(_DUN, group):

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from taskbot.bulletin import cues
-from taskbot.bulletin.fields import MAX_PARTIES
+from taskbot.bulletin import cues, vocab
+from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, split_parties
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
-from taskbot.bulletin.normalize import join_clean, mask_quotes
+from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
 
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
 _HEADING_MAX = 40
@@ -66,8 +66,6 @@ class Extraction:
 
 
 def masked(text: str) -> str:
-    from taskbot.bulletin.normalize import for_matching
-
     return mask_quotes(for_matching(text))
 
 
@@ -164,7 +162,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
 _NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
 _DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:同意|决定|议定|明确)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
-_LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
+_LIST_WORD_START = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}(?:是|要)|第[{vocab.CN_DIGITS}][，、]")
 
 
 _COMMENT = re.compile(r"引起[^，。；]{0,4}(?:重视|警惕|关注|注意)")
@@ -226,7 +224,7 @@ def _subject_must(clause: str) -> bool:
     return m is not None and _MUST.match(clause, m.end()) is not None
 
 
-_MUST = re.compile("要|必须|务必|应当|须")
+_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须")
 
 
 class Walker:
@@ -492,8 +490,6 @@ class Walker:
 
 def _item_labels(para: Para) -> tuple[list[str], list[str]]:
     """The parties and the time values an item's own 责任单位：…；时限：… labels name."""
-    from taskbot.bulletin.fields import label_values, split_parties
-
     parties: list[str] = []
     times: list[str] = []
     for label, value in label_values(para.hidden, para.text):
@@ -514,8 +510,8 @@ def _strip_note(text: str) -> str:
 
 # -- splitting candidates ---------------------------------------------------------------------
 _INLINE = re.compile(
-    r"(?:^|(?<=[。；！？：，]))(?:(?P<cn>[一二三四五六七八九十]{1,2})(?:是|要)(?=[\u4e00-\u9fff“])"
-    r"|第(?P<ord>[一二三四五六七八九十]{1,2})[，、：]"
+    rf"(?:^|(?<=[。；！？：，]))(?:(?P<cn>[{vocab.CN_DIGITS}]{{1,2}})(?:是|要)(?=[\u4e00-\u9fff“])"
+    rf"|第(?P<ord>[{vocab.CN_DIGITS}]{{1,2}})[，、：]"
     r"|[（(](?P<par>\d{1,2})[）)]|(?P<circ>[①-⑩]))"
 )
 
@@ -555,7 +551,7 @@ def split_inline(cand: Candidate) -> list[Candidate]:
 
 
 # After the last item of an inline list, a sentence turning to another matter with its own modal.
-_TURN_WORDS = rf"(?:同时|此外|另外|与此同时|会后)，?[^，。；]{{0,8}}?(?:{cues._YAO}|必须|务必|应当)"
+_TURN_WORDS = rf"(?:{vocab.TURNS.alt})，?[^，。；]{{0,8}}?(?:{vocab.YAO}|{vocab.MODALS.alt})"
 _TURN = re.compile(rf"(?<=[。；！]){_TURN_WORDS}")
 _TURN_AT = re.compile(_TURN_WORDS)
 
@@ -578,13 +574,11 @@ _JOINED_TASK = re.compile(r"[，；](?=并|同时|还要|另外|此外)|；")
 
 def split_targets(cand: Candidate) -> list[Candidate]:
     """A sentence that sets two measurable targets joined by 并/同时/； is two tasks."""
-    from taskbot.bulletin.fields import _TARGET
-
     if cand.kind != "free":
         return [cand]
     text = cand.text
     m = cand.masked
-    hits = [h for h in _TARGET.finditer(m) if h.group("unit") not in ("%",)]
+    hits = [h for h in TARGET.finditer(m) if h.group("unit") not in ("%",)]
     if len(hits) < 2:
         return [cand]
     cuts = []

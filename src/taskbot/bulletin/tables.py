@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from taskbot.bulletin import cues
 from taskbot.bulletin.dates import find_deadline
+from taskbot.bulletin.fields import without_role
 from taskbot.bulletin.lines import LEVEL_CN_PAREN, Kind, Line
 from taskbot.bulletin.normalize import for_matching, join_clean
 
@@ -107,8 +108,7 @@ OTHER_COLUMNS = frozenset(["备注", "类别", "领域", "分类", "说明"])
 _ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS | NOTE_COLUMNS
 
 _PIECES = re.compile(r"[、，；/]")
-_ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责)[）)]$")
-_PARTY_END = re.compile(rf"(?:{cues._PARTY_HEAD}|部|等|各单位|有关单位)$")
+_PARTY_END = re.compile(rf"(?:{cues.PARTY_HEAD}|部|等|各单位|有关单位)$")
 _TIME_WORDS = re.compile(
     r"^(?:长期|持续|常态化|即日起|每[日周月季年]|按月|按季|动态|立即|已完成|年底|年内|\d{4}年)"
 )
@@ -153,7 +153,7 @@ def header_at(lines: list[Line], i: int) -> list[str] | None:
 
 
 def is_party_piece(piece: str) -> bool:
-    piece = _ROLE_NOTE.sub("", piece)
+    piece = without_role(piece)
     if not piece or len(piece) > 24:
         return False
     return bool(_PARTY_END.search(piece)) or piece.startswith(("各", "全"))
@@ -175,7 +175,7 @@ def is_time_cell(text: str) -> bool:
     return find_deadline(matching, dt.date(2000, 1, 1), field=True) is not None
 
 
-def split_parties(texts: list[str]) -> list[str]:
+def cell_parties(texts: list[str]) -> list[str]:
     """The parties of one or more party cells, a cell wrapped over two lines glued back together."""
     merged: list[str] = []
     for text in texts:
@@ -280,7 +280,7 @@ def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
     return Row(
         text=text,
         title_hint=hint,
-        parties=split_parties(cells[party_start:]),
+        parties=cell_parties(cells[party_start:]),
         time_text=time_text,
         line_no=line_no,
         notes=[join_clean(notes)] if notes else [],
