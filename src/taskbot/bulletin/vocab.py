@@ -144,6 +144,38 @@ TURNS = Words(
     (("。同时，大家还要", "同时"), ("。与此同时，各地要", "与此同时")),
 )
 
+# The columns of a task table (序号 | 工作任务 | 责任单位 | 完成时限 | 办理要求), besides the labels above.
+NUMBER_COLUMNS = Words(
+    ("序号", "编号", "序"), (("序号 工作任务 责任单位", "序号"), ("编号 任务 时限", "编号"))
+)
+TASK_COLUMNS = Words(
+    _split(
+        "工作任务 主要任务 重点任务 任务 任务内容 工作内容 具体任务 工作措施 具体措施 主要措施 主要内容 "
+        "工作事项 事项 具体内容 工作要求 目标任务 工作目标 任务目标 重点工作 工作举措 措施 内容 项目名称 "
+        "项目 任务名称 工作目标任务 任务事项 具体工作 工作重点 目标要求 推进措施 重点事项 改革事项 "
+        "督办事项 交办事项"
+    ),
+    (("序号 工作任务 责任单位", "工作任务"), ("序号 督办事项 责任单位", "督办事项")),
+)
+# Columns that name a person (张明远), not a unit: their cell is neither task nor party.
+PERSON_COLUMNS = Words(
+    ("牵头领导", "责任领导", "分管领导", "包抓领导", "联系领导", "责任人"),
+    (("工作任务 牵头领导 责任单位", "牵头领导"), ("任务 包抓领导 时限", "包抓领导")),
+)
+# Time columns a table may have besides the time labels: 时间 alone is too common in running text.
+TIME_COLUMNS = Words(
+    ("时间安排", "时间", "办结时间"),
+    (("任务 责任单位 时间安排", "时间安排"), ("任务 单位 办结时间", "办结时间")),
+)
+# Columns after the deadline that say how to report (每周五报送进展…): a source of cadence.
+NOTE_COLUMNS = Words(
+    ("办理要求", "督办要求", "推进要求", "工作要求及标准"),
+    (("完成时限 办理要求", "办理要求"), ("时限 督办要求", "督办要求")),
+)
+OTHER_COLUMNS = Words(
+    ("备注", "类别", "领域", "分类", "说明"), (("完成时限 备注", "备注"), ("类别 任务", "类别"))
+)
+
 # Every list, for the tests.
 ALL: dict[str, Words] = {
     "MODALS": MODALS,
@@ -158,4 +190,10 @@ ALL: dict[str, Words] = {
     "OBJECT_MARKERS": OBJECT_MARKERS,
     "ADVERBIALS": ADVERBIALS,
     "TURNS": TURNS,
+    "NUMBER_COLUMNS": NUMBER_COLUMNS,
+    "TASK_COLUMNS": TASK_COLUMNS,
+    "PERSON_COLUMNS": PERSON_COLUMNS,
+    "TIME_COLUMNS": TIME_COLUMNS,
+    "NOTE_COLUMNS": NOTE_COLUMNS,
+    "OTHER_COLUMNS": OTHER_COLUMNS,
 }
