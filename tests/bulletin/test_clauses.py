@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from taskbot.bulletin.extract import sentences
 from taskbot.bulletin.fields import split_parties
 from taskbot.bulletin.parser import parse
 
@@ -135,3 +136,29 @@ def test_parties_keep_brackets_of_either_width_and_lose_their_roles(source: str,
 )
 def test_label_values_split_into_parties_without_roles(value: str, parties: list[str]) -> None:
     assert split_parties(value) == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (
+            "要抓好资金管理；要抓好环境整治；要抓好信息宣传。",
+            ["要抓好资金管理；", "要抓好环境整治；", "要抓好信息宣传。"],
+        ),
+        ("镇综治中心要加强排查，各村要落实包户。", ["镇综治中心要加强排查，", "各村要落实包户。"]),
+        (
+            "区住建局利用10个工作日排查，燃气公司对管段停气；伦华物业公司于10个工作日内完成宣传。",
+            ["区住建局利用10个工作日排查，燃气公司对管段停气；", "伦华物业公司于10个工作日内完成宣传。"],
+        ),
+        (
+            "由县水利局牵头，各镇（街道）配合，6月15日前完成排查。",
+            ["由县水利局牵头，各镇（街道）配合，6月15日前完成排查。"],
+        ),
+        (
+            "要加强组织领导，确保各项任务落实。要强化督导。",
+            ["要加强组织领导，确保各项任务落实。", "要强化督导。"],
+        ),
+    ],
+)
+def test_sentences_are_cut_where_a_clause_opens_its_own_order(text: str, pieces: list[str]) -> None:
+    assert [text[a:b] for a, b in sentences(text)] == pieces

@@ -171,6 +171,8 @@ _SEMICOLON = re.compile("[；，]")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:
+    """The spans of M's sentences (M: a block's masked text), a sentence cut again where a clause
+    opens an order of its own: …；要… / …；X于10个工作日内… / X要…，Y要… (see _opens_parallel)."""
     spans = []
     pos = 0
     for end in _SENTENCE_END.finditer(m):
