@@ -229,6 +229,26 @@ def _subject_must(clause: str) -> bool:
 _MUST = re.compile(rf"要|{vocab.MODALS.alt}|须")
 
 
+@dataclass(slots=True)
+class Scope:
+    """What the items being read stand under."""
+
+    heading: str | None = None  # the current 一、… heading
+    parties: dict[int, list[str]] = field(default_factory=dict)  # parties named by headings, by level
+    # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
+    # each is an order, whatever its first word.
+    ordered_list: bool = False
+    # Items deeper than an order (（一）深化排查整治。 over （1）（2）) are orders too.
+    order_level: int | None = None
+
+    def enter_block(self, *, new_article: bool) -> None:
+        """A title or a news lead: no heading, no announced list; a new article forgets its parties."""
+        self.heading = None
+        self.ordered_list = False
+        if new_article:
+            self.parties.clear()
+
+
 class Walker:
     """Reads the paragraphs once, left to right, keeping the item being built."""
 
@@ -236,14 +256,8 @@ class Walker:
         self.paras = paras
         self.articles: list[Article] = []
         self.article: Article | None = None
-        self.heading_parties: dict[int, list[str]] = {}
-        self.heading: str | None = None  # the current 一、… heading
         self.subtitle_allowed = False
-        # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
-        # each is an order, whatever its first word.
-        self.ordered_list = False
-        # Items deeper than an order (（一）深化排查整治。 over （1）（2）) are orders too.
-        self.order_level: int | None = None
+        self.scope = Scope()
         self.out: list[Candidate] = []
         self.cur: Candidate | None = None
         self.last: Candidate | None = None
@@ -253,7 +267,8 @@ class Walker:
         cur, self.cur = self.cur, None
         if cur is None:
             return
-        ordered = self.ordered_list or (self.order_level is not None and cur.level > self.order_level)
+        scope = self.scope
+        ordered = scope.ordered_list or (scope.order_level is not None and cur.level > scope.order_level)
         if ordered and len(cur.hidden) > 1 and not any(directive_like(h) for h in cur.hidden):
             ordered = False  # ▲ 缴费时间 over a paragraph of facts: information, not an order
         if cur.kind == "item" and not (
@@ -261,21 +276,21 @@ class Walker:
         ):
             # Not an order but a topic (一、关于…工作): its body may still give orders.
             if cur.level == LEVEL_CN and len(cur.texts[0]) <= _HEADING_MAX:
-                self.heading = _strip_note(cur.texts[0])
+                self.scope.heading = _strip_note(cur.texts[0])
             if not cues.HEADING_NOUNS.match(cur.hidden[0]) or cues.ORDER_HEADINGS.match(cur.hidden[0]):
                 for para in cur.body:
                     self.free(para, lead=True)  # only plain orders count here, not bare verbs
                     self.close()
             return
-        if cur.kind == "item" and self.order_level is None:
-            self.order_level = cur.level  # its sub-items, if any, are orders too
+        if cur.kind == "item" and self.scope.order_level is None:
+            self.scope.order_level = cur.level  # its sub-items, if any, are orders too
         self.emit(cur)
 
     def emit(self, cand: Candidate) -> None:
         if not cand.parties:
-            for level in sorted(self.heading_parties, reverse=True):
+            for level in sorted(self.scope.parties, reverse=True):
                 if level < cand.level or cand.kind == "free":
-                    cand.parties = list(self.heading_parties[level])
+                    cand.parties = list(self.scope.parties[level])
                     break
         self.out.append(cand)
         self.last = cand
@@ -288,7 +303,7 @@ class Walker:
             hidden=hidden,
             kind=kind,
             article=self.article,
-            heading=self.heading,
+            heading=self.scope.heading,
             level=level,
         )
 
@@ -307,11 +322,10 @@ class Walker:
 
     def on_title(self, k: int, para: Para) -> None:
         self.close()
-        self.ordered_list = False
         title = para.text
         if para.lines > 1 and TITLE_END.search(para.matching[: para.first_line]):
             title = para.text[: para.first_line]  # the title, without the subtitle run into it
-        self.heading = None
+        self.scope.enter_block(new_article=False)
         if (
             self.article is not None
             and (self.article.title is None or self.subtitle_allowed)
@@ -324,17 +338,16 @@ class Walker:
         self.article = Article(title=title)
         self.articles.append(self.article)
         self.subtitle_allowed = True
-        self.heading_parties.clear()
+        self.scope.enter_block(new_article=True)
 
     def on_lead(self, k: int, para: Para) -> None:
         self.close()
-        self.ordered_list = False
-        self.heading = None
         self.subtitle_allowed = False
-        if self.article is None or self.article.lead is not None or self.article.has_directives:
+        new_article = self.article is None or self.article.lead is not None or self.article.has_directives
+        self.scope.enter_block(new_article=new_article)
+        if new_article or self.article is None:
             self.article = Article()
             self.articles.append(self.article)
-            self.heading_parties.clear()
         self.article.lead = para.text
         self.free(para, lead=True)
 
@@ -371,7 +384,7 @@ class Walker:
             cur.body.append(para)
             cur.heading_only = False
             return
-        self.ordered_list = bool(_ORDERED_LIST.search(m))
+        self.scope.ordered_list = bool(_ORDERED_LIST.search(m))
         self.free_or_carry(para)
 
     def free_or_carry(self, para: Para) -> None:
@@ -394,8 +407,8 @@ class Walker:
 
     def on_item(self, k: int, para: Para, m: str) -> None:
         self.close()
-        if self.order_level is not None and para.level <= self.order_level:
-            self.order_level = None
+        if self.scope.order_level is not None and para.level <= self.scope.order_level:
+            self.scope.order_level = None
         nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
         heading = _is_heading(para)
         label_parties, label_times = _item_labels(para)
@@ -418,13 +431,13 @@ class Walker:
         ):
             # A heading over sub-items: a context, not an order of its own.
             if directive_like(m):
-                self.order_level = para.level
+                self.scope.order_level = para.level
             if para.level == LEVEL_CN:
-                self.heading = _strip_note(para.text)
-            for level in [lv for lv in self.heading_parties if lv >= para.level]:
-                del self.heading_parties[level]
+                self.scope.heading = _strip_note(para.text)
+            for level in [lv for lv in self.scope.parties if lv >= para.level]:
+                del self.scope.parties[level]
             if label_parties:
-                self.heading_parties[para.level] = label_parties
+                self.scope.parties[para.level] = label_parties
             return
         cand = self.new([para.text], "item", para.level, hidden=[m])
         cand.heading_only = heading or (len(para.text) <= _SHORT_LEAD and para.ends_sentence)
