@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import Document, ForceReply, Update
+from telegram import CallbackQuery, Document, ForceReply, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -334,20 +334,15 @@ def _preview_text(pending: PendingImport, lang: str) -> str:
 @polite
 async def import_button(update: Update, context: BotContext) -> None:
     """Import the previewed bulletin (确认导入) or drop it (取消)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.match(BUTTONS, query.data)
-    assert match is not None  # the handler's pattern
+    query, match = _pressed(update, BUTTONS)
     action, token = match.groups()
     await require_office_admin(update, context)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    if pending is None or pending.chat_id != chat_id:
-        await query.answer(t("import.expired", lang), show_alert=True)
-        await query.edit_message_reply_markup(None)
+    if await _expired(update, query, pending, lang):
         return
+    assert pending is not None
     if action == "no":
         await query.answer()
         await query.edit_message_text(t("import.cancelled", lang))
@@ -390,19 +385,14 @@ async def import_button(update: Update, context: BotContext) -> None:
 @polite
 async def import_review_button(update: Update, context: BotContext) -> None:
     """Drop an item of the preview or keep it again (✓ 3 / ✗ 3), or turn its page (◀ ▶)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.match(REVIEW_BUTTONS, query.data)
-    assert match is not None  # the handler's pattern
+    query, match = _pressed(update, REVIEW_BUTTONS)
     action, token, value = match.group(1), match.group(2), int(match.group(3))
     await require_office_admin(update, context)
     lang = lang_of(update, context)
     pending = pending_imports(context).peek(token, context.runtime.clock())
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    if pending is None or pending.chat_id != chat_id:
-        await query.answer(t("import.expired", lang), show_alert=True)
-        await query.edit_message_reply_markup(None)
+    if await _expired(update, query, pending, lang):
         return
+    assert pending is not None
     review = pending.review
     changed = review.toggle(value) if action == "t" else review.turn_to(value)
     await query.answer()
@@ -410,3 +400,22 @@ async def import_review_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             _preview_text(pending, lang), parse_mode=PARSE_MODE, reply_markup=keyboard(review, token, lang)
         )
+
+
+def _pressed(update: Update, pattern: str) -> tuple[CallbackQuery, re.Match[str]]:
+    """The pressed button's query and its data matched by PATTERN (the handler's own)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.match(pattern, query.data)
+    assert match is not None  # the handler's pattern
+    return query, match
+
+
+async def _expired(update: Update, query: CallbackQuery, pending: PendingImport | None, lang: str) -> bool:
+    """Say so and remove the buttons when the preview is gone or belongs to another chat."""
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    if pending is not None and pending.chat_id == chat_id:
+        return False
+    await query.answer(t("import.expired", lang), show_alert=True)
+    await query.edit_message_reply_markup(None)
+    return True
