@@ -162,3 +162,31 @@ def test_label_values_split_into_parties_without_roles(value: str, parties: list
 )
 def test_sentences_are_cut_where_a_clause_opens_its_own_order(text: str, pieces: list[str]) -> None:
     assert [text[a:b] for a, b in sentences(text)] == pieces
+
+
+@pytest.mark.parametrize(
+    ("source", "roles"),
+    [
+        (
+            "由县水利局牵头，各镇（街道）配合，6月15日前完成排查。",
+            {"县水利局": "lead", "各镇（街道）": "partner"},
+        ),
+        (
+            "会议同意实施方案，由市住建局负责组织实施，各县（市、区）政府配合做好征迁。",
+            {"市住建局": "lead", "各县（市、区）政府": "partner"},
+        ),
+        (
+            "（一）开展社区商业网点摸底调查。（牵头单位：市商务局；配合单位：各区政府）",
+            {"市商务局": "lead", "各区政府": "partner"},
+        ),
+        (
+            "1.开展社区商业网点摸底调查。\n牵头单位：市商务局\n配合单位：各区政府",
+            {"市商务局": "lead", "各区政府": "partner"},
+        ),
+        ("各镇街要健全督查督办机制。", {}),  # the text gives no role: none is guessed
+    ],
+)
+def test_roles_split_off_the_parties_go_to_the_roles_field(source: str, roles: dict[str, str]) -> None:
+    (directive,) = parse(source, dt.date(2024, 5, 8)).directives
+    assert directive.roles == roles
+    assert set(roles) <= set(directive.responsible)

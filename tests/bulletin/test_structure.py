@@ -198,6 +198,7 @@ def test_to_json_has_exactly_the_contract_keys() -> None:
         "keywords",
         "confidence",
         "cues",
+        "roles",
     ]
     assert directive["cadence"] == ["weekly"] and directive["deadline"] is None
 

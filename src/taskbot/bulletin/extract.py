@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from taskbot.bulletin import cues, vocab
-from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, split_parties
+from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, roles, split_parties
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
@@ -43,6 +43,7 @@ class Candidate:
     article: Article | None = None
     heading: str | None = None
     parties: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # roles its label paragraphs give (牵头单位：…)
     time_texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how to report (a table's 办理要求): cadence only
     title_hint: str | None = None
@@ -357,6 +358,7 @@ class Walker:
         if target is None:
             return
         target.parties = list(dict.fromkeys([*target.parties, *parties]))[:MAX_PARTIES]
+        target.roles.update(roles(para.hidden, parties))
         target.time_texts = [*target.time_texts, *times][:4]
         if target is self.cur:
             self.close()

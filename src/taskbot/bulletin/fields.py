@@ -10,7 +10,7 @@ import functools
 import re
 
 from taskbot.bulletin import cues, vocab
-from taskbot.bulletin.normalize import split_outside_brackets
+from taskbot.bulletin.normalize import for_matching, split_outside_brackets
 
 _CADENCE = re.compile(
     r"(?=[半每两双隔一周月按逐日季年])(?:"
@@ -221,6 +221,33 @@ def closing_note(masked: str, clean: str) -> list[str]:
         if 2 <= len(piece) <= 20 and piece not in out:
             out.append(piece)
     return out[:MAX_PARTIES]
+
+
+_ROLE_AFTER_PARTY = re.compile(
+    rf"(?:（[^（）。，；：]{{1,8}}）)?[（(]?(?:(?P<lead>{vocab.LEAD_ROLES.alt})(?!同志|人)|(?P<partner>{vocab.PARTNER_ROLES.alt}))"
+)
+_ROLE_LABEL = re.compile(rf"(?P<lead>{vocab.LEAD_LABELS.alt})|(?P<partner>{vocab.PARTNER_LABELS.alt})")
+LEAD, PARTNER = "lead", "partner"
+
+
+def roles(masked: str, parties: list[str]) -> dict[str, str]:
+    """Which of PARTIES lead the task and which partner in it, where the text says so: a role word
+    after the party (县水利局牵头，各镇（街道）配合 / 区住建局（牵头）) or the label before it
+    (牵头单位：…；配合单位：…). Parties the text gives no role are left out."""
+    found: dict[str, str] = {}
+    for party in parties:
+        at = masked.find(for_matching(party))
+        if at < 0:
+            continue
+        after = _ROLE_AFTER_PARTY.match(masked, at + len(party))
+        if after is not None:
+            found[party] = LEAD if after.group("lead") else PARTNER
+            continue
+        value_start = max(masked.rfind(mark, 0, at) for mark in "。；") + 1
+        labels = list(_ROLE_LABEL.finditer(masked, value_start, at))
+        if labels:
+            found[party] = LEAD if labels[-1].group("lead") else PARTNER
+    return found
 
 
 def responsible(masked: str, clean: str) -> list[str]:

@@ -33,6 +33,8 @@ class Directive:
     # How sure the parser is that this is one order (0–1), and the cues that say so.
     confidence: float = 1.0
     cues: list[str] = field(default_factory=list)
+    # The role of each party the text gives one: "lead" (牵头, 负责, 牵头单位) or "partner" (配合, 协助).
+    roles: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class Directive:
             "keywords": list(self.keywords),
             "confidence": self.confidence,
             "cues": list(self.cues),
+            "roles": dict(self.roles),
         }
 
 

@@ -146,4 +146,5 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
         section=heading,
         confidence=sure,
         cues=why,
+        roles={**cand.roles, **fields.roles(hidden, parties)},
     )

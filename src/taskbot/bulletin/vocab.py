@@ -61,6 +61,25 @@ ROLES = Words(
     ),
 )
 
+# The role words that make a party the lead of a task, or a partner in it (the assignment's role).
+LEAD_ROLES = Words(
+    ("牵头", "负责", "主责", "主办"),
+    (("由县水利局牵头，各镇配合", "牵头"), ("由市住建局负责组织实施", "负责"), ("区住建局（主责）", "主责")),
+)
+PARTNER_ROLES = Words(
+    ("配合", "协助", "参与", "协办"),
+    (("各镇（街道）配合做好征迁", "配合"), ("区教育局协助", "协助"), ("市公安局（协办）", "协办")),
+)
+# Labels whose parties lead, and labels whose parties partner.
+LEAD_LABELS = Words(
+    ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "主责单位", "主办单位", "牵头领导"),
+    (("牵头单位：市商务局", "牵头单位"), ("主责单位：区财政局", "主责单位")),
+)
+PARTNER_LABELS = Words(
+    ("配合单位", "配合部门", "配合科室", "配合处室", "协办单位", "参与单位"),
+    (("配合单位：各区政府", "配合单位"), ("协办单位：市税务局", "协办单位")),
+)
+
 # The last word of a party: who can be held responsible for a task.
 PARTY_HEADS = Words(
     _split(
@@ -180,6 +199,10 @@ OTHER_COLUMNS = Words(
 ALL: dict[str, Words] = {
     "MODALS": MODALS,
     "ROLES": ROLES,
+    "LEAD_ROLES": LEAD_ROLES,
+    "PARTNER_ROLES": PARTNER_ROLES,
+    "LEAD_LABELS": LEAD_LABELS,
+    "PARTNER_LABELS": PARTNER_LABELS,
     "PARTY_HEADS": PARTY_HEADS,
     "NOT_IN_NAME": NOT_IN_NAME,
     "PARTY_LABELS": PARTY_LABELS,
