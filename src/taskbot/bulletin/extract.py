@@ -227,7 +227,8 @@ def _subject_must(clause: str) -> bool:
     return m is not None and _MUST.match(clause, m.end()) is not None
 
 
-_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须")
+# A must, or a party's own charge (X负责…，Y负责…: two parties, two orders)
+_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)")
 
 
 @dataclass(slots=True)
