@@ -79,6 +79,11 @@ def test_assignments_without_yao_are_orders_one_per_clause_with_its_parties() ->
         ),
         ("会议同意污水管网改造项目实施方案，由市住建局负责组织实施。", ["市住建局"]),
         ("会议同意给予补助资金50万元，由县财政局按程序拨付。", ["县财政局"]),
+        (
+            "会议同意市场监管局提出的整治方案，请市场监管局会同市公安局于7月15日前完成。",
+            ["市场监管局", "市公安局"],
+        ),
+        ("会议原则通过了《实施方案》，会后由市发改局按程序印发实施。", ["市发改局"]),
     ],
 )
 def test_minutes_decisions_that_assign_work_are_orders(source: str, parties: list[str]) -> None:

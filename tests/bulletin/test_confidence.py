@@ -23,6 +23,8 @@ DAY = dt.date(2024, 5, 20)
         ("加强组织领导。", "item", "imperative verb"),
         ("县指挥办周调度会后印发议定事项。", "item", "party + verb"),
         ("周调度机制参照县里执行。", "item", "listed item"),
+        ("一是要压实责任；", "free", "modal"),
+        ("第二，各镇街要强化调度。", "free", "party + modal"),
         ("完成排查", "row", "table row"),
     ],
 )

@@ -34,6 +34,9 @@ def opening_cue(masked: str, kind: str, *, labelled: bool) -> tuple[str, float]:
     if kind == "row":
         return _ROW
     body = masked[cues.said_lead(masked) :]
+    listed = cues.LIST_WORD.match(body)  # 一是要… / 第二，…: the list word, then the order
+    if listed:
+        body = body[listed.end() :]
     if cues.subject_modal(body) is not None:
         return _SUBJECT_MODAL
     if labelled:

@@ -258,7 +258,7 @@ _SUBJECT_TRIGGER = re.compile(
     rf"要|{_MUSTS}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
-_LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、]?")
+LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、，]?")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
 LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
@@ -333,9 +333,10 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         by = segment.rfind("由")  # 由X负责 / 认定工作由X负责: the party comes after 由
         if by >= 0:
             start, segment = start + by + 1, segment[by + 1 :]
-        elif segment.startswith("要求"):  # 要求市医保局会同…: the party required to act
-            start, segment = start + 2, segment[2:]
-        listed = _LIST_WORD.match(segment)
+        elif segment.startswith(("要求", "请")):  # 要求市医保局会同… / 请X会同…: the party asked to act
+            cut = 2 if segment.startswith("要求") else 1
+            start, segment = start + cut, segment[cut:]
+        listed = LIST_WORD.match(segment)
         if listed:
             start, segment = start + listed.end(), segment[listed.end() :]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):

@@ -149,7 +149,16 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     reported = None
     for rep in cues.REPORTING.finditer(before):
         reported = rep
-    if reported is not None and modal.start() - reported.end() <= 12:
+    if (
+        reported is not None
+        and modal.start() - reported.end() <= 12
+        # 强调，… / 强调要…: said before the order; not 提出的整治方案，请… (a word of the matter)
+        and (
+            reported.group(0)[-1] in "，："
+            or reported.end() == modal.start()
+            or m[reported.end()] in "各全由"
+        )
+    ):
         return reported.end()
     if inside:
         return None
@@ -161,7 +170,7 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
 
 
 _NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
-_DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:同意|决定|议定|明确)")
+_DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:审议)?(?:同意|决定|议定|明确|通过)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
 _LIST_WORD_START = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}(?:是|要)|第[{vocab.CN_DIGITS}][，、]")
 
