@@ -150,3 +150,24 @@ async def forged(bot: BotHarness, message: JSON, data: str) -> str:
         "answerCallbackQuery", lambda p: p.get("callback_query_id") == query
     )
     return str(answered["text"])
+
+
+def test_the_review_state_ignores_numbers_it_does_not_show_and_drops_repeats_of_a_dropped_text() -> None:
+    import datetime as dt
+
+    from taskbot.bot.import_review import Review
+    from taskbot.bulletin.model import Directive, ParsedBulletin
+
+    first, second = (
+        Directive(text="要加强宣传。", title="加强宣传"),
+        Directive(text="要强化督导。", title="强化督导"),
+    )
+    parsed = ParsedBulletin(
+        dt.date(2024, 5, 8), None, [], [first, second, Directive(text="要 加强宣传。", title="x")]
+    )
+    review = Review([first, second])
+    assert not review.toggle(0) and not review.toggle(3) and not review.turn_to(1)
+    assert review.toggle(1) and review.kept == 1
+    assert [d.text for d in review.kept_bulletin(parsed).directives] == [
+        "要强化督导。"
+    ]  # its repeat goes too
