@@ -56,7 +56,7 @@ def tasks_in_store(bot: BotHarness) -> int:
 
 
 def token_of(preview: JSON) -> str:
-    data = buttons_of(preview)
+    data = [d for d in buttons_of(preview) if d.startswith("imp:")]  # imr: buttons review items
     assert len(data) == 2 and data[0].startswith("imp:ok:") and data[1].startswith("imp:no:")
     assert all(len(d.encode()) <= 64 for d in data)  # Telegram's limit on callback_data
     return data[0].removeprefix("imp:ok:")

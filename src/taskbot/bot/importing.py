@@ -13,10 +13,10 @@ import datetime as dt
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import Document, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Document, ForceReply, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -35,10 +35,11 @@ from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, lang_of
+from taskbot.bot.import_review import REVIEW_BUTTONS, Review, keyboard, page_lines
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
-from taskbot.bulletin.model import Directive, ParsedBulletin
+from taskbot.bulletin.model import ParsedBulletin
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
 from taskbot.sandbox import read_and_parse_isolated, read_limits
@@ -55,7 +56,6 @@ SAVE_AS_DOCX = frozenset({".doc", ".wps", ".rtf"})
 WAIT_TIMEOUT = dt.timedelta(minutes=10)
 # A preview can be confirmed for this long.
 PREVIEW_TTL = dt.timedelta(minutes=30)
-PREVIEW_TASKS = 10
 PREVIEW_TITLE_CHARS = 50
 WAITING = 0
 DIALOG = "import"
@@ -74,6 +74,8 @@ class PendingImport:
     text: str
     parsed: ParsedBulletin
     expires_at: dt.datetime
+    # What the preview shows and what the admin dropped (bot/import_review.py).
+    review: Review = field(default_factory=lambda: Review([]))
 
 
 class PendingImports:
@@ -93,6 +95,15 @@ class PendingImports:
             token = secrets.token_urlsafe(6)
         self._items[token] = item
         return token
+
+    def peek(self, token: str, now: dt.datetime) -> PendingImport | None:
+        """The preview under TOKEN, left in place; None when unknown or expired."""
+        self._purge(now)
+        return self._items.get(token)
+
+    def give_back(self, token: str, item: PendingImport) -> None:
+        """Put back a preview taken but not imported (every item was dropped)."""
+        self._items.setdefault(token, item)
 
     def take(self, token: str, now: dt.datetime) -> PendingImport | None:
         """The preview under TOKEN, removed; None when unknown or expired."""
@@ -136,6 +147,7 @@ def register(app: Application) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(import_button, pattern=BUTTONS))
+    app.add_handler(CallbackQueryHandler(import_review_button, pattern=REVIEW_BUTTONS))
 
 
 # --- getting the text ---------------------------------------------------------------------------
@@ -274,17 +286,6 @@ async def import_timed_out(update: Update, context: BotContext) -> None:
 # --- the preview --------------------------------------------------------------------------------
 
 
-def directive_line(number: int, directive: Directive, lang: str) -> str:
-    """``3. 标题 — 各镇街 · 截止 2026-12-31``."""
-    line = f"{number}. {esc(clip(directive.title or directive.text, PREVIEW_TITLE_CHARS))}"
-    details = []
-    if directive.responsible:
-        details.append(join_parties(directive.responsible, lang))
-    if directive.deadline:
-        details.append(t("bot.deadline.due", lang, date=directive.deadline.isoformat()))
-    return line + (" — " + " · ".join(details) if details else "")
-
-
 async def _preview(
     update: Update, context: BotContext, source: str, text: str, parsed: ParsedBulletin | None = None
 ) -> None:
@@ -303,9 +304,15 @@ async def _preview(
         return
     now = rt.clock()
     assert update.effective_chat is not None
-    token = pending_imports(context).put(
-        PendingImport(update.effective_chat.id, source, text, parsed, now + PREVIEW_TTL), now
-    )
+    review = Review(list(preview.new), unchanged=len(preview.unchanged))
+    pending = PendingImport(update.effective_chat.id, source, text, parsed, now + PREVIEW_TTL, review)
+    token = pending_imports(context).put(pending, now)
+    await reply(message, split_message(_preview_text(pending, lang)), markup=keyboard(review, token, lang))
+
+
+def _preview_text(pending: PendingImport, lang: str) -> str:
+    """The preview's text: the bulletin, the counts, the current page of new tasks, the question."""
+    source, parsed, review = pending.source, pending.parsed, pending.review
     header = (
         t("import.preview.header_pasted", lang)
         if source == PASTED_SOURCE
@@ -326,25 +333,16 @@ async def _preview(
         t(
             "import.preview.counts",
             lang,
-            total=len(preview.new) + len(preview.unchanged),
-            new=len(preview.new),
-            existing=len(preview.unchanged),
+            total=len(review.shown) + review.unchanged,
+            new=len(review.shown),
+            existing=review.unchanged,
         ),
         "",
-        *(directive_line(i, d, lang) for i, d in enumerate(preview.new[:PREVIEW_TASKS], start=1)),
+        *page_lines(review, lang),
+        "",
+        t("import.preview.question", lang, minutes=int(PREVIEW_TTL.total_seconds() // 60)),
     ]
-    if len(preview.new) > PREVIEW_TASKS:
-        lines.append(t("bot.tasks.more", lang, count=len(preview.new) - PREVIEW_TASKS))
-    lines += ["", t("import.preview.question", lang, minutes=int(PREVIEW_TTL.total_seconds() // 60))]
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t("import.button.confirm", lang), callback_data=f"imp:ok:{token}"),
-                InlineKeyboardButton(t("admin.button_cancel", lang), callback_data=f"imp:no:{token}"),
-            ]
-        ]
-    )
-    await reply(message, split_message("\n".join(lines)), markup=keyboard)
+    return "\n".join(lines)
 
 
 # --- the buttons --------------------------------------------------------------------------------
@@ -353,25 +351,22 @@ async def _preview(
 @polite
 async def import_button(update: Update, context: BotContext) -> None:
     """Import the previewed bulletin (确认导入) or drop it (取消)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.match(BUTTONS, query.data)
-    assert match is not None  # the handler's pattern
+    query, match = _pressed(update, BUTTONS)
     action, token = match.groups()
     await require_office_admin(update, context)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    if pending is None or pending.chat_id != chat_id:
-        await query.answer(t("import.expired", lang), show_alert=True)
-        # Another admin's press may have answered the preview already: then there is nothing to remove.
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
+    if await _expired(update, query, pending, lang):
         return
+    assert pending is not None
     if action == "no":
         await query.answer()
         await query.edit_message_text(t("import.cancelled", lang))
+        return
+    if pending.review.shown and not pending.review.kept:
+        pending_imports(context).give_back(token, pending)
+        await query.answer(t("import.review.none_kept", lang), show_alert=True)
         return
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=True)
@@ -381,7 +376,7 @@ async def import_button(update: Update, context: BotContext) -> None:
         result = await asyncio.to_thread(
             import_document,
             rt.sessions,
-            pending.parsed,
+            pending.review.kept_bulletin(pending.parsed),
             source=pending.source,
             text=pending.text,
             now=rt.clock(),
@@ -402,3 +397,44 @@ async def import_button(update: Update, context: BotContext) -> None:
         lines.append(t("import.unbound", lang, parties=shown, example=esc(unbound[0])))
     await query.answer(t("import.done_short", lang, created=len(result.created)))
     await query.edit_message_text("\n".join(lines), parse_mode=PARSE_MODE)
+
+
+@polite
+async def import_review_button(update: Update, context: BotContext) -> None:
+    """Drop an item of the preview or keep it again (✓ 3 / ✗ 3), or turn its page (◀ ▶)."""
+    query, match = _pressed(update, REVIEW_BUTTONS)
+    action, token, value = match.group(1), match.group(2), int(match.group(3))
+    await require_office_admin(update, context)
+    lang = lang_of(update, context)
+    pending = pending_imports(context).peek(token, context.runtime.clock())
+    if await _expired(update, query, pending, lang):
+        return
+    assert pending is not None
+    review = pending.review
+    changed = review.toggle(value) if action == "t" else review.turn_to(value)
+    await query.answer()
+    if changed:
+        await query.edit_message_text(
+            _preview_text(pending, lang), parse_mode=PARSE_MODE, reply_markup=keyboard(review, token, lang)
+        )
+
+
+def _pressed(update: Update, pattern: str) -> tuple[CallbackQuery, re.Match[str]]:
+    """The pressed button's query and its data matched by PATTERN (the handler's own)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.match(pattern, query.data)
+    assert match is not None  # the handler's pattern
+    return query, match
+
+
+async def _expired(update: Update, query: CallbackQuery, pending: PendingImport | None, lang: str) -> bool:
+    """Say so and remove the buttons when the preview is gone or belongs to another chat."""
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    if pending is not None and pending.chat_id == chat_id:
+        return False
+    await query.answer(t("import.expired", lang), show_alert=True)
+    # Another admin's press may have answered the preview already: then there is nothing to remove.
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    return True

@@ -252,6 +252,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Import the new tasks? (valid for {minutes} minutes)",
     },
     "import.button.confirm": {"zh": "✅ 确认导入", "en": "✅ Import"},
+    "import.button.confirm_kept": {"zh": "{label}（{kept} 项）", "en": "{label} ({kept})"},
+    "import.review.hint": {
+        "zh": "点下方编号可去掉该项或恢复（✓ 导入，✗ 不导入）。",
+        "en": "Press a number below to drop that item or keep it again (✓ import, ✗ leave out).",
+    },
+    "import.review.low": {
+        "zh": "{mark} 为把握较低的条目，请核对。",
+        "en": "{mark} marks items the parser is less sure of: check them.",
+    },
+    "import.review.page": {"zh": "第 {page}/{pages} 页", "en": "Page {page}/{pages}"},
+    "import.review.dropped": {
+        "zh": "已去掉 {dropped} 项，将导入 {kept} 项。",
+        "en": "{dropped} dropped, {kept} to import.",
+    },
+    "import.review.none_kept": {
+        "zh": "所有条目都已去掉，没有可导入的任务。请恢复至少一项，或点“取消”。",
+        "en": "Every item is dropped: nothing to import. Keep at least one, or press Cancel.",
+    },
     "import.expired": {
         "zh": "这个预览已失效，请重新发送 /import。",
         "en": "This preview has expired; send /import again.",
