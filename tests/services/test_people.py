@@ -21,6 +21,7 @@ from taskbot.services.people import (
     upsert_chat,
     upsert_person,
 )
+from taskbot.services.assignments import sync_assignments
 from taskbot.store.db import transaction
 from taskbot.store.models import Binding, Chat, Party, Person, Task
 
@@ -31,6 +32,7 @@ def _task(s: Session, title: str, *, parties: Sequence[Party] = (), chat: Chat |
     task = Task(title=title, created_at=T0, updated_at=T0, parties=list(parties), chat=chat)
     s.add(task)
     s.flush()
+    sync_assignments(s, [task.id])
     return task
 
 

@@ -140,6 +140,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.kind.cadence": {"zh": "调整频次", "en": "cadence"},
     "bot.kind.deadline": {"zh": "调整时限", "en": "deadline"},
     "bot.kind.edited": {"zh": "修改", "en": "edited"},
+    "bot.kind.role": {"zh": "调整单位角色", "en": "role"},
     # --- buttons ---
     "bot.button.done": {"zh": "✅ 完成", "en": "✅ Done"},
     "bot.button.progress": {"zh": "📝 汇报进展", "en": "📝 Report progress"},
@@ -251,6 +252,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_assigned": {
         "zh": "{person} 不是任务 {task_id} 的责任人。",
         "en": "{person} is not assigned to task {task_id}.",
+    },
+    "error.which_unit": {
+        "zh": "任务 {task_id} 由多个单位承办（{units}），请写明单位，例如 /done {task_id} 单位名称。",
+        "en": "Task {task_id} has several units ({units}); name one, e.g. /done {task_id} UNIT.",
+    },
+    "error.unit_unknown": {
+        "zh": "任务 {task_id} 没有名为「{unit}」的承办单位。{units}",
+        "en": "Task {task_id} has no unit called “{unit}”. {units}",
+    },
+    "error.unit_already_done": {
+        "zh": "{unit} 已完成任务 {task_id} 的本单位部分。",
+        "en": "{unit} has already done its share of task {task_id}.",
     },
     "error.title_required": {"zh": "请写上任务标题。", "en": "Please give the task a title."},
     "error.title_too_long": {

@@ -64,14 +64,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reminder.entry.silent_since": {"zh": "上次汇报 {date}", "en": "last report {date}"},
     "reminder.entry.never_reported": {"zh": "从未汇报", "en": "never reported"},
     "reminder.red.title": {"zh": "红榜：", "en": "Red list (doing well):"},
-    "reminder.red.entry": {
-        "zh": "{rank}. {party}（完成 {done} 项，平均进度 {progress}%）",
-        "en": "{rank}. {party} ({done} done, mean progress {progress}%)",
-    },
+    "reminder.red.entry": {"zh": "{rank}. {party}：{why}", "en": "{rank}. {party}: {why}"},
     "reminder.black.title": {"zh": "黑榜：", "en": "Black list (falling behind):"},
-    "reminder.black.entry": {
-        "zh": "{rank}. {party}（逾期 {overdue} 项，最长 {days} 天；未汇报 {silent} 项）",
-        "en": "{rank}. {party} ({overdue} overdue, longest {days} days; {silent} silent)",
+    "reminder.black.entry": {"zh": "{rank}. {party}：{why}", "en": "{rank}. {party}: {why}"},
+    "reminder.why.done": {"zh": "按期办结 {n} 项", "en": "{n} done on time"},
+    "reminder.why.reported": {"zh": "本期汇报 {n} 项", "en": "reported on {n} tasks"},
+    "reminder.why.progress": {"zh": "平均进度 {progress}%", "en": "mean progress {progress}%"},
+    "reminder.why.overdue": {
+        "zh": "逾期未完成 {n} 项（最长 {days} 天）",
+        "en": "{n} overdue (up to {days} days)",
+    },
+    "reminder.why.done_late": {"zh": "逾期办结 {n} 项", "en": "{n} finished late"},
+    "reminder.why.silent": {
+        "zh": "{n} 项超过 {days} 天未汇报",
+        "en": "{n} without a report for {days}+ days",
+    },
+    "reminder.unbound_parties": {
+        "zh": "以下责任单位尚无工作群（统称须在各单位群中分别绑定，/bind 单位名称）：{parties}",
+        "en": "No group answers for these parties yet (bind a collective one in each unit's group "
+        "with /bind NAME): {parties}",
     },
     "reminder.list_empty": {"zh": "（无）", "en": "(none)"},
     # --- monthly consultation (一月一会商) ---
@@ -82,6 +93,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reminder.stuck.blocked": {"zh": "受阻", "en": "blocked"},
     "reminder.stuck.overdue": {"zh": "逾期 {days} 天", "en": "{days} days overdue"},
+    "reminder.stuck.units": {"zh": "涉及单位：{units}", "en": "units: {units}"},
+    "reminder.stuck.reason": {"zh": "{unit}受阻：{reason}", "en": "{unit} blocked: {reason}"},
+    "reminder.escalation.latest": {"zh": "最新汇报：{text}", "en": "latest report: {text}"},
     "reminder.stuck.no_progress": {
         "zh": "上次会商以来无进展",
         "en": "no progress since the last consultation",
