@@ -114,9 +114,11 @@ def test_report(capsys: pytest.CaptureFixture[str], small_store: StoreBuilder) -
     standings = {t["id"]: t["standing"] for t in data["tasks"]}
     assert standings[1] == "overdue"
     assert standings[2] == standings[3] == "silent"
-    assert [b["party"] for b in data["black"]] == ["甲镇", "乙局"]
+    # units are ranked (甲镇's group), a party no group answers for is listed instead
+    assert [b["unit"] for b in data["black"]] == ["甲群"]
+    assert data["unbound"] == ["乙局"]
     code, out, _ = run(capsys, "report")
-    assert code == 0 and "black list (黑榜)" in out and "甲镇" in out
+    assert code == 0 and "black list (黑榜)" in out and "甲群" in out
 
 
 def test_plan_after_importing_the_seed_bulletin(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from taskbot.domain.beats import BeatRules
 from taskbot.domain.calendar import WorkCalendar
-from taskbot.domain.digest import RedBlackRules, TaskFacts
+from taskbot.domain.digest import RedBlackRules, TaskFacts, UnitFacts
 from taskbot.domain.values import Beat
 from taskbot.schedule.planner import Audience, Fire, PlanRules
 from taskbot.schedule.render import (
@@ -109,19 +109,45 @@ def test_many_tasks_one_message_with_a_bounded_keyboard() -> None:
     assert "按钮只列前 20 项" in parts[0].text
 
 
+def unit_facts(name: str, chat_id: int, **kw: object) -> UnitFacts:
+    return UnitFacts(chat_id=chat_id, name=name, **kw)  # type: ignore[arg-type]
+
+
 def test_fortnightly_bulletin_for_the_leaders() -> None:
+    done = {"status": "done", "progress": 100, "completed_at": at(10, 9), "completion": "on_time"}
     tasks = [
-        facts(1, status="done", done_at=at(10, 9), parties=("甲镇",), last_report_at=at(10, 9), progress=100),
-        facts(2, deadline=dt.date(2026, 10, 2), parties=("乙局",), last_report_at=at(10, 9)),
-        facts(3, parties=("丙街道",)),  # silent since creation on 9-1
-        facts(4, parties=("甲镇",), last_report_at=at(10, 10), progress=50),
+        facts(
+            1,
+            status="done",
+            done_at=at(10, 9),
+            parties=("甲镇",),
+            last_report_at=at(10, 9),
+            progress=100,
+            units=(unit_facts("甲镇", -1, last_report_at=at(10, 9), **done),),
+        ),
+        facts(
+            2,
+            deadline=dt.date(2026, 10, 2),
+            parties=("乙局",),
+            last_report_at=at(10, 9),
+            units=(unit_facts("乙局", -2, last_report_at=at(10, 9)),),
+        ),
+        facts(3, parties=("丙街道",), units=(unit_facts("丙街道", -3),)),  # silent since creation on 9-1
+        facts(
+            4,
+            parties=("甲镇",),
+            last_report_at=at(10, 10),
+            progress=50,
+            units=(unit_facts("甲镇", -1, status="in_progress", progress=50, last_report_at=at(10, 10)),),
+        ),
+        facts(5, parties=("各责任单位",), last_report_at=at(10, 10)),  # no group answers for it yet
     ]
-    fire = Fire(at(10, 12), Beat.FORTNIGHTLY, -100999, (1, 2, 3, 4), Audience.LEADERS)
+    fire = Fire(at(10, 12), Beat.FORTNIGHTLY, -100999, (1, 2, 3, 4, 5), Audience.LEADERS)
     [part] = render_fire(fire, context(tasks))
     assert part.text.split("\n") == [
         "【半月通报】2026年10月12日",
-        "全部任务 4 项：",
-        "已完成 1 · 正常推进 1 · 逾期 1 · 受阻 0 · 未汇报 1",
+        "全部任务 5 项：",
+        "已完成 1 · 正常推进 2 · 逾期 1 · 受阻 0 · 未汇报 1",
         "逾期：",
         "  #2 任务2（逾期 10 天）",
         "14 天以上未汇报：",
@@ -130,11 +156,13 @@ def test_fortnightly_bulletin_for_the_leaders() -> None:
         "  #1 任务1",
         "",
         "红榜：",
-        "  1. 甲镇（完成 1 项，平均进度 75%）",
+        "  1. 甲镇：按期办结 1 项，本期汇报 1 项，平均进度 75%",
         "黑榜：",
-        "  1. 乙局（逾期 1 项，最长 10 天；未汇报 0 项）",
-        "  2. 丙街道（逾期 0 项，最长 0 天；未汇报 1 项）",
+        "  1. 乙局：逾期未完成 1 项（最长 10 天）",
+        "  2. 丙街道：1 项超过 14 天未汇报",
+        "以下责任单位尚无工作群（统称须在各单位群中分别绑定，/bind 单位名称）：各责任单位",
     ]
+    assert "0 项" not in part.text  # no zero clauses
     assert part.buttons == ()
 
 
