@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import Session
-from telegram import ForceReply, ReplyParameters, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from taskbot.bot.args import (
@@ -17,6 +17,7 @@ from taskbot.bot.args import (
     BUTTON_PATTERN,
     DONE,
     PROGRESS,
+    UNIT_BUTTON_PATTERN,
     TaskReport,
     command_args,
     parse_blocked,
@@ -25,16 +26,27 @@ from taskbot.bot.args import (
     parse_status,
     split_progress,
 )
-from taskbot.bot.common import NEW_MESSAGES
+from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.values import TaskStatus
 from taskbot.i18n import t
 from taskbot.services import messages
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import Actor
-from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
+from taskbot.services.tasks import (
+    Unit,
+    WhichUnit,
+    mark_blocked,
+    mark_done,
+    report_status,
+    split_unit,
+    task_for_report,
+    task_shares,
+)
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
 
@@ -45,6 +57,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("status", status_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("blocked", blocked_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTON_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_unit_button, pattern=UNIT_BUTTON_PATTERN))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_reply))
 
 
@@ -87,7 +100,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == DONE:
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
-            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
+            report = apply_report(
+                session, caller.actor, rt.clock(), DONE, TaskReport(task_id), today=local_today(rt)
+            )
             text = confirmation(report, caller.actor.name, caller.lang)
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
@@ -139,21 +154,86 @@ async def on_reply(update: Update, context: BotContext) -> None:
         await _record(update, context, PROGRESS, TaskReport(task_id, words, progress))
 
 
-def apply_report(session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport) -> Report:
-    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError."""
+def apply_report(
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    action: str,
+    report: TaskReport,
+    *,
+    unit: Unit = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Record REPORT as ACTION (done, progress, blocked) by ACTOR on their share of the task (or
+    UNIT's); refusals raise TaskError."""
     if action == DONE:
-        return mark_done(session, report.task_id, actor, now, report.text)
+        return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today)
     if action == BLOCKED:
-        return mark_blocked(session, report.task_id, actor, now, report.text)
-    return report_status(session, report.task_id, actor, now, report.text, report.progress)
+        return mark_blocked(session, report.task_id, actor, now, report.text, unit=unit)
+    return report_status(session, report.task_id, actor, now, report.text, report.progress, unit=unit)
+
+
+def with_unit(session: Session, report: TaskReport) -> tuple[str | None, TaskReport]:
+    """The unit REPORT's words start with (``/done 3 甲镇``, ``/status 3 甲镇 50% …``), and the rest."""
+    unit, words = split_unit(session, report.task_id, report.text)
+    if unit is None:
+        return None, report
+    progress = report.progress
+    if progress is None:
+        progress, words = split_progress(words)
+    return unit, TaskReport(report.task_id, words, progress)
 
 
 async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
-    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
+    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``.
+
+    A /done on a task of several units that does not say whose share is answered with one button
+    per unit."""
     admin = await is_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        row = apply_report(session, caller.actor, rt.clock(), action, report)
+        unit, report = with_unit(session, report)
+        try:
+            row = apply_report(
+                session, caller.actor, rt.clock(), action, report, unit=unit, today=local_today(rt)
+            )
+        except WhichUnit:
+            if action != DONE:
+                raise
+            shares = task_shares(session, report.task_id)
+            text = t("bot.pick_unit", caller.lang, task_id=report.task_id)
+            buttons = [
+                [InlineKeyboardButton(unit_label(s), callback_data=f"unit:done:{report.task_id}:{s.id}")]
+                for s in shares
+                if s.status != TaskStatus.DONE
+            ]
+            await reply(message_of(update), text, markup=InlineKeyboardMarkup(buttons))
+            return
         text = confirmation(row, caller.actor.name, caller.lang)
     await reply(message_of(update), text)
+
+
+@polite
+async def on_unit_button(update: Update, context: BotContext) -> None:
+    """Mark the unit picked under a /done that did not say whose share was meant done."""
+    query = update.callback_query
+    assert query is not None
+    _, action, task_id, share_id = (query.data or "").split(":")
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        row = apply_report(
+            session,
+            caller.actor,
+            rt.clock(),
+            action,
+            TaskReport(int(task_id)),
+            unit=int(share_id),
+            today=local_today(rt),
+        )
+        text = confirmation(row, caller.actor.name, caller.lang)
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
+    await query.answer(t("bot.callback.done", caller.lang))
