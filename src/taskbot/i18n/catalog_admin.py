@@ -283,6 +283,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the export workbook ---
     "export.sheet.tasks": {"zh": "任务", "en": "Tasks"},
     "export.sheet.history": {"zh": "历史", "en": "History"},
+    "export.sheet.units": {"zh": "承办单位台账", "en": "Units"},
+    "export.col.unit": {"zh": "承办单位", "en": "Unit"},
+    "export.col.role": {"zh": "角色", "en": "Role"},
+    "export.col.last_report_text": {"zh": "最新汇报", "en": "Latest report"},
+    "export.col.completed_at": {"zh": "办结时间", "en": "Completed"},
+    "export.col.completion": {"zh": "办结情况", "en": "Completion"},
     "export.col.id": {"zh": "编号", "en": "ID"},
     "export.col.title": {"zh": "任务", "en": "Task"},
     "export.col.status": {"zh": "状态", "en": "Status"},
