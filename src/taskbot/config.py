@@ -90,6 +90,12 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class RemindersSettings(BaseModel):
+    """How much one reminder shows (a phone screen, not a ledger)."""
+
+    max_items: int = Field(10, ge=1, le=100)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -109,6 +115,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    reminders: RemindersSettings = RemindersSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")
