@@ -90,6 +90,13 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class WorkflowSettings(BaseModel):
+    """The 督办 workflow: completion review (办结审核) and where the office gets its requests."""
+
+    review: bool = True
+    office_chat_id: int | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -109,6 +116,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    workflow: WorkflowSettings = WorkflowSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")

@@ -100,6 +100,7 @@ ADMIN_COMMANDS = (
     "import",
     "report",
     "export",
+    "pending",
     "cancel",
 )
 

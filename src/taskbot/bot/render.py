@@ -16,8 +16,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from taskbot.bot.args import BUTTON_ACTIONS
 from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
 from taskbot.i18n import t
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.store.models import Person, Report, Task
+from taskbot.store.models import Person, Report, Task, WorkflowRequest
 
 PARSE_MODE = "HTML"
 # Telegram refuses messages over 4096 characters (counted after the HTML is parsed, so a split on the
@@ -144,12 +145,31 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
     return split_message("\n".join(lines))
 
 
+def workflow_lines(requests: Sequence[WorkflowRequest], tz: ZoneInfo, lang: str) -> list[str]:
+    """Each unit's pending claim (待审核), pending extension and approved extension, under a header;
+    nothing when there is none (requests with their assignment and chat loaded)."""
+    lines: list[str] = []
+    for request in requests:
+        unit = esc(unit_label(request.assignment))
+        date = request.new_deadline.isoformat() if request.new_deadline else ""
+        if request.kind == "review":
+            when = request.requested_at.astimezone(tz).strftime("%m-%d %H:%M")
+            lines.append(t("workflow.line.review", lang, unit=unit, who=esc(request.actor), when=when))
+        elif request.state == "pending":
+            lines.append(t("workflow.line.extension", lang, unit=unit, date=date))
+        elif request.assignment.extended_to == request.new_deadline:
+            lines.append(t("workflow.line.extended", lang, unit=unit, date=date))
+    return [t("workflow.lines.header", lang), *lines] if lines else []
+
+
 def confirmation(report: Report, who: str, lang: str) -> str:
     """What the chat is told after an official's report (done, status, blocked) was recorded."""
     task = task_ref(report.task)
     note = t("bot.note", lang, text=esc(clip(report.text, 500))) if report.text else ""
     if report.kind == ReportKind.DONE:
         return t("bot.done.ok", lang, who=esc(who), task=task, note=note)
+    if report.kind == ReportKind.CLAIMED:
+        return t("bot.claimed.ok", lang, who=esc(who), task=task, note=note)
     if report.kind == ReportKind.BLOCKED:
         return t("bot.blocked.ok", lang, who=esc(who), task=task, note=note)
     progress = t("bot.status.progress", lang, progress=report.progress) if report.progress is not None else ""

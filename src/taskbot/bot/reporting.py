@@ -28,13 +28,16 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, lang_of
+from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason
+from taskbot.domain.values import ReportKind
 from taskbot.i18n import t
 from taskbot.services import messages
 from taskbot.services.people import Actor
 from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
+from taskbot.services.workflow import claim_done
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
 
@@ -85,13 +88,17 @@ async def on_button(update: Update, context: BotContext) -> None:
         else None
     )
     if action == DONE:
+        review = _reviewed(update, context)
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
-            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
+            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id), review=review)
             text = confirmation(report, caller.actor.name, caller.lang)
+            claimed = (report.task_id, report.unit_chat_id) if report.kind == ReportKind.CLAIMED else None
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
         await query.answer(t("bot.callback.done", caller.lang))
+        if claimed is not None:
+            await announce_claim(context, *claimed)
         return
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
@@ -125,6 +132,9 @@ async def on_reply(update: Update, context: BotContext) -> None:
         about = messages.recall(session, message.chat_id, replied.message_id)
     if about is None:
         return  # a reply to some other message of ours: conversation, not a report
+    if is_return_purpose(about.purpose):
+        await on_return_reason(update, context, about.purpose)
+        return
     task_id = about.single_task
     if task_id is None:
         lang = lang_of(update, context)
@@ -139,8 +149,13 @@ async def on_reply(update: Update, context: BotContext) -> None:
         await _record(update, context, PROGRESS, TaskReport(task_id, words, progress))
 
 
-def apply_report(session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport) -> Report:
-    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError."""
+def apply_report(
+    session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport, *, review: bool = False
+) -> Report:
+    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError. With
+    REVIEW a done is a claim the office reviews (办结审核) instead."""
+    if action == DONE and review:
+        return claim_done(session, report.task_id, actor, now, report.text)[0]
     if action == DONE:
         return mark_done(session, report.task_id, actor, now, report.text)
     if action == BLOCKED:
@@ -152,8 +167,18 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
     """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
     admin = await is_admin(update, context)
     rt = context.runtime
+    review = action == DONE and _reviewed(update, context)
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        row = apply_report(session, caller.actor, rt.clock(), action, report)
+        row = apply_report(session, caller.actor, rt.clock(), action, report, review=review)
         text = confirmation(row, caller.actor.name, caller.lang)
+        claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
     await reply(message_of(update), text)
+    if claimed is not None:
+        await announce_claim(context, *claimed)
+
+
+def _reviewed(update: Update, context: BotContext) -> bool:
+    """Whether a done by this sender awaits the office's review: on by config, except for the office's
+    own admins (who close at once)."""
+    return context.runtime.settings.workflow.review and not is_office_admin(update, context)

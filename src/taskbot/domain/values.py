@@ -30,10 +30,11 @@ class Role(StrEnum):
 
 
 class Completion(StrEnum):
-    """How a unit's completion counts: 按期办结 or 逾期办结."""
+    """How a unit's completion counts: 按期办结, 逾期办结 or 延期办结 (by an approved extension)."""
 
     ON_TIME = "on_time"
     LATE = "late"
+    EXTENDED = "extended"
 
 
 class Cadence(StrEnum):
@@ -69,6 +70,14 @@ class ReportKind(StrEnum):
     DEADLINE = "deadline"
     EDITED = "edited"
     ROLE = "role"
+    # The 督办 workflow (taskbot.domain.workflow): a claim awaiting review, its 销号 or 退回; an
+    # extension asked, granted or refused.
+    CLAIMED = "claimed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EXTENSION = "extension"
+    EXTENDED = "extended"
+    EXTENSION_REFUSED = "ext_refused"
 
 
 class DeliveryStatus(StrEnum):

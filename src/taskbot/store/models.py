@@ -204,9 +204,39 @@ class Assignment(Base):
     completed_at: Mapped[dt.datetime | None]
     # How the completion counts: on_time (按期办结) or late (逾期办结); None while not done.
     completion: Mapped[str | None] = mapped_column(String(10))
+    # An approved extension (延期): the unit's own deadline; the task's deadline stays the original.
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)
 
     chat: Mapped[Chat] = relationship()
     party: Mapped[Party | None] = relationship()
+
+
+class WorkflowRequest(Base):
+    """A unit asking the office: to accept its completion (办结审核) or to move its deadline (延期申请).
+
+    Written when asked, decided once: the first 通过 / 退回 / 批准 / 驳回 wins (see
+    ``taskbot.domain.workflow``); the task's history records both the asking and the answer.
+    """
+
+    __tablename__ = "workflow_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    requested_at: Mapped[dt.datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The deadline asked for (extensions only).
+    new_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[dt.datetime | None]
+    decision_text: Mapped[str] = mapped_column(Text, default="")
+
+    assignment: Mapped[Assignment] = relationship()
 
 
 class Report(Base):

@@ -1,0 +1,309 @@
+"""The 督办 workflow in chat: /extend, /pending, the office's 通过 / 退回 / 批准 / 驳回 buttons, and the
+reason the office gives when it returns a claim.
+
+Requests go to the office: ``workflow.office_chat_id`` when set, else every configured admin
+privately. A request is in the store before anyone is told, so a message that fails to arrive is
+still listed by ``/pending`` (with its buttons again); a button pressed twice decides it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from sqlalchemy.orm import Session
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from taskbot.bot.admin_args import parse_deadline
+from taskbot.bot.args import BadArguments, command_args, split_task_id
+from taskbot.bot.common import NEW_MESSAGES, local_today
+from taskbot.bot.context import BotContext
+from taskbot.bot.errors import polite
+from taskbot.bot.identity import identify, is_admin, lang_of
+from taskbot.bot.render import PARSE_MODE, esc, mention, task_ref
+from taskbot.bot.replies import message_of, reply
+from taskbot.config import Settings
+from taskbot.domain.workflow import RequestKind
+from taskbot.i18n import pick_language, t
+from taskbot.runtime import Runtime
+from taskbot.services import messages
+from taskbot.services import workflow as flow
+from taskbot.services.assignments import unit_label
+from taskbot.services.tasks import NotAllowed, get_task
+from taskbot.store.db import transaction
+from taskbot.store.models import WorkflowRequest
+
+log = logging.getLogger(__name__)
+
+APPROVE, REJECT = "ok", "no"
+DECISION_PATTERN = rf"^wf:({APPROVE}|{REJECT}):\d+$"
+# What a reply to the office's "why is it returned?" prompt means: ``return:<request id>``.
+RETURN_PURPOSE = "return:"
+_DECISION = re.compile(DECISION_PATTERN)
+
+
+def register(app: Application) -> None:
+    """Add this module's handlers to APP."""
+    app.add_handler(CommandHandler("extend", extend_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("pending", pending_command, filters=NEW_MESSAGES))
+    app.add_handler(CallbackQueryHandler(on_decision, pattern=DECISION_PATTERN))
+
+
+def office_chats(settings: Settings) -> list[int]:
+    """Where the office gets requests: its chat when configured, else each admin's private chat."""
+    if settings.workflow.office_chat_id is not None:
+        return [settings.workflow.office_chat_id]
+    return list(settings.admins)
+
+
+def _when(at: dt.datetime, rt: Runtime) -> str:
+    return at.astimezone(rt.settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def request_text(session: Session, request: WorkflowRequest, rt: Runtime, lang: str) -> str:
+    """The office's message about REQUEST (its decision appended once decided)."""
+    task = get_task(session, request.task_id)
+    unit = esc(unit_label(request.assignment))
+    who, when = esc(request.actor), _when(request.requested_at, rt)
+    if request.kind == RequestKind.REVIEW:
+        note = t("bot.note", lang, text=esc(request.text)) if request.text else ""
+        text = t(
+            "workflow.office.review", lang, task=task_ref(task), unit=unit, who=who, when=when, note=note
+        )
+    else:
+        current = request.assignment.extended_to or task.deadline
+        text = t(
+            "workflow.office.extension",
+            lang,
+            task=task_ref(task),
+            unit=unit,
+            who=who,
+            when=when,
+            deadline=current.isoformat() if current else t("bot.task.none", lang),
+            date=request.new_deadline.isoformat() if request.new_deadline else "",
+            reason=esc(request.text),
+        )
+    if request.decided_at is not None:
+        text += "\n\n" + _decided_line(request, rt, lang)
+    return text
+
+
+def _decided_line(request: WorkflowRequest, rt: Runtime, lang: str) -> str:
+    who, when = esc(request.decided_by), _when(request.decided_at or request.requested_at, rt)
+    approved = request.state == "approved"
+    if request.kind == RequestKind.REVIEW:
+        key = "workflow.decided.approved" if approved else "workflow.decided.returned"
+    else:
+        key = "workflow.decided.extended" if approved else "workflow.decided.ext_refused"
+    date = request.new_deadline.isoformat() if request.new_deadline else ""
+    return t(key, lang, who=who, when=when, reason=esc(request.decision_text), date=date)
+
+
+def decision_buttons(request: WorkflowRequest, lang: str) -> InlineKeyboardMarkup:
+    """通过（销号）/ 退回 under a claim, 批准 / 驳回 under an extension (``wf:ok:<id>`` / ``wf:no:<id>``)."""
+    kind = request.kind
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(f"workflow.button.approve.{kind}", lang), callback_data=f"wf:{APPROVE}:{request.id}"
+                ),
+                InlineKeyboardButton(
+                    t(f"workflow.button.reject.{kind}", lang), callback_data=f"wf:{REJECT}:{request.id}"
+                ),
+            ]
+        ]
+    )
+
+
+async def tell_office(context: BotContext, request_id: int) -> None:
+    """Send the office the request REQUEST_ID with its buttons; a chat that cannot be reached is logged
+    (the request stays in ``/pending``)."""
+    rt = context.runtime
+    lang = pick_language(rt.settings.language)
+    with rt.sessions() as session:
+        request = session.get(WorkflowRequest, request_id)
+        if request is None:
+            return
+        text = request_text(session, request, rt, lang)
+        markup = decision_buttons(request, lang)
+    for chat_id in office_chats(rt.settings):
+        try:
+            await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_markup=markup)
+        except TelegramError as exc:
+            log.warning("request %s not delivered to office chat %s: %s", request_id, chat_id, exc)
+
+
+async def announce_claim(context: BotContext, task_id: int, unit_chat_pk: int | None) -> None:
+    """Tell the office about the claim just made on TASK_ID's share in UNIT_CHAT_PK."""
+    with context.runtime.sessions() as session:
+        found = flow.pending_request(session, task_id, unit_chat_pk, RequestKind.REVIEW)
+    if found is not None:
+        await tell_office(context, found)
+
+
+async def _tell_unit(context: BotContext, chat_id: int, text: str) -> None:
+    try:
+        await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE)
+    except TelegramError as exc:
+        log.warning("unit chat %s not told of a decision: %s", chat_id, exc)
+
+
+def _unit_text(decision: flow.Decision, lang: str) -> str:
+    request, task = decision.request, decision.report.task
+    approved = request.state == "approved"
+    if request.kind == RequestKind.REVIEW:
+        key = "workflow.unit.approved" if approved else "workflow.unit.returned"
+    else:
+        key = "workflow.unit.extended" if approved else "workflow.unit.ext_refused"
+    deadline = task.deadline.isoformat() if task.deadline else t("bot.task.none", lang)
+    return t(
+        key,
+        lang,
+        task=task_ref(task),
+        task_id=task.id,
+        reason=esc(request.decision_text),
+        date=request.new_deadline.isoformat() if request.new_deadline else "",
+        deadline=deadline,
+    )
+
+
+@polite
+async def extend_command(update: Update, context: BotContext) -> None:
+    """Ask the office for more time: /extend N date reason."""
+    message = message_of(update)
+    parsed = split_task_id(command_args(message.text or ""), "workflow.usage.extend")
+    words = parsed.rest.split(maxsplit=1)
+    if not words:
+        raise BadArguments("workflow.usage.extend")
+    rt = context.runtime
+    today = local_today(rt)
+    new_date = parse_deadline(words[0], today)
+    admin = await is_admin(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        report, request = flow.request_extension(
+            session,
+            parsed.task_id,
+            caller.actor,
+            rt.clock(),
+            new_date,
+            words[1] if len(words) > 1 else "",
+            today=today,
+        )
+        text = t("workflow.extend.ok", caller.lang, task=task_ref(report.task), date=new_date.isoformat())
+        request_id = request.id
+    await reply(message, text)
+    await tell_office(context, request_id)
+
+
+@polite
+async def pending_command(update: Update, context: BotContext) -> None:
+    """List the requests awaiting the office, each with its buttons (admins only)."""
+    if not await is_admin(update, context):
+        raise NotAllowed("admin_only")
+    rt = context.runtime
+    message = message_of(update)
+    with rt.sessions() as session:
+        lang = lang_of(update, context)
+        pending = [
+            (request_text(session, r, rt, lang), decision_buttons(r, lang))
+            for r in flow.pending_requests(session)
+        ]
+    if not pending:
+        await reply(message, t("workflow.pending.empty", lang))
+        return
+    await reply(message, t("workflow.pending.header", lang, count=len(pending)))
+    for text, markup in pending:
+        await reply(message, text, markup=markup)
+
+
+@polite
+async def on_decision(update: Update, context: BotContext) -> None:
+    """Handle 通过 / 退回 / 批准 / 驳回 pressed under a request."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    match = _DECISION.match(query.data or "")
+    assert match is not None
+    action, request_id = match.group(1), int((query.data or "").rsplit(":", 1)[1])
+    rt = context.runtime
+    admin = await is_admin(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        request = flow.check_decider(session, request_id, caller.actor)
+        if action == REJECT and request.kind == RequestKind.REVIEW:
+            task = get_task(session, request.task_id)
+            who = mention(caller.person, query.from_user.id)
+            unit = esc(unit_label(request.assignment))
+            prompt = t("workflow.prompt.return", caller.lang, user=who, task=task_ref(task), unit=unit)
+            decision = None
+        elif action == APPROVE:
+            decision = flow.approve(session, request_id, caller.actor, rt.clock(), rt.settings.tz)
+        else:
+            decision = flow.reject(session, request_id, caller.actor, rt.clock())
+        if decision is not None:
+            office_text = request_text(session, decision.request, rt, caller.lang)
+            unit_text = _unit_text(decision, pick_language(rt.settings.language))
+    if decision is None:
+        await _ask_reason(update, context, request_id, request.task_id, prompt, caller.lang)
+        return
+    if query.message is not None:
+        await context.bot.edit_message_text(
+            office_text, update.effective_chat.id, query.message.message_id, parse_mode=PARSE_MODE
+        )
+    await _tell_unit(context, decision.unit_chat, unit_text)
+    state = "approved" if decision.request.kind == RequestKind.REVIEW else decision.report.kind
+    await query.answer(t(f"workflow.callback.{state}", caller.lang))
+
+
+async def _ask_reason(
+    update: Update, context: BotContext, request_id: int, task_id: int, prompt: str, lang: str
+) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    under = (
+        ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True)
+        if query.message
+        else None
+    )
+    sent = await context.bot.send_message(
+        chat_id,
+        prompt,
+        parse_mode=PARSE_MODE,
+        reply_markup=ForceReply(
+            selective=True, input_field_placeholder=t("workflow.prompt.placeholder", lang)
+        ),
+        reply_parameters=under,
+    )
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        messages.remember(
+            session, chat_id, sent.message_id, task_id, f"{RETURN_PURPOSE}{request_id}", rt.clock()
+        )
+    await query.answer(t("workflow.callback.prompted", lang))
+
+
+async def on_return_reason(update: Update, context: BotContext, purpose: str) -> None:
+    """Record the office's reply to a 退回 prompt (PURPOSE ``return:<id>``) and tell the unit why."""
+    request_id = int(purpose.removeprefix(RETURN_PURPOSE))
+    message = message_of(update)
+    rt = context.runtime
+    admin = await is_admin(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        decision = flow.reject(session, request_id, caller.actor, rt.clock(), message.text or "")
+        text = t(
+            "workflow.return.ok", caller.lang, task=task_ref(decision.report.task), unit=esc(decision.unit)
+        )
+        unit_text = _unit_text(decision, pick_language(rt.settings.language))
+    await reply(message, text)
+    await _tell_unit(context, decision.unit_chat, unit_text)
+
+
+def is_return_purpose(purpose: str) -> bool:
+    """Whether a reply to a message with PURPOSE is the reason for a 退回."""
+    return purpose.startswith(RETURN_PURPOSE) and purpose.removeprefix(RETURN_PURPOSE).isdigit()

@@ -1,0 +1,160 @@
+"""Wording of the 督办 workflow: completion review (办结审核 / 销号 / 退回) and extensions (延期申请)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- history entries ---
+    "bot.kind.claimed": {"zh": "申请办结", "en": "claimed done"},
+    "bot.kind.approved": {"zh": "审核通过（销号）", "en": "completion approved"},
+    "bot.kind.returned": {"zh": "退回", "en": "returned"},
+    "bot.kind.extension": {"zh": "申请延期", "en": "asked for an extension"},
+    "bot.kind.extended": {"zh": "批准延期", "en": "extension granted"},
+    "bot.kind.ext_refused": {"zh": "驳回延期", "en": "extension refused"},
+    # --- help and menu ---
+    "bot.help.extend": {
+        "zh": "/extend 编号 日期 原因 — 申请延期（督查室审批）",
+        "en": "/extend N date reason — ask the office for more time",
+    },
+    "bot.cmd.extend": {
+        "zh": "申请延期：/extend 编号 日期 原因",
+        "en": "Ask for more time: /extend N date reason",
+    },
+    "bot.help.admin.pending": {
+        "zh": "/pending — 待处理的办结审核和延期申请",
+        "en": "/pending — completion reviews and extension requests awaiting you",
+    },
+    "admin.cmd.pending": {"zh": "待处理的审核和延期申请", "en": "Reviews and extensions awaiting you"},
+    # --- an official's side ---
+    "bot.claimed.ok": {
+        "zh": "📨 {who} 已提交任务 {task} 的办结申请{note}\n等待督查室审核（销号）。",
+        "en": "📨 {who} reported {task} done{note}\nAwaiting the supervising office's review.",
+    },
+    "workflow.extend.ok": {
+        "zh": "⏳ 已提交任务 {task} 的延期申请（延至 {date}），等待督查室审批；"
+        "审批前本单位不再收到该任务的逾期提醒。",
+        "en": "⏳ Asked for {task} to be extended to {date}; awaiting the supervising office. "
+        "No overdue reminders for it reach this unit meanwhile.",
+    },
+    "workflow.usage.extend": {
+        "zh": "用法：/extend 编号 日期 原因，例如 /extend 3 2027-01-15 资金尚未到位。",
+        "en": "Usage: /extend N date reason, e.g. /extend 3 2027-01-15 funding not yet received.",
+    },
+    # --- the office's side ---
+    "workflow.office.review": {
+        "zh": "📋 <b>办结审核</b> {task}\n单位：{unit}\n申请人：{who}（{when}）{note}",
+        "en": "📋 <b>Completion review</b> {task}\nUnit: {unit}\nBy: {who} ({when}){note}",
+    },
+    "workflow.office.extension": {
+        "zh": "⏳ <b>延期申请</b> {task}\n单位：{unit}\n申请人：{who}（{when}）\n"
+        "原时限：{deadline} → 申请延至：{date}\n原因：{reason}",
+        "en": "⏳ <b>Extension request</b> {task}\nUnit: {unit}\nBy: {who} ({when})\n"
+        "Deadline: {deadline} → asked: {date}\nReason: {reason}",
+    },
+    "workflow.button.approve.review": {"zh": "✅ 通过（销号）", "en": "✅ Approve (close)"},
+    "workflow.button.reject.review": {"zh": "↩️ 退回", "en": "↩️ Return"},
+    "workflow.button.approve.extension": {"zh": "✅ 批准", "en": "✅ Grant"},
+    "workflow.button.reject.extension": {"zh": "❌ 驳回", "en": "❌ Refuse"},
+    "workflow.decided.approved": {
+        "zh": "✅ 已通过（销号）：{who}，{when}",
+        "en": "✅ Approved by {who}, {when}",
+    },
+    "workflow.decided.returned": {
+        "zh": "↩️ 已退回：{who}，{when}：{reason}",
+        "en": "↩️ Returned by {who}, {when}: {reason}",
+    },
+    "workflow.decided.extended": {
+        "zh": "✅ 已批准延期至 {date}：{who}，{when}",
+        "en": "✅ Extended to {date} by {who}, {when}",
+    },
+    "workflow.decided.ext_refused": {"zh": "❌ 已驳回：{who}，{when}", "en": "❌ Refused by {who}, {when}"},
+    "workflow.callback.approved": {"zh": "已通过", "en": "Approved"},
+    "workflow.callback.extended": {"zh": "已批准", "en": "Granted"},
+    "workflow.callback.ext_refused": {"zh": "已驳回", "en": "Refused"},
+    "workflow.callback.prompted": {
+        "zh": "请回复机器人的提示，写明退回原因",
+        "en": "Reply to the bot's prompt with the reason",
+    },
+    "workflow.prompt.return": {
+        "zh": "{user}，请回复本消息说明退回任务 {task}（{unit}）的原因。",
+        "en": "{user}, please reply to this message with why {task} ({unit}) is returned.",
+    },
+    "workflow.prompt.placeholder": {"zh": "退回原因", "en": "Why it is returned"},
+    "workflow.return.ok": {
+        "zh": "↩️ 已退回任务 {task}（{unit}），原因已告知该单位。",
+        "en": "↩️ Returned {task} ({unit}); the unit has been told why.",
+    },
+    "workflow.pending.header": {
+        "zh": "<b>待处理的申请 {count} 项</b>",
+        "en": "<b>{count} requests awaiting you</b>",
+    },
+    "workflow.pending.empty": {
+        "zh": "目前没有待处理的办结审核或延期申请。",
+        "en": "No completion reviews or extension requests are waiting.",
+    },
+    # --- the unit's group is told ---
+    "workflow.unit.approved": {
+        "zh": "✅ 任务 {task} 的办结申请已通过审核（销号）。",
+        "en": "✅ The office approved the completion of {task}; it is closed for this unit.",
+    },
+    "workflow.unit.returned": {
+        "zh": "↩️ 任务 {task} 的办结申请被督查室退回，原因：{reason}\n"
+        "请继续办理，完成后再用 /done {task_id} 申请办结。",
+        "en": "↩️ The office returned {task}: {reason}\n"
+        "Please carry on and send /done {task_id} when finished.",
+    },
+    "workflow.unit.extended": {
+        "zh": "✅ 任务 {task} 的延期申请已批准，本单位新的完成时限：{date}。",
+        "en": "✅ The office granted the extension of {task}: this unit's new deadline is {date}.",
+    },
+    "workflow.unit.ext_refused": {
+        "zh": "❌ 任务 {task} 的延期申请未获批准，完成时限不变（{deadline}）。",
+        "en": "❌ The office refused to extend {task}; the deadline stays ({deadline}).",
+    },
+    # --- /task N ---
+    "workflow.lines.header": {"zh": "<b>督办</b>", "en": "<b>Supervision</b>"},
+    "workflow.line.review": {
+        "zh": "{unit}：待审核（{who} {when} 申请办结）",
+        "en": "{unit}: awaiting review ({who} claimed done {when})",
+    },
+    "workflow.line.extension": {
+        "zh": "{unit}：延期申请中（申请延至 {date}）",
+        "en": "{unit}: extension asked (to {date})",
+    },
+    "workflow.line.extended": {"zh": "{unit}：已延期至 {date}", "en": "{unit}: extended to {date}"},
+    # --- refusals ---
+    "error.review_pending": {
+        "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",
+        "en": "Task {task_id} ({unit}) is already awaiting the office's review.",
+    },
+    "error.extension_pending": {
+        "zh": "任务 {task_id}（{unit}）已有一项延期申请在等待审批。",
+        "en": "An extension of task {task_id} ({unit}) is already awaiting the office.",
+    },
+    "error.extension_past": {
+        "zh": "延期日期 {date} 已经过去（今天是 {today}），请填写今后的日期。",
+        "en": "{date} is in the past (today is {today}); please give a later date.",
+    },
+    "error.extension_not_later": {
+        "zh": "任务 {task_id} 的完成时限已是 {deadline}，延期日期 {date} 须晚于它。",
+        "en": "Task {task_id} is already due {deadline}; {date} does not move it later.",
+    },
+    "error.extension_reason_required": {
+        "zh": "请写明延期原因，例如 /extend 3 2027-01-15 资金尚未到位。",
+        "en": "Please give the reason, e.g. /extend 3 2027-01-15 funding not yet received.",
+    },
+    "error.return_reason_required": {"zh": "请写明退回原因。", "en": "Please say why it is returned."},
+    "error.own_request": {
+        "zh": "不能审批自己提交的申请（任务 {task_id}），请由督查室其他同志处理。",
+        "en": "You cannot decide your own request (task {task_id}); another member of the office must.",
+    },
+    "error.request_decided": {
+        "zh": "这项申请已由 {who} 处理过了。",
+        "en": "{who} has already decided this request.",
+    },
+    "error.request_unknown": {"zh": "找不到这项申请。", "en": "That request no longer exists."},
+    "error.no_unit": {
+        "zh": "任务 {task_id} 还没有责任单位群，无法申请延期；请先由督查室绑定。",
+        "en": "Task {task_id} has no unit group yet, so there is nothing to extend; "
+        "ask the office to bind one.",
+    },
+}
