@@ -1,0 +1,269 @@
+"""The 督办 workflow end to end over HTTP: 办结审核 → 销号 / 退回, 延期申请 → 批准 / 驳回, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taskbot.services.tasks import task_shares
+from tests.bot.conftest import (
+    ADMIN,
+    GROUP,
+    JSON,
+    OFFICIAL,
+    OFFICIAL_2,
+    OTHER_GROUP,
+    STRANGER,
+    BotHarness,
+    buttons_of,
+    text_of,
+)
+
+OFFICE = -100777
+DEADLINE = dt.date(2026, 10, 20)
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Review on; requests to the office group OFFICE unless a test asks for the admins' private chats."""
+    workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE}
+    workflow.update(getattr(request, "param", {}))
+    return {
+        "admins": [ADMIN],
+        "chat_admins_are_admins": True,
+        "database": {"url": f"sqlite:///{tmp_path / 'bot.db'}"},
+        "workflow": workflow,
+    }
+
+
+def scene(bot: BotHarness) -> int:
+    bot.add_town_cast()
+    bot.add_group(OFFICE, "督查室")
+    bot.add_private(ADMIN)
+    return bot.add_task("抓目标节点", parties=["各镇街"], deadline=DEADLINE)
+
+
+def share_of(bot: BotHarness, task_id: int) -> Any:
+    with bot.runtime.sessions() as s:
+        (share,) = task_shares(s, task_id)
+        return share
+
+
+def kinds(bot: BotHarness, task_id: int) -> list[str]:
+    return [kind for kind, *_ in bot.history(task_id)]
+
+
+async def claim(bot: BotHarness, task_id: int, office: int = OFFICE) -> JSON:
+    """张三 sends /done in the town group; return the office's review message."""
+    answer = await bot.send(GROUP, OFFICIAL, f"/done {task_id} 70个社区已全覆盖")
+    assert text_of(answer).startswith(
+        f"📨 张三 已提交任务 #{task_id} 抓目标节点 的办结申请：70个社区已全覆盖"
+    )
+    assert "等待督查室审核" in text_of(answer)
+    return await bot.api.wait_for_message(office)
+
+
+async def alert_of(bot: BotHarness, chat_id: int, user_id: int, message: JSON, data: str) -> str:
+    answer = await bot.press(chat_id, user_id, message, data)
+    return str(answer.get("text", ""))
+
+
+# --- 办结审核 → 销号 ---
+
+
+async def test_done_awaits_review_and_approval_closes_it_as_of_the_claim(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    claimed_at = bot.clock()
+    review = await claim(bot, task_id)
+    assert "办结审核" in text_of(review) and "镇街工作群" in text_of(review) and "张三" in text_of(review)
+    assert buttons_of(review) == ["wf:ok:1", "wf:no:1"]
+    assert bot.task(task_id) == ("in_progress", 0)
+    assert share_of(bot, task_id).status == "in_progress"
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "镇街工作群：待审核（张三" in text_of(detail)
+
+    bot.clock.advance(days=20)  # reviewed after the deadline: the claim's date counts
+    assert await alert_of(bot, OFFICE, ADMIN, review, "wf:ok:1") == "已通过"
+    told = await bot.api.wait_for_message(GROUP)
+    assert text_of(told) == f"✅ 任务 #{task_id} 抓目标节点 的办结申请已通过审核（销号）。"
+    edited = await bot.api.wait_for_call("editMessageText")
+    assert "已通过（销号）：督查室" in edited["text"] and "reply_markup" not in edited
+    assert bot.task(task_id) == ("done", 100)
+    share = share_of(bot, task_id)
+    assert (share.status, share.completed_at, share.completion) == ("done", claimed_at, "on_time")
+    assert kinds(bot, task_id)[-2:] == ["claimed", "approved"]
+
+
+@pytest.mark.parametrize("bot_settings", [{"office_chat_id": None}], indirect=True)
+async def test_without_an_office_chat_each_admin_gets_the_request_privately(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    review = await claim(bot, task_id, office=ADMIN)
+    assert buttons_of(review) == ["wf:ok:1", "wf:no:1"]
+    assert await alert_of(bot, ADMIN, ADMIN, review, "wf:ok:1") == "已通过"
+    assert bot.task(task_id) == ("done", 100)
+
+
+@pytest.mark.parametrize("bot_settings", [{"review": False}], indirect=True)
+async def test_with_review_off_done_closes_at_once(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    answer = await bot.send(GROUP, OFFICIAL, f"/done {task_id}")
+    assert text_of(answer).startswith("✅ 张三 已将任务")
+    assert bot.task(task_id) == ("done", 100)
+    assert bot.api.sent_messages(OFFICE) == []
+
+
+async def test_the_done_button_also_awaits_review(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    await bot.press(GROUP, OFFICIAL, detail, f"done:{task_id}")
+    confirmation = await bot.api.wait_for_message(GROUP)
+    assert "办结申请" in text_of(confirmation)
+    review = await bot.api.wait_for_message(OFFICE)
+    assert buttons_of(review) == ["wf:ok:1", "wf:no:1"]
+    assert bot.task(task_id) == ("in_progress", 0)
+
+
+async def test_return_asks_the_office_why_and_tells_the_unit(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    review = await claim(bot, task_id)
+    assert await alert_of(bot, OFFICE, ADMIN, review, "wf:no:1") == "请回复机器人的提示，写明退回原因"
+    prompt = await bot.api.wait_for_message(OFFICE)
+    assert "退回任务 #1 抓目标节点（镇街工作群）的原因" in text_of(prompt)
+    sent = await bot.api.wait_for_call("sendMessage", lambda p: "force_reply" in str(p.get("reply_markup")))
+    assert (sent["reply_markup"]["force_reply"], sent["reply_markup"]["selective"]) == (True, True)
+    await bot.settle()  # the prompt is remembered after it is sent
+    done = await bot.send(OFFICE, ADMIN, "佐证材料不全，请补充照片", reply_to=prompt["message_id"])
+    assert text_of(done) == "↩️ 已退回任务 #1 抓目标节点（镇街工作群），原因已告知该单位。"
+    told = await bot.api.wait_for_message(GROUP)
+    assert "被督查室退回，原因：佐证材料不全，请补充照片" in text_of(told)
+    assert f"/done {task_id}" in text_of(told)
+    assert share_of(bot, task_id).status == "in_progress"
+    assert bot.history(task_id)[-1] == ("returned", "in_progress", None, "佐证材料不全，请补充照片")
+    # Returned, the unit can claim again; a new review comes.
+    again = await claim(bot, task_id)
+    assert buttons_of(again) == ["wf:ok:2", "wf:no:2"]
+
+
+async def test_refusals_own_claim_twice_and_after_the_decision(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    bot.api.set_member_status(OFFICE, OFFICIAL, "administrator")  # 张三 is an admin of the office group
+    review = await claim(bot, task_id)
+    second = await bot.send(GROUP, OFFICIAL, f"/done {task_id}")
+    assert "正在等待督查室审核，请勿重复提交" in text_of(second)
+    assert "不能审批自己提交的申请" in await alert_of(bot, OFFICE, OFFICIAL, review, "wf:ok:1")
+    assert "不能审批自己提交的申请" in await alert_of(bot, OFFICE, OFFICIAL, review, "wf:no:1")
+    assert bot.task(task_id) == ("in_progress", 0)
+    # A second copy of the request (as another admin would have it privately) …
+    await bot.send(ADMIN, ADMIN, "/pending")
+    copy = await bot.api.wait_for_message(ADMIN)
+    assert await alert_of(bot, OFFICE, ADMIN, review, "wf:ok:1") == "已通过"
+    # … decides nothing once the first press did.
+    assert await alert_of(bot, ADMIN, ADMIN, copy, "wf:ok:1") == "这项申请已由 督查室 处理过了。"
+    assert await alert_of(bot, ADMIN, ADMIN, copy, "wf:no:1") == "这项申请已由 督查室 处理过了。"
+    assert kinds(bot, task_id).count("approved") == 1
+    assert "returned" not in kinds(bot, task_id)
+
+
+async def test_a_stranger_cannot_approve(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    review = await claim(bot, task_id)
+    assert await alert_of(bot, OFFICE, STRANGER, review, "wf:ok:1") == "抱歉，只有管理员可以这样做。"
+    assert await alert_of(bot, OFFICE, STRANGER, review, "wf:no:1") == "抱歉，只有管理员可以这样做。"
+    assert bot.task(task_id) == ("in_progress", 0)
+    assert "approved" not in kinds(bot, task_id)
+
+
+async def test_pending_lists_open_requests_with_their_buttons_for_admins_only(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    empty = await bot.send(ADMIN, ADMIN, "/pending")
+    assert text_of(empty) == "目前没有待处理的办结审核或延期申请。"
+    await claim(bot, task_id)
+    header = await bot.send(ADMIN, ADMIN, "/pending")
+    assert text_of(header) == "待处理的申请 1 项"
+    listed = await bot.api.wait_for_message(ADMIN)
+    assert buttons_of(listed) == ["wf:ok:1", "wf:no:1"]
+    refused = await bot.send(GROUP, OFFICIAL, "/pending")
+    assert text_of(refused) == "抱歉，只有管理员可以这样做。"
+
+
+# --- 延期申请 ---
+
+
+async def test_extension_granted_moves_the_units_deadline_and_counts_as_extended(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    answer = await bot.send(GROUP, OFFICIAL, f"/extend {task_id} 2026-11-15 资金尚未到位")
+    assert text_of(answer).startswith(f"⏳ 已提交任务 #{task_id} 抓目标节点 的延期申请（延至 2026-11-15）")
+    request = await bot.api.wait_for_message(OFFICE)
+    assert "延期申请" in text_of(request)
+    assert "原时限：2026-10-20 → 申请延至：2026-11-15" in text_of(request)
+    assert "资金尚未到位" in text_of(request)
+    assert buttons_of(request) == ["wf:ok:1", "wf:no:1"]
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "镇街工作群：延期申请中（申请延至 2026-11-15）" in text_of(detail)
+
+    assert await alert_of(bot, OFFICE, ADMIN, request, "wf:ok:1") == "已批准"
+    told = await bot.api.wait_for_message(GROUP)
+    assert "延期申请已批准，本单位新的完成时限：2026-11-15" in text_of(told)
+    assert share_of(bot, task_id).extended_to == dt.date(2026, 11, 15)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "镇街工作群：已延期至 2026-11-15" in text_of(detail)
+    assert "完成时限: 2026-10-20" in text_of(detail)  # the original deadline is kept
+
+    bot.clock.advance(days=30)  # 2026-11-04: after the deadline, before the extension
+    review = await claim(bot, task_id)
+    assert await alert_of(bot, OFFICE, ADMIN, review, "wf:ok:2") == "已通过"
+    assert share_of(bot, task_id).completion == "extended"
+    assert kinds(bot, task_id)[-4:] == ["extension", "extended", "claimed", "approved"]
+
+
+async def test_late_completion_without_extension_counts_late(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    bot.clock.advance(days=30)
+    review = await claim(bot, task_id)
+    await alert_of(bot, OFFICE, ADMIN, review, "wf:ok:1")
+    assert share_of(bot, task_id).completion == "late"
+
+
+async def test_extension_refused_keeps_the_deadline(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.send(GROUP, OFFICIAL, f"/extend {task_id} 11月15日 资金尚未到位")
+    request = await bot.api.wait_for_message(OFFICE)
+    assert "申请延至：2026-11-15" in text_of(request)
+    assert await alert_of(bot, OFFICE, ADMIN, request, "wf:no:1") == "已驳回"
+    told = await bot.api.wait_for_message(GROUP)
+    assert "延期申请未获批准，完成时限不变（2026-10-20）" in text_of(told)
+    assert share_of(bot, task_id).extended_to is None
+    assert kinds(bot, task_id)[-2:] == ["extension", "ext_refused"]
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "expected"),
+    [
+        (OFFICIAL, "2026-01-01 来不及", "延期日期 2026-01-01 已经过去（今天是 2026-10-05）"),
+        (OFFICIAL, "2026-10-18 来不及", "完成时限已是 2026-10-20，延期日期 2026-10-18 须晚于它"),
+        (OFFICIAL, "2026-11-15", "请写明延期原因"),
+        (OFFICIAL, "", "用法：/extend 编号 日期 原因"),
+        (OFFICIAL, "下辈子 来不及", "下辈子"),
+        (STRANGER, "2026-11-15 来不及", "本对话中没有编号为 1 的任务"),
+        (OFFICIAL_2, "2026-11-15 来不及", "本对话中没有编号为 1 的任务"),
+    ],
+)
+async def test_extension_refusals(bot: BotHarness, user: int, args: str, expected: str) -> None:
+    task_id = scene(bot)
+    bot.add_private(STRANGER)
+    chat = {STRANGER: STRANGER, OFFICIAL_2: OTHER_GROUP}.get(user, GROUP)
+    answer = await bot.send(chat, user, f"/extend {task_id} {args}".rstrip())
+    assert expected in text_of(answer)
+    assert "extension" not in kinds(bot, task_id)
+    assert bot.api.sent_messages(OFFICE) == []
+
+
+async def test_a_second_extension_waits_for_the_first(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.send(GROUP, OFFICIAL, f"/extend {task_id} 2026-11-15 资金尚未到位")
+    again = await bot.send(GROUP, OFFICIAL_2, f"/extend {task_id} 2026-11-30 还要更久")
+    assert "已有一项延期申请在等待审批" in text_of(again)
+    assert kinds(bot, task_id).count("extension") == 1
