@@ -202,3 +202,49 @@ def test_monthly_agenda_gives_reasons() -> None:
         "以下 1 项任务提请本月会商研究：",
         "#1 任务1（受阻，逾期 8 天，上次会商以来无进展）",
     ]
+
+
+def test_monthly_agenda_names_the_units_and_the_reason_they_gave() -> None:
+    units = (
+        unit_facts(
+            "乙镇群",
+            -2,
+            status="blocked",
+            progress=10,
+            last_report_at=at(9, 28),
+            last_report_text="资金未到位",
+        ),
+        unit_facts("甲镇群", -1, status="done", progress=100, completed_at=at(9, 20), completion="on_time"),
+        unit_facts("丙镇群", -3),
+    )
+    tasks = [facts(1, status="blocked", deadline=dt.date(2026, 9, 30), progress=37, units=units)]
+    fire = Fire(at(10, 8), Beat.MONTHLY, -100999, (1,), Audience.LEADERS)
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[1:] == [
+        "以下 1 项任务提请本月会商研究：",
+        "#1 任务1（受阻，逾期 8 天，上次会商以来无进展）",
+        "  乙镇群受阻：资金未到位",
+        "  涉及单位：乙镇群、丙镇群",  # 甲镇 has done its share
+    ]
+
+
+def test_escalation_carries_the_blocked_reason_and_the_latest_report() -> None:
+    units = (
+        unit_facts(
+            "甲镇群",
+            -1,
+            status="in_progress",
+            progress=60,
+            last_report_at=at(10, 9),
+            last_report_text="已摸底",
+        ),
+        unit_facts("乙镇群", -2, status="blocked", last_report_at=at(10, 10), last_report_text="资金未到位"),
+    )
+    tasks = [facts(1, deadline=dt.date(2026, 10, 9), parties=("各镇街",), progress=30, units=units)]
+    fire = Fire(at(10, 13), Beat.ESCALATION, -100999, (1,), Audience.LEADERS)
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[2:] == [
+        "#1 任务1（各镇街；逾期 4 天，进度 30%）",
+        "  乙镇群受阻：资金未到位",
+        "  最新汇报：甲镇群：已摸底",
+    ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
 from taskbot.runtime import Runtime, build_runtime
+from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import (
     Actor,
     can_see,
@@ -21,7 +22,6 @@ from taskbot.services.people import (
     upsert_chat,
     upsert_person,
 )
-from taskbot.services.assignments import sync_assignments
 from taskbot.store.db import transaction
 from taskbot.store.models import Binding, Chat, Party, Person, Task
 

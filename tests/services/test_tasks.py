@@ -13,8 +13,8 @@ from taskbot.config import Settings
 from taskbot.domain.values import Cadence, ReportKind, TaskStatus
 from taskbot.runtime import Runtime, build_runtime
 from taskbot.services import tasks as svc
-from taskbot.services.people import Actor
 from taskbot.services.assignments import sync_assignments
+from taskbot.services.people import Actor
 from taskbot.store.db import transaction
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task
 

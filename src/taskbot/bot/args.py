@@ -20,6 +20,8 @@ _TASK_ID = re.compile(r"^[#＃№]?(\d{1,9})$")
 DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
 BUTTON_ACTIONS = (DONE, PROGRESS, BLOCKED)
 BUTTON_PATTERN = rf"^({'|'.join(BUTTON_ACTIONS)}):\d+$"
+# A unit picked under a report that did not say whose share it was: "unit:done:<task id>:<assignment id>".
+UNIT_BUTTON_PATTERN = r"^unit:done:\d+:\d+$"
 
 
 class BadArguments(Exception):

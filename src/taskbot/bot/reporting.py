@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import Session
-from telegram import ForceReply, ReplyParameters, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from taskbot.bot.args import (
@@ -17,6 +17,7 @@ from taskbot.bot.args import (
     BUTTON_PATTERN,
     DONE,
     PROGRESS,
+    UNIT_BUTTON_PATTERN,
     TaskReport,
     command_args,
     parse_blocked,
@@ -25,18 +26,28 @@ from taskbot.bot.args import (
     parse_status,
     split_progress,
 )
-from taskbot.bot.common import NEW_MESSAGES
+from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason
-from taskbot.domain.values import ReportKind
+from taskbot.domain.values import ReportKind, TaskStatus
 from taskbot.i18n import t
 from taskbot.services import messages
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import Actor
-from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
+from taskbot.services.tasks import (
+    Unit,
+    WhichUnit,
+    mark_blocked,
+    mark_done,
+    report_status,
+    split_unit,
+    task_for_report,
+    task_shares,
+)
 from taskbot.services.workflow import claim_done
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
@@ -48,6 +59,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("status", status_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("blocked", blocked_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTON_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_unit_button, pattern=UNIT_BUTTON_PATTERN))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_reply))
 
 
@@ -91,7 +103,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         review = _reviewed(update, context)
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
-            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id), review=review)
+            report = apply_report(
+                session,
+                caller.actor,
+                rt.clock(),
+                DONE,
+                TaskReport(task_id),
+                today=local_today(rt),
+                review=review,
+            )
             text = confirmation(report, caller.actor.name, caller.lang)
             claimed = (report.task_id, report.unit_chat_id) if report.kind == ReportKind.CLAIMED else None
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
@@ -150,27 +170,72 @@ async def on_reply(update: Update, context: BotContext) -> None:
 
 
 def apply_report(
-    session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport, *, review: bool = False
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    action: str,
+    report: TaskReport,
+    *,
+    unit: Unit = None,
+    today: dt.date | None = None,
+    review: bool = False,
 ) -> Report:
-    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError. With
-    REVIEW a done is a claim the office reviews (办结审核) instead."""
+    """Record REPORT as ACTION (done, progress, blocked) by ACTOR on their share of the task (or
+    UNIT's); refusals raise TaskError. With REVIEW a done is a claim the office reviews (办结审核)."""
     if action == DONE and review:
-        return claim_done(session, report.task_id, actor, now, report.text)[0]
+        return claim_done(session, report.task_id, actor, now, report.text, unit=unit)[0]
     if action == DONE:
-        return mark_done(session, report.task_id, actor, now, report.text)
+        return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today)
     if action == BLOCKED:
-        return mark_blocked(session, report.task_id, actor, now, report.text)
-    return report_status(session, report.task_id, actor, now, report.text, report.progress)
+        return mark_blocked(session, report.task_id, actor, now, report.text, unit=unit)
+    return report_status(session, report.task_id, actor, now, report.text, report.progress, unit=unit)
+
+
+def with_unit(session: Session, report: TaskReport) -> tuple[str | None, TaskReport]:
+    """The unit REPORT's words start with (``/done 3 甲镇``, ``/status 3 甲镇 50% …``), and the rest."""
+    unit, words = split_unit(session, report.task_id, report.text)
+    if unit is None:
+        return None, report
+    progress = report.progress
+    if progress is None:
+        progress, words = split_progress(words)
+    return unit, TaskReport(report.task_id, words, progress)
 
 
 async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
-    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
+    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``.
+
+    A /done on a task of several units that does not say whose share is answered with one button
+    per unit."""
     admin = await is_admin(update, context)
     rt = context.runtime
     review = action == DONE and _reviewed(update, context)
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        row = apply_report(session, caller.actor, rt.clock(), action, report, review=review)
+        unit, report = with_unit(session, report)
+        try:
+            row = apply_report(
+                session,
+                caller.actor,
+                rt.clock(),
+                action,
+                report,
+                unit=unit,
+                today=local_today(rt),
+                review=review,
+            )
+        except WhichUnit:
+            if action != DONE:
+                raise
+            shares = task_shares(session, report.task_id)
+            text = t("bot.pick_unit", caller.lang, task_id=report.task_id)
+            buttons = [
+                [InlineKeyboardButton(unit_label(s), callback_data=f"unit:done:{report.task_id}:{s.id}")]
+                for s in shares
+                if s.status != TaskStatus.DONE
+            ]
+            await reply(message_of(update), text, markup=InlineKeyboardMarkup(buttons))
+            return
         text = confirmation(row, caller.actor.name, caller.lang)
         claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
     await reply(message_of(update), text)
@@ -182,3 +247,33 @@ def _reviewed(update: Update, context: BotContext) -> bool:
     """Whether a done by this sender awaits the office's review: on by config, except for the office's
     own admins (who close at once)."""
     return context.runtime.settings.workflow.review and not is_office_admin(update, context)
+
+
+@polite
+async def on_unit_button(update: Update, context: BotContext) -> None:
+    """Mark the unit picked under a /done that did not say whose share was meant done."""
+    query = update.callback_query
+    assert query is not None
+    _, action, task_id, share_id = (query.data or "").split(":")
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    review = action == DONE and _reviewed(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        row = apply_report(
+            session,
+            caller.actor,
+            rt.clock(),
+            action,
+            TaskReport(int(task_id)),
+            unit=int(share_id),
+            today=local_today(rt),
+            review=review,
+        )
+        text = confirmation(row, caller.actor.name, caller.lang)
+        claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
+    await query.answer(t("bot.callback.done", caller.lang))
+    if claimed is not None:
+        await announce_claim(context, *claimed)

@@ -38,8 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "/add title | party | weekly | 2026-12-31 — add a task (no arguments: step by step)",
     },
     "bot.help.admin.assign": {
-        "zh": "/assign 编号 @用户 — 指派责任人",
-        "en": "/assign N @user — assign a task",
+        "zh": "/assign 编号 @用户 — 指派责任人；/assign 编号 单位 牵头|配合 — 设定单位角色",
+        "en": "/assign N @user — assign a task; /assign N UNIT lead|partner — set a unit's role",
     },
     "bot.help.admin.bind": {
         "zh": "/bind 责任单位 — 本群接收该单位的任务；/unbind 解除",
@@ -141,6 +141,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.kind.deadline": {"zh": "调整时限", "en": "deadline"},
     "bot.kind.edited": {"zh": "修改", "en": "edited"},
     "bot.kind.role": {"zh": "调整单位角色", "en": "role"},
+    "bot.pick_unit": {
+        "zh": "任务 {task_id} 由多个单位承办，请选择完成的是哪个单位：",
+        "en": "Task {task_id} has several units — which one's share is done?",
+    },
+    "bot.task.units": {"zh": "承办单位：", "en": "Units:"},
+    "bot.task.unit_silent": {"zh": "尚未汇报", "en": "no report yet"},
+    "bot.role.lead": {"zh": "牵头", "en": "lead"},
+    "bot.role.partner": {"zh": "配合", "en": "partner"},
+    "bot.completion.on_time": {"zh": "按期办结", "en": "done on time"},
+    "bot.completion.late": {"zh": "逾期办结", "en": "done late"},
     # --- buttons ---
     "bot.button.done": {"zh": "✅ 完成", "en": "✅ Done"},
     "bot.button.progress": {"zh": "📝 汇报进展", "en": "📝 Report progress"},

@@ -10,6 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.kind.extension": {"zh": "申请延期", "en": "asked for an extension"},
     "bot.kind.extended": {"zh": "批准延期", "en": "extension granted"},
     "bot.kind.ext_refused": {"zh": "驳回延期", "en": "extension refused"},
+    "bot.completion.extended": {"zh": "延期办结", "en": "done by the extension"},
     # --- help and menu ---
     "bot.help.extend": {
         "zh": "/extend 编号 日期 原因 — 申请延期（督查室审批）",

@@ -102,6 +102,8 @@ def _get(
             selectinload(Task.parties),
             selectinload(Task.assignees),
             selectinload(Task.reports).selectinload(Report.person),
+            selectinload(Task.assignments).selectinload(Assignment.chat),
+            selectinload(Task.assignments).selectinload(Assignment.party),
         ]
     task = session.get(Task, task_id, options=options) if _valid_id(task_id) else None
     if task is None:
@@ -115,6 +117,12 @@ def _get(
 def chat_tasks(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
     """The tasks CHAT receives, oldest first."""
     return queries.tasks_of_chat(session, chat, only_open=only_open)
+
+
+def chat_shares(session: Session, chat: Chat) -> dict[int, Assignment]:
+    """CHAT's own assignments, by task id: the unit's standing on each of its tasks."""
+    rows = session.scalars(select(Assignment).where(Assignment.chat_id == chat.id))
+    return {row.task_id: row for row in rows}
 
 
 def personal_tasks(session: Session, person: Person, *, only_open: bool = True) -> list[Task]:
