@@ -63,8 +63,8 @@ def extension_refusal(
 
 
 def holds_overdue(day: dt.date, deadline: dt.date | None, extended_to: dt.date | None, pending: bool) -> bool:
-    """Whether a unit's deadline and overdue reminders are held on DAY: it asked for an extension the
-    office has not answered yet (PENDING), or an approved extension has not run out."""
-    if pending:
-        return True
-    return extended_to is not None and deadline is not None and deadline < day <= extended_to
+    """Whether a unit's overdue reminders are held on DAY (after the DEADLINE): it asked for an
+    extension the office has not answered yet (PENDING), or an approved one has not run out."""
+    if deadline is None or day <= deadline:
+        return False
+    return pending or (extended_to is not None and day <= extended_to)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,7 @@ from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.deadlines import escalation_day, notice_on
 from taskbot.domain.digest import TaskFacts, stuck_tasks
 from taskbot.domain.values import Beat
+from taskbot.domain.workflow import holds_overdue
 from taskbot.services.digest import StoreView
 
 BEAT_ORDER = {beat: i for i, beat in enumerate(Beat)}
@@ -147,12 +148,36 @@ def plan_beat(
     if beat is not Beat.ESCALATION:
         ids = beat_tasks(beat, at, view, rules, cal)
         fires = _by_chat(ids, view, at, beat) if ids else []
+        if beat is Beat.DEADLINE and view.held:
+            fires = _release_held(fires, view, at.astimezone(rules.beats.tz).date())
     if beat in LEADERS_BEATS:
         every = beat_tasks(beat, at, view, rules, cal, leaders=beat is not Beat.ESCALATION)
         if every:
             fires.append(Fire(at, beat, rules.leaders_chat_id, tuple(every), Audience.LEADERS))
     fires.sort(key=Fire.sort_key)
     return fires
+
+
+def _release_held(fires: list[Fire], view: StoreView, day: dt.date) -> list[Fire]:
+    """FIRES without the tasks whose unit (the fire's chat) has its deadline reminders held on DAY:
+    an extension asked and not answered, or granted and not run out."""
+    kept: list[Fire] = []
+    for fire in fires:
+        ids = tuple(
+            tid
+            for tid in fire.task_ids
+            if fire.chat_id is None
+            or (tid, fire.chat_id) not in view.held
+            or not holds_overdue(
+                day,
+                view.tasks[tid].deadline,
+                view.held[(tid, fire.chat_id)],
+                view.held[(tid, fire.chat_id)] is None,
+            )
+        )
+        if ids:
+            kept.append(replace(fire, task_ids=ids))
+    return kept
 
 
 def plan_window(

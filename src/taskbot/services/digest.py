@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
+from taskbot.services.workflow import deadline_holds
 from taskbot.store.models import Assignment, Chat, Party, Report, Task, TaskParty, as_utc
 
 
@@ -43,6 +44,9 @@ class StoreView:
     chats: dict[int, ChatInfo]
     # since → ids of the tasks whose progress rose after SINCE (asked lazily: only consultations need it).
     advanced_since: Callable[[dt.datetime], frozenset[int]] = field(default=lambda since: frozenset())
+    # (task id, Telegram chat id) → the unit's approved extension, or None while one is asked for:
+    # its deadline reminders are held (``taskbot.domain.workflow.holds_overdue``).
+    held: dict[tuple[int, int], dt.date | None] = field(default_factory=dict)
 
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
@@ -137,7 +141,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             answers[since] = advanced_since(session, since, tasks)
         return answers[since]
 
-    return StoreView(tasks, routes, chats, advanced)
+    return StoreView(tasks, routes, chats, advanced, deadline_holds(session))
 
 
 def _load_units(

@@ -198,19 +198,30 @@ def task_requests(session: Session, task_id: int) -> list[WorkflowRequest]:
     )
 
 
-def held_units(session: Session) -> set[tuple[int, int]]:
-    """(task id, Telegram chat id) of every unit with an extension request the office has not
-    answered: its deadline and overdue reminders are held until then."""
-    rows = session.execute(
+def deadline_holds(session: Session) -> dict[tuple[int, int], dt.date | None]:
+    """(task id, Telegram chat id) of each unit whose deadline reminders may be held → its approved
+    extension, or None while its extension request awaits the office (see
+    ``taskbot.domain.workflow.holds_overdue``)."""
+    chats: dict[int, int] = {pk: tg for pk, tg in session.execute(select(Chat.id, Chat.telegram_chat_id))}
+    holds: dict[tuple[int, int], dt.date | None] = {}
+    for task_id, chat_pk, extended_to in session.execute(
+        select(Assignment.task_id, Assignment.chat_id, Assignment.extended_to).where(
+            Assignment.extended_to.is_not(None)
+        )
+    ):
+        if chat_pk in chats:
+            holds[(task_id, chats[chat_pk])] = extended_to
+    for task_id, chat_pk in session.execute(
         select(WorkflowRequest.task_id, Assignment.chat_id)
         .join(Assignment, Assignment.id == WorkflowRequest.assignment_id)
         .where(
             WorkflowRequest.state == RequestState.PENDING.value,
             WorkflowRequest.kind == RequestKind.EXTENSION.value,
         )
-    )
-    chats = dict(session.execute(select(Chat.id, Chat.telegram_chat_id)).tuples())
-    return {(task_id, chats[chat_pk]) for task_id, chat_pk in rows if chat_pk in chats}
+    ):
+        if chat_pk in chats:
+            holds[(task_id, chats[chat_pk])] = None
+    return holds
 
 
 # --- internals ---
