@@ -143,3 +143,26 @@ def test_routes_agree_with_the_shared_query(runtime: Runtime, store: StoreBuilde
             for tid, chats in queries.chats_by_task(s, tasks).items()
         }
     assert view.routes == expected  # the same chats in the same order
+
+
+def test_the_agenda_judges_progress_unit_by_unit(runtime: Runtime, store: StoreBuilder) -> None:
+    from taskbot.services import tasks as task_service
+    from taskbot.services.people import Actor
+    from taskbot.store.db import transaction
+    from taskbot.store.models import Chat
+
+    store.chat(A, "甲群")
+    store.chat(B, "乙群")
+    store.party("各镇街", chats=[A, B])
+    monthly = {"parties": ["各镇街"], "cadence": ["monthly"], "created": at(8, 1)}
+    moving = store.task("乙镇在推进", **monthly)
+    standing = store.task("都没动", **monthly)
+    with transaction(runtime.sessions) as s:
+        chat_a, chat_b = (s.query(Chat).filter_by(telegram_chat_id=c).one() for c in (A, B))
+        for task_id in (moving, standing):
+            task_service.mark_done(s, task_id, Actor("甲", chat=chat_a), at(8, 20))  # before 9-1
+        task_service.report_status(s, moving, Actor("乙", chat=chat_b), at(9, 20), "过半", 50)
+    fires = ReminderService(runtime).preview(at(10, 5, 0), at(10, 8, 23), [Beat.MONTHLY])
+    # 乙镇 rose from 0 to 50 since the last consultation although the task's mean (75) is below
+    # 甲镇's 100 of August: only the task where no unit moved is stuck
+    assert {f.task_ids for f in fires} == {(standing,)}

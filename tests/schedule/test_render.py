@@ -160,7 +160,7 @@ def test_fortnightly_bulletin_for_the_leaders() -> None:
         "黑榜：",
         "  1. 乙局：逾期未完成 1 项（最长 10 天）",
         "  2. 丙街道：1 项超过 14 天未汇报",
-        "以下责任单位尚无工作群（统称须在各单位群中分别绑定，/bind 单位名称）：各责任单位",
+        "以下为统称，不参与排名，请在各单位的工作群中分别发送 /bind 绑定：各责任单位",
     ]
     assert "0 项" not in part.text  # no zero clauses
     assert part.buttons == ()

@@ -152,3 +152,61 @@ def roles_of(parties: Sequence[str]) -> list[tuple[str, Role]]:
     for name, role in result:
         seen.setdefault(name, role)
     return list(seen.items())
+
+
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+_LABEL_IN_TEXT = re.compile(r"(牵头单位|主办单位|责任单位|配合单位|协办单位)\s*[:：]")
+_LABEL_ROLES = {
+    "牵头单位": Role.LEAD,
+    "主办单位": Role.LEAD,
+    "配合单位": Role.PARTNER,
+    "协办单位": Role.PARTNER,
+}
+_VERB_ROLES = {w: r for w, r in _ROLE_WORDS if len(w) == 2}
+_JOINERS = "、和及与 "
+
+
+def directive_roles(text: str, responsible: Sequence[str]) -> list[tuple[str, Role]]:
+    """Each responsible party of a directive, without role words, with its role: as the directive's
+    TEXT states it, else as its name does (``各镇（街道）配合``), else lead."""
+    named = roles_of(responsible)
+    stated = roles_in_text(text, [name for name, _ in named])
+    return [(name, stated.get(name, role)) for name, role in named]
+
+
+def roles_in_text(text: str, parties: Sequence[str]) -> dict[str, Role]:
+    """The roles TEXT states for PARTIES: ``由X牵头，Y、Z配合``, ``X牵头，Y配合``, ``X负责，Y协助``,
+    ``牵头单位：X 责任单位：Y``, ``配合单位：Y``. A party the text gives no role is left out.
+
+    A role word counts only right after a list of parties (``各部门要密切配合`` states no role).
+    """
+    roles: dict[str, Role] = {}
+    names = sorted({p for p in parties if p}, key=len, reverse=True)
+    for clause in _CLAUSE.split(text):
+        pieces = _LABEL_IN_TEXT.split(clause)
+        segments = [("", pieces[0]), *zip(pieces[1::2], pieces[2::2], strict=False)]
+        for label, body in segments:
+            labelled = _LABEL_ROLES.get(label)
+            for name in names:
+                at = body.find(name)
+                if at < 0 or name in roles:
+                    continue
+                role = labelled or _verb_after(body[at + len(name) :], names)
+                if role is not None:
+                    roles[name] = role
+    return roles
+
+
+def _verb_after(rest: str, names: Sequence[str]) -> Role | None:
+    """The role word RESTs starts with once the other parties of the list are skipped."""
+    while True:
+        stripped = rest.lstrip(_JOINERS)
+        for name in names:
+            if stripped.startswith(name):
+                stripped = stripped[len(name) :]
+                break
+        else:
+            if stripped.startswith(("等单位", "等部门")):
+                stripped = stripped[3:]
+            return next((r for w, r in _VERB_ROLES.items() if stripped.startswith(w)), None)
+        rest = stripped

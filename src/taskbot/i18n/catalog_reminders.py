@@ -79,10 +79,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{n} 项超过 {days} 天未汇报",
         "en": "{n} without a report for {days}+ days",
     },
+    "reminder.unbound_collective": {
+        "zh": "以下为统称，不参与排名，请在各单位的工作群中分别发送 /bind 绑定：{parties}",
+        "en": "Collective names, not ranked — bind them in each unit's own group with /bind: {parties}",
+    },
     "reminder.unbound_parties": {
-        "zh": "以下责任单位尚无工作群（统称须在各单位群中分别绑定，/bind 单位名称）：{parties}",
-        "en": "No group answers for these parties yet (bind a collective one in each unit's group "
-        "with /bind NAME): {parties}",
+        "zh": "以下责任单位尚未绑定工作群（在其群中发送 /bind 单位名称）：{parties}",
+        "en": "No group answers for these parties yet (send /bind NAME in their group): {parties}",
     },
     "reminder.list_empty": {"zh": "（无）", "en": "(none)"},
     # --- monthly consultation (一月一会商) ---

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from taskbot.domain.assignments import is_collective
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.deadlines import DeadlineState, days_overdue, notice_on
 from taskbot.domain.digest import (
@@ -272,10 +273,16 @@ def rank_lines(scores: list[UnitScore], red: bool, silent_days: int, lang: str) 
 
 
 def unbound_line(digest: Digest, lang: str) -> list[str]:
-    """The parties no unit answers for yet, for the office (nothing when there are none)."""
-    if not digest.unbound:
-        return []
-    return [t("reminder.unbound_parties", lang, parties=_join(digest.unbound, lang))]
+    """The parties no unit answers for yet, for the office: collective phrases (to bind in each
+    unit's group) apart from named units (to bind in their group); nothing when there are none."""
+    collective = [p for p in digest.unbound if is_collective(p)]
+    named = [p for p in digest.unbound if not is_collective(p)]
+    lines = []
+    if collective:
+        lines.append(t("reminder.unbound_collective", lang, parties=_join(collective, lang)))
+    if named:
+        lines.append(t("reminder.unbound_parties", lang, parties=_join(named, lang)))
+    return lines
 
 
 def _fortnightly(

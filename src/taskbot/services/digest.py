@@ -134,11 +134,12 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
         routes[tid] = tuple(u.chat_id for u, active in units.get(tid, ()) if active)
 
     answers: dict[dt.datetime, frozenset[int]] = {}
+    telegram_of = {pk: chat.telegram_id for pk, chat in by_pk.items()}
 
     def advanced(since: dt.datetime) -> frozenset[int]:
         # Asked by the planner and again for each chat's wording: read the history once.
         if since not in answers:
-            answers[since] = advanced_since(session, since, tasks)
+            answers[since] = advanced_since(session, since, tasks, telegram_of)
         return answers[since]
 
     return StoreView(tasks, routes, chats, advanced, deadline_holds(session))
@@ -227,17 +228,36 @@ def _to_utc(value: Any) -> dt.datetime | None:
     return as_utc(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
-def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFacts]) -> frozenset[int]:
-    """Ids of TASKS whose progress now is higher than it was at SINCE (per their report history)."""
-    then: dict[int, int] = {}
-    for task_id, progress in session.execute(
-        select(Report.task_id, Report.progress)
+def advanced_since(
+    session: Session,
+    since: dt.datetime,
+    tasks: dict[int, TaskFacts],
+    telegram_of: dict[int, int] | None = None,
+) -> frozenset[int]:
+    """Ids of TASKS whose progress now is higher than it was at SINCE (per their report history).
+
+    A task with units advanced when any unit's share did: its progress now against that unit's
+    last report before SINCE (or, for reports older than units, the task's). TELEGRAM_OF maps chat
+    pks (a report's unit) to Telegram ids (a share's unit).
+    """
+    telegram_of = telegram_of or {}
+    then: dict[tuple[int, int | None], int] = {}
+    for task_id, unit_pk, progress in session.execute(
+        select(Report.task_id, Report.unit_chat_id, Report.progress)
         .join(Task, Task.id == Report.task_id)
         .where(Task.status.in_(OPEN_STATUS_VALUES), Report.progress.is_not(None), Report.at <= since)
         .order_by(Report.task_id, Report.at, Report.id)
     ):
-        then[task_id] = progress
-    return frozenset(t.id for t in tasks.values() if t.progress > then.get(t.id, 0))
+        then[(task_id, telegram_of.get(unit_pk) if unit_pk is not None else None)] = progress
+    advanced = set()
+    for t in tasks.values():
+        before = then.get((t.id, None), 0)
+        if t.units:
+            if any(u.progress > then.get((t.id, u.chat_id), before) for u in t.units):
+                advanced.add(t.id)
+        elif t.progress > before:
+            advanced.add(t.id)
+    return frozenset(advanced)
 
 
 def current_digest(

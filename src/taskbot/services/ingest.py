@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from taskbot.bulletin.model import Directive, ParsedBulletin
-from taskbot.domain.assignments import roles_of
+from taskbot.domain.assignments import directive_roles
 from taskbot.domain.values import Cadence, ReportKind, Role, TaskStatus
 from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import upsert_chat
@@ -126,7 +126,7 @@ def import_bulletin(
             continue
         task = _new_task(directive, fingerprint, bulletin, chat, now)
         # 配合 / 牵头 are roles, not part of a party's name: 各镇（街道）配合 is 各镇（街道）, a partner.
-        named = roles_of(directive.responsible)
+        named = directive_roles(directive.text, directive.responsible)
         task.parties = parties.named([name for name, _ in named])
         session.add(task)
         created.append(task)
