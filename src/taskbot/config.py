@@ -91,10 +91,12 @@ class RedBlackSettings(BaseModel):
 
 
 class WorkflowSettings(BaseModel):
-    """The 督办 workflow: completion review (办结审核) and where the office gets its requests."""
+    """The 督办 workflow: completion review (办结审核), 签收 and where the office gets its requests."""
 
     review: bool = True
     office_chat_id: int | None = None
+    receipt: bool = False
+    ack_hours: float = Field(24, gt=0)
 
 
 class Settings(BaseSettings):

@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from taskbot.schedule.limiter import RateLimiter
+from taskbot.schedule.sender import Sender
+from taskbot.schedule.service import ReminderService
 from taskbot.services.tasks import task_shares
+from taskbot.store.models import Delivery
 from tests.bot.conftest import (
     ADMIN,
     GROUP,
@@ -267,3 +273,110 @@ async def test_a_second_extension_waits_for_the_first(bot: BotHarness) -> None:
     again = await bot.send(GROUP, OFFICIAL_2, f"/extend {task_id} 2026-11-30 还要更久")
     assert "已有一项延期申请在等待审批" in text_of(again)
     assert kinds(bot, task_id).count("extension") == 1
+
+
+# --- 签收 ---
+
+
+def reminder_service(bot: BotHarness) -> ReminderService:
+    """The reminder engine on the harness's bot, as `taskbot run` wires it (ledger, sender, limiter)."""
+    sender = Sender(
+        bot.app.bot,
+        bot.runtime.sessions,
+        RateLimiter(30, 20),
+        clock=bot.clock,
+        admins=[ADMIN],
+        language="zh",
+    )
+    return ReminderService(bot.runtime, sender)
+
+
+def ack_rows(bot: BotHarness) -> list[tuple[str, str, int]]:
+    with bot.runtime.sessions() as s:
+        rows = s.scalars(
+            select(Delivery).where(Delivery.beat.in_(["ack", "ack_office"])).order_by(Delivery.id)
+        )
+        return [(d.key, d.status, d.chat_id) for d in rows]
+
+
+RECEIPT = [{"receipt": True}]
+
+
+@pytest.mark.parametrize("bot_settings", RECEIPT, indirect=True)
+async def test_a_new_task_is_announced_and_the_first_official_signs_for_the_unit(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    service = reminder_service(bot)
+    assert service.plan_receipts(bot.clock()) == 1
+    await service.drain()
+    announcement = await bot.api.wait_for_message(GROUP)
+    # Nobody has spoken in the group yet: the unit is named by the party it answers for.
+    assert text_of(announcement).startswith(f"📌 新任务 #{task_id} 抓目标节点\n责任单位：各镇街")
+    assert buttons_of(announcement) == ["ack:1"]
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "镇街工作群：未签收" in text_of(detail)
+
+    bot.clock.advance(minutes=30)
+    assert await alert_of(bot, GROUP, OFFICIAL, announcement, "ack:1") == "已签收"
+    signed = await bot.api.wait_for_message(GROUP)
+    assert text_of(signed) == f"✍️ 张三 已代表 镇街工作群 签收任务 #{task_id} 抓目标节点。"
+    refused = await alert_of(bot, GROUP, OFFICIAL_2, announcement, "ack:1")
+    assert refused == "镇街工作群 已由 张三 于 2026-10-05 09:30 签收，无需重复签收。"
+    assert kinds(bot, task_id).count("signed") == 1
+    share = share_of(bot, task_id)
+    assert (share.receipt, share.signed_by, share.signed_at) == ("signed", "张三", bot.clock())
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "镇街工作群：已签收（张三 10-05 09:30）" in text_of(detail)
+    # Signed: nothing more is planned for it, however long after.
+    bot.clock.advance(days=5)
+    assert service.plan_receipts(bot.clock()) == 0
+
+
+@pytest.mark.parametrize("bot_settings", RECEIPT, indirect=True)
+async def test_only_the_unit_can_sign(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    bot.add_private(STRANGER)
+    # A 签收 button in someone else's chat (callback data can be forged): the unit's share is not theirs.
+    button = InlineKeyboardMarkup([[InlineKeyboardButton("签收", callback_data="ack:1")]])
+    await bot.app.bot.send_message(STRANGER, "签收", reply_markup=button)
+    forged = await bot.api.wait_for_message(STRANGER)
+    assert (
+        await alert_of(bot, STRANGER, STRANGER, forged, "ack:1")
+        == f"只有本单位的同志可以签收任务 {task_id}。"
+    )
+    assert share_of(bot, task_id).receipt == "pending"
+    assert "signed" not in kinds(bot, task_id)
+
+
+@pytest.mark.parametrize("bot_settings", RECEIPT, indirect=True)
+async def test_unsigned_after_the_working_hours_is_repeated_once_and_the_office_told(bot: BotHarness) -> None:
+    bot.clock.set(dt.datetime(2026, 10, 9, 2, 0, tzinfo=dt.UTC))  # Friday 10:00; 10-10 is a make-up workday
+    task_id = scene(bot)
+    service = reminder_service(bot)
+    service.plan_receipts(bot.clock())
+    await service.drain()
+    await bot.api.wait_for_message(GROUP)
+    bot.clock.advance(hours=23, minutes=59)
+    assert service.plan_receipts(bot.clock()) == 0
+    bot.clock.advance(minutes=1)  # 24 working hours: Saturday 10-10 10:00 (调休, a workday)
+    assert service.plan_receipts(bot.clock()) == 2
+    # A restart (a new engine on the same store) plans nothing twice.
+    again = reminder_service(bot)
+    assert again.plan_receipts(bot.clock()) == 0
+    await again.drain()
+    repeat = await bot.api.wait_for_message(GROUP)
+    assert text_of(repeat).startswith(f"⏰ 任务 #{task_id} 抓目标节点 尚未签收（各镇街）")
+    assert buttons_of(repeat) == ["ack:1"]
+    office = await bot.api.wait_for_message(OFFICE)
+    assert text_of(office) == "📌 以下 1 个单位超过 24 个工作小时仍未签收：\n· #1 抓目标节点 — 各镇街"
+    bot.clock.advance(days=10)
+    assert again.plan_receipts(bot.clock()) == 0
+    await again.drain()
+    assert [status for _, status, _ in ack_rows(bot)] == ["sent", "sent", "sent"]
+    assert len(bot.api.sent_messages(GROUP)) == 2
+    # The repeat's button still signs.
+    assert await alert_of(bot, GROUP, OFFICIAL, repeat, "ack:1") == "已签收"
+
+
+async def test_receipts_are_off_unless_configured(bot: BotHarness) -> None:
+    scene(bot)
+    assert reminder_service(bot).plan_receipts(bot.clock()) == 0

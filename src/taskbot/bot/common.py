@@ -18,7 +18,7 @@ from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
-from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks
+from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks, task_shares
 from taskbot.services.workflow import task_requests
 from taskbot.store import queries
 from taskbot.store.db import transaction
@@ -150,7 +150,9 @@ async def task_command(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, admin=admin)
         task = get_task(session, task_id, caller.actor, history=True)
         parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
-        flow = workflow_lines(task_requests(session, task_id), rt.settings.tz, caller.lang)
+        flow = workflow_lines(
+            task_requests(session, task_id), task_shares(session, task_id), rt.settings.tz, caller.lang
+        )
         if flow:
             parts[-1] += "\n\n" + "\n".join(flow)
         is_open = task.status in OPEN_STATUSES

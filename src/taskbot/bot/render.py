@@ -160,10 +160,21 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
     return split_message("\n".join(lines))
 
 
-def workflow_lines(requests: Sequence[WorkflowRequest], tz: ZoneInfo, lang: str) -> list[str]:
-    """Each unit's pending claim (待审核), pending extension and approved extension, under a header;
-    nothing when there is none (requests with their assignment and chat loaded)."""
+def workflow_lines(
+    requests: Sequence[WorkflowRequest], shares: Sequence[Assignment], tz: ZoneInfo, lang: str
+) -> list[str]:
+    """Each unit's 签收 state, pending claim (待审核), pending or approved extension, under a header;
+    nothing when there is none (requests and shares with their chat loaded)."""
     lines: list[str] = []
+    for share in shares:
+        unit = esc(unit_label(share))
+        if share.receipt == "signed" and share.signed_at is not None:
+            when = share.signed_at.astimezone(tz).strftime("%m-%d %H:%M")
+            lines.append(
+                t("workflow.line.signed", lang, unit=unit, who=esc(share.signed_by or ""), when=when)
+            )
+        elif share.receipt == "pending":
+            lines.append(t("workflow.line.unsigned", lang, unit=unit))
     for request in requests:
         unit = esc(unit_label(request.assignment))
         date = request.new_deadline.isoformat() if request.new_deadline else ""

@@ -43,6 +43,8 @@ DECISION_PATTERN = rf"^wf:({APPROVE}|{REJECT}):\d+$"
 # What a reply to the office's "why is it returned?" prompt means: ``return:<request id>``.
 RETURN_PURPOSE = "return:"
 _DECISION = re.compile(DECISION_PATTERN)
+# The 签收 button under an announcement (schedule.receipts): ``ack:<assignment id>``.
+ACK_PATTERN = r"^ack:\d+$"
 
 
 def register(app: Application) -> None:
@@ -50,6 +52,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("extend", extend_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("pending", pending_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_decision, pattern=DECISION_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_ack, pattern=ACK_PATTERN))
 
 
 def office_chats(settings: Settings) -> list[int]:
@@ -257,6 +260,28 @@ async def on_decision(update: Update, context: BotContext) -> None:
     await _tell_unit(context, decision.unit_chat, unit_text)
     state = "approved" if decision.request.kind == RequestKind.REVIEW else decision.report.kind
     await query.answer(t(f"workflow.callback.{state}", caller.lang))
+
+
+@polite
+async def on_ack(update: Update, context: BotContext) -> None:
+    """Sign for the unit's share of a task (签收) when its announcement's button is pressed."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    assignment_id = int((query.data or "").rsplit(":", 1)[1])
+    rt = context.runtime
+    admin = await is_admin(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        report = flow.sign_receipt(session, assignment_id, caller.actor, rt.clock(), rt.settings.tz)
+        text = t(
+            "workflow.ack.signed",
+            caller.lang,
+            who=esc(caller.actor.name),
+            unit=esc(report.text),
+            task=task_ref(report.task),
+        )
+    await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
+    await query.answer(t("workflow.callback.signed", caller.lang))
 
 
 async def _ask_reason(

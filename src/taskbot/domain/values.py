@@ -78,6 +78,7 @@ class ReportKind(StrEnum):
     EXTENSION = "extension"
     EXTENDED = "extended"
     EXTENSION_REFUSED = "ext_refused"
+    SIGNED = "signed"  # 签收
 
 
 class DeliveryStatus(StrEnum):

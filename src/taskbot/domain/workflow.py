@@ -5,15 +5,21 @@ Pure: no store, no Telegram. A unit's share moves like this (who moves it in bra
 - in progress → **待审核** (an official's ``/done`` while ``workflow.review`` is on);
 - 待审核 → **done** (the office's 通过（销号）; completed on the day of the official's claim);
 - 待审核 → in progress (the office's 退回, with a reason the unit's group is told);
-- any open share → **延期申请中** (an official's ``/extend``) → its deadline moves (批准) or stays (驳回).
+- any open share → **延期申请中** (an official's ``/extend``) → its deadline moves (批准) or stays (驳回);
+- a share newly routed to a unit → **待签收** → **已签收** (the first official of the unit to press 签收);
+  unsigned after ``workflow.ack_hours`` working hours, the unit is reminded once and the office told.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from taskbot.domain.values import Completion
+
+MAX_SCAN_DAYS = 400
 
 
 class RequestKind(StrEnum):
@@ -68,3 +74,20 @@ def holds_overdue(day: dt.date, deadline: dt.date | None, extended_to: dt.date |
     if deadline is None or day <= deadline:
         return False
     return pending or (extended_to is not None and day <= extended_to)
+
+
+def after_working_hours(
+    start: dt.datetime, hours: float, is_workday: Callable[[dt.date], bool], tz: ZoneInfo
+) -> dt.datetime:
+    """The moment HOURS working hours after START: only the time of workdays (in TZ) counts, so 24
+    working hours from a Friday 10:00 end on Monday 10:00 (a rest Saturday and Sunday skipped)."""
+    remaining = dt.timedelta(hours=hours)
+    at = start.astimezone(tz)
+    for _ in range(MAX_SCAN_DAYS):
+        midnight = dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+        if is_workday(at.date()):
+            if remaining <= midnight - at:
+                return (at + remaining).astimezone(start.tzinfo)
+            remaining -= midnight - at
+        at = midnight
+    raise ValueError(f"no {hours} working hours within {MAX_SCAN_DAYS} days of {start}")

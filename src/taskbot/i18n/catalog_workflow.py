@@ -122,6 +122,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{unit}: extension asked (to {date})",
     },
     "workflow.line.extended": {"zh": "{unit}：已延期至 {date}", "en": "{unit}: extended to {date}"},
+    # --- 签收 ---
+    "bot.kind.signed": {"zh": "签收", "en": "signed for"},
+    "workflow.ack.new": {
+        "zh": "📌 新任务 {task}\n责任单位：{unit}\n"
+        "请本单位负责同志点击下方“签收”。发送 /task {task_id} 查看详情。",
+        "en": "📌 New task {task}\nUnit: {unit}\nAn official of the unit, please press 签收 (sign for it). "
+        "Send /task {task_id} for the detail.",
+    },
+    "workflow.ack.repeat": {
+        "zh": "⏰ 任务 {task} 尚未签收（{unit}），请本单位负责同志尽快点击“签收”。",
+        "en": "⏰ Task {task} has not been signed for yet ({unit}); "
+        "an official of the unit, please press 签收.",
+    },
+    "workflow.button.ack": {"zh": "✍️ 签收", "en": "✍️ Sign for it"},
+    "workflow.ack.office": {
+        "zh": "📌 以下 {count} 个单位超过 {hours} 个工作小时仍未签收：",
+        "en": "📌 {count} units have not signed for their task after {hours} working hours:",
+    },
+    "workflow.ack.office_line": {"zh": "· {task} — {unit}", "en": "· {task} — {unit}"},
+    "workflow.ack.signed": {
+        "zh": "✍️ {who} 已代表 {unit} 签收任务 {task}。",
+        "en": "✍️ {who} signed for {task} on behalf of {unit}.",
+    },
+    "workflow.callback.signed": {"zh": "已签收", "en": "Signed"},
+    "workflow.line.signed": {"zh": "{unit}：已签收（{who} {when}）", "en": "{unit}: signed ({who}, {when})"},
+    "workflow.line.unsigned": {"zh": "{unit}：未签收", "en": "{unit}: not signed for yet"},
+    "error.receipt_signed": {
+        "zh": "{unit} 已由 {who} 于 {when} 签收，无需重复签收。",
+        "en": "{who} already signed for {unit} at {when}.",
+    },
+    "error.receipt_not_unit": {
+        "zh": "只有本单位的同志可以签收任务 {task_id}。",
+        "en": "Only an official of the unit can sign for task {task_id}.",
+    },
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

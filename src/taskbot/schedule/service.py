@@ -19,7 +19,7 @@ from taskbot.domain.beats import last_fire, next_fire
 from taskbot.domain.calendar import WorkCalendar, default_calendar
 from taskbot.domain.values import Beat
 from taskbot.runtime import Runtime
-from taskbot.schedule import ledger
+from taskbot.schedule import ledger, receipts
 from taskbot.schedule.ledger import PlannedDelivery, delivery_key
 from taskbot.schedule.planner import Audience, Fire, PlanRules, plan_beat, plan_window, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
@@ -218,10 +218,22 @@ class ReminderService:
         return await self.resume(now)
 
     async def resume(self, now: dt.datetime) -> SendStats:
-        """Catch up missed beats (once, within the grace) and send everything pending."""
+        """Catch up missed beats (once, within the grace), plan the 签收 announcements due, and send
+        everything pending."""
         async with self._planning:
             await asyncio.to_thread(self.catch_up, now)
+            await asyncio.to_thread(self.plan_receipts, now)
         return await self.drain()
+
+    def plan_receipts(self, now: dt.datetime) -> int:
+        """Write the 签收 announcements, repeats and office lists due at NOW; return how many."""
+        with transaction(self.sessions) as session:
+            written = ledger.record(
+                session, receipts.plan_receipts(session, now, self.settings, self.cal), now
+            )
+        if written:
+            log.info("签收: %d messages planned", written)
+        return written
 
     def next_fire(self, beat: Beat, after: dt.datetime) -> dt.datetime:
         """When BEAT fires next after AFTER."""

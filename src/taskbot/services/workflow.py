@@ -142,6 +142,34 @@ def reject(session: Session, request_id: int, actor: Actor, now: dt.datetime, re
     return Decision(request, report, share.chat.telegram_chat_id, unit_label(share))
 
 
+def sign_receipt(
+    session: Session, assignment_id: int, actor: Actor, now: dt.datetime, tz: ZoneInfo
+) -> Report:
+    """签收: ACTOR, an official of the unit (pressing in its group, or bound to its party), signs for
+    the unit's share; the first to sign wins, later presses are refused with who signed."""
+    share = session.get(Assignment, assignment_id) if 0 < assignment_id < 2**63 else None
+    if share is None:
+        raise TaskError("request_unknown")
+    task = task_service.get_task(session, share.task_id)
+    if share not in task_service._own_shares(session, [share], actor):
+        raise NotAllowed("receipt_not_unit", task_id=task.id)
+    won = session.execute(
+        update(Assignment)
+        .where(Assignment.id == share.id, Assignment.receipt != "signed")
+        .values(receipt="signed", signed_at=now, signed_by=actor.name[:200])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(share)
+    if won != 1:
+        when = share.signed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if share.signed_at else ""
+        raise InvalidTransition(
+            "receipt_signed", unit=unit_label(share), who=share.signed_by or "", when=when
+        )
+    return task_service._change(
+        session, task, actor, now, ReportKind.SIGNED, text=unit_label(share), share=share
+    )
+
+
 def check_decider(session: Session, request_id: int, actor: Actor) -> WorkflowRequest:
     """The pending request REQUEST_ID, if ACTOR may decide it (before asking them for a reason)."""
     request = _load(session, request_id)

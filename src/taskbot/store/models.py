@@ -206,6 +206,11 @@ class Assignment(Base):
     completion: Mapped[str | None] = mapped_column(String(10))
     # An approved extension (延期): the unit's own deadline; the task's deadline stays the original.
     extended_to: Mapped[dt.date | None] = mapped_column(Date)
+    # 签收: "pending" until an official of the unit signs ("signed"); None for shares that were
+    # there before receipts existed (never announced).
+    receipt: Mapped[str | None] = mapped_column(String(10), default="pending")
+    signed_at: Mapped[dt.datetime | None]
+    signed_by: Mapped[str | None] = mapped_column(String(200))
 
     chat: Mapped[Chat] = relationship()
     party: Mapped[Party | None] = relationship()

@@ -1,4 +1,6 @@
-"""workflow_request: completion reviews and extension requests; assignment.extended_to
+"""workflow_request: completion reviews and extension requests; assignment.extended_to and 签收
+
+Shares already there are not announced for 签收 (receipt stays NULL); new ones start "pending".
 
 Revision ID: 0006
 Revises: 0005
@@ -64,11 +66,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_workflow_request_task_id"), ["task_id"], unique=False)
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("extended_to", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("receipt", sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("signed_by", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
     # Approved extensions are lost with the column; completions already counted keep their label.
     with op.batch_alter_table("assignment", schema=None) as batch_op:
+        batch_op.drop_column("signed_by")
+        batch_op.drop_column("signed_at")
+        batch_op.drop_column("receipt")
         batch_op.drop_column("extended_to")
     with op.batch_alter_table("workflow_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workflow_request_task_id"))
