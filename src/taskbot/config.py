@@ -90,6 +90,12 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class RemindersSettings(BaseModel):
+    """How much one reminder shows (a phone screen, not a ledger)."""
+
+    max_items: int = Field(10, ge=1, le=100)
+
+
 class WorkflowSettings(BaseModel):
     """The 督办 workflow: completion review (办结审核), 签收 and where the office gets its requests."""
 
@@ -118,6 +124,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    reminders: RemindersSettings = RemindersSettings()
     workflow: WorkflowSettings = WorkflowSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -103,10 +103,29 @@ def test_chat_language_picks_english() -> None:
 def test_many_tasks_one_message_with_a_bounded_keyboard() -> None:
     tasks = [facts(i, parties=("甲",)) for i in range(1, 41)]
     fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, tuple(t.id for t in tasks))
-    parts = render_fire(fire, context(tasks))
+    ctx = context(tasks)
+    ctx.max_items = 30
+    parts = render_fire(fire, ctx)
     assert len(parts) == 1
     assert len(parts[0].buttons) == MAX_KEYBOARD_TASKS
     assert "按钮只列前 20 项" in parts[0].text
+
+
+def test_the_weekly_dispatch_fits_a_phone_overdue_first() -> None:
+    tasks = [facts(i, parties=("甲",)) for i in range(1, 16)]
+    tasks[11] = facts(12, parties=("甲",), deadline=dt.date(2026, 10, 1))  # 7 days overdue
+    tasks[13] = facts(14, parties=("甲",), deadline=dt.date(2026, 9, 28))  # 10 days overdue
+    fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, tuple(t.id for t in tasks))
+    [part] = render_fire(fire, context(tasks))  # reminders.max_items: 10
+    lines = part.text.split("\n")
+    assert lines[1] == "在办任务 15 项，请汇报本周进展："
+    assert lines[2].startswith("⚠️逾期 10 天 #14 任务14")
+    assert lines[3].startswith("⚠️逾期 7 天 #12 任务12")
+    assert [ln.split()[0] for ln in lines[4:12]] == [f"#{i}" for i in range(1, 9)]
+    assert lines[12] == "另有 5 项，发送 /tasks 查看"
+    # buttons only for what it shows
+    assert [row[0].data for row in part.buttons] == [f"done:{i}" for i in (14, 12, *range(1, 9))]
+    assert "按钮只列前" not in part.text
 
 
 def unit_facts(name: str, chat_id: int, **kw: object) -> UnitFacts:

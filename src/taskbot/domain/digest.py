@@ -42,9 +42,10 @@ from taskbot.domain.deadlines import days_overdue
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnitFacts:
-    """One unit's share of a task (an assignment), as the digest needs it."""
+    """One unit's share of a task (an assignment), as the digest needs it. Treat as read-only (not
+    frozen for the same reason as ``TaskFacts``)."""
 
     chat_id: int  # Telegram's chat id of the unit
     name: str

@@ -185,10 +185,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.callback.done": {"zh": "已标记完成", "en": "Marked done"},
     "bot.callback.prompted": {"zh": "请回复机器人的提示消息", "en": "Please reply to the bot's prompt"},
     "bot.callback.unknown": {"zh": "这个按钮已失效。", "en": "This button no longer works."},
-    "bot.reply.which_task": {
-        "zh": "这条提醒包含多项任务，请用 /status 编号 进展 汇报，例如 /status {example} 50% 已完成摸底。",
-        "en": "That reminder lists several tasks; please report with /status N text, "
-        "e.g. /status {example} 50% survey finished.",
+    "bot.reply.pick_task": {
+        "zh": "已记下您的汇报。这条提醒包含多项任务，请点选它属于哪一项（30 分钟内有效）：",
+        "en": "Your report is kept. That reminder lists several tasks — which one is it about "
+        "(within 30 minutes)?",
+    },
+    "bot.reply.file_pick_task": {
+        "zh": "已收到并存档附件。请点选它属于哪一项任务（30 分钟内有效）：",
+        "en": "File received and kept. Which task is it about (within 30 minutes)?",
+    },
+    "bot.reply.kept": {
+        "zh": "已收到并存档，督查室可查看。",
+        "en": "Received and kept for the office.",
     },
     # --- usage and bad input ---
     "bot.usage.task": {"zh": "用法：/task 编号，例如 /task 3。", "en": "Usage: /task N, e.g. /task 3."},
@@ -262,6 +270,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_assigned": {
         "zh": "{person} 不是任务 {task_id} 的责任人。",
         "en": "{person} is not assigned to task {task_id}.",
+    },
+    "error.note_recorded": {
+        "zh": "这条汇报已记入任务 {task_id}。",
+        "en": "That report was already recorded on task {task_id}.",
+    },
+    "error.note_expired": {
+        "zh": "已超过 {minutes} 分钟，这条汇报已作为未归类记录留存，请用 /status 编号 重新汇报。",
+        "en": "More than {minutes} minutes have passed; the report stays as an unfiled note — "
+        "please report again with /status N.",
     },
     "error.which_unit": {
         "zh": "任务 {task_id} 由多个单位承办（{units}），请写明单位，例如 /done {task_id} 单位名称。",

@@ -40,6 +40,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在办任务 {count} 项，请汇报本周进展：",
         "en": "{count} open tasks — please report this week's progress:",
     },
+    "reminder.weekly.overdue_mark": {"zh": "⚠️逾期 {days} 天 ", "en": "⚠️ {days} days overdue: "},
+    "reminder.weekly.more": {
+        "zh": "另有 {count} 项，发送 /tasks 查看",
+        "en": "{count} more — send /tasks to see them",
+    },
     "reminder.weekly.not_reported": {
         "zh": "自上次调度以来尚未汇报：{parties}",
         "en": "Not reported since the last dispatch: {parties}",

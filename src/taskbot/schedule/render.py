@@ -158,6 +158,8 @@ class RenderContext:
     redblack: RedBlackRules
     cal: WorkCalendar
     default_language: str = "zh"
+    # How many tasks one weekly dispatch lists (overdue first); the rest are counted, not listed.
+    max_items: int = 10
     _overall: dict[dt.datetime, Digest] = field(default_factory=dict)
     _previous: dict[tuple[Beat, dt.datetime], dt.datetime] = field(default_factory=dict)
 
@@ -222,11 +224,25 @@ def _report_hint(task_count: int, lang: str) -> list[Line]:
     return lines
 
 
+def dispatch_order(tasks: Sequence[TaskFacts], day: dt.date) -> list[TaskFacts]:
+    """TASKS as the weekly dispatch lists them: overdue first (longest overdue first), then by id."""
+    return sorted(tasks, key=lambda task: (-days_overdue(task.deadline, day), task.id))
+
+
 def _weekly(
     fire: Fire, tasks: list[TaskFacts], ctx: RenderContext, lang: str, _overall: Sequence[int] | None
 ) -> list[Line]:
+    day = ctx.local_day(fire.at)
+    shown = dispatch_order(tasks, day)[: ctx.max_items]
     lines = [Line(t("reminder.weekly.intro", lang, count=len(tasks)))]
-    lines += [Line(task_line(task, lang), task.id) for task in tasks]
+    for task in shown:
+        late = days_overdue(task.deadline, day)
+        text = task_line(task, lang)
+        if late:
+            text = t("reminder.weekly.overdue_mark", lang, days=late) + text
+        lines.append(Line(text, task.id))
+    if len(tasks) > len(shown):
+        lines.append(Line(t("reminder.weekly.more", lang, count=len(tasks) - len(shown))))
     since = ctx.previous(Beat.WEEKLY, fire.at)
     silent = parties_not_reported(tasks, since)
     lines.append(Line(""))
@@ -234,7 +250,7 @@ def _weekly(
         lines.append(Line(t("reminder.weekly.not_reported", lang, parties=_join(silent, lang))))
     elif any(task.parties for task in tasks):
         lines.append(Line(t("reminder.weekly.all_reported", lang)))
-    return lines + _report_hint(len(tasks), lang)
+    return lines + _report_hint(len(shown), lang)
 
 
 def _entry(task: TaskFacts, detail: str, lang: str) -> Line:

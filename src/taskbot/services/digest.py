@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
@@ -70,7 +70,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     }
     by_pk = {c.pk: c for c in chats.values()}
     party_names: dict[int, str] = {pid: name for pid, name in session.execute(select(Party.id, Party.name))}
-    units = _load_units(session, where, by_pk)
+    units = _load_units(session, where, by_pk, party_names)
     task_parties: dict[int, list[int]] = defaultdict(list)
     for task_id, party_id in session.execute(
         select(TaskParty.task_id, TaskParty.party_id)
@@ -114,6 +114,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     day, cadence_of, moment = _cached(_to_date), _cached(_to_cadence), _to_utc
     names: dict[tuple[int, ...], tuple[str, ...]] = {}
     for tid, title, status, progress, deadline, cadence, created, reported, updated in rows:
+        shares = units.get(tid)
         parties = tuple(task_parties.get(tid, ()))
         party_tuple = names.get(parties)
         if party_tuple is None:
@@ -129,9 +130,9 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             created_at=moment(created),
             last_report_at=moment(reported),
             done_at=done_at.get(tid, moment(updated)) if status == TaskStatus.DONE.value else None,
-            units=tuple(u for u, _ in units.get(tid, ())),
+            units=tuple(u for u, _ in shares) if shares else (),
         )
-        routes[tid] = tuple(u.chat_id for u, active in units.get(tid, ()) if active)
+        routes[tid] = tuple(u.chat_id for u, active in shares if active) if shares else ()
 
     answers: dict[dt.datetime, frozenset[int]] = {}
     telegram_of = {pk: chat.telegram_id for pk, chat in by_pk.items()}
@@ -146,15 +147,14 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
 
 
 def _load_units(
-    session: Session, where: ColumnElement[bool], by_pk: dict[int, ChatInfo]
+    session: Session, where: ColumnElement[bool], by_pk: dict[int, ChatInfo], party_names: dict[int, str]
 ) -> dict[int, list[tuple[UnitFacts, bool]]]:
     """Task id → its units' shares (with whether the unit's chat is active), in assignment order."""
-    party_names = aliased(Party)
     stmt = (
         select(
             Assignment.task_id,
             Assignment.chat_id,
-            party_names.name,
+            Assignment.party_id,
             Assignment.role,
             Assignment.status,
             Assignment.progress,
@@ -164,27 +164,28 @@ def _load_units(
             Assignment.completion,
         )
         .join(Task, Task.id == Assignment.task_id)
-        .outerjoin(party_names, party_names.id == Assignment.party_id)
         .where(where)
-        .order_by(Assignment.task_id, Assignment.id)
+        .order_by(Assignment.id)
     )
     result: dict[int, list[tuple[UnitFacts, bool]]] = defaultdict(list)
-    for tid, chat_pk, party, role, status, progress, reported, text, completed, how in (
+    moment = _to_utc
+    for tid, chat_pk, party_id, role, status, progress, reported, text, completed, how in (
         session.connection().execute(stmt).all()
     ):
         chat = by_pk.get(chat_pk)
         if chat is None:
             continue
+        name = chat.title or party_names.get(party_id) or str(chat.telegram_id)
         unit = UnitFacts(
-            chat_id=chat.telegram_id,
-            name=chat.title or party or str(chat.telegram_id),
-            role=role,
-            status=status,
-            progress=progress or 0,
-            last_report_at=_to_utc(reported),
-            last_report_text=text or "",
-            completed_at=_to_utc(completed),
-            completion=how,
+            chat.telegram_id,
+            name,
+            role,
+            status,
+            progress or 0,
+            None if reported is None else moment(reported),
+            text or "",
+            None if completed is None else moment(completed),
+            how,
         )
         result[tid].append((unit, chat.active))
     return result

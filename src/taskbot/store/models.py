@@ -321,3 +321,27 @@ class TaskMessage(Base):
     # What a reply means: "progress" (a status report), "blocked" (the reason), "detail" (a status report).
     purpose: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ReplyNote(Base):
+    """A reply to a reminder of several tasks that named none of them (or a photo or document sent as
+    a reply): kept as said, until someone picks its task (within a while) — else an unassigned note
+    for the office."""
+
+    __tablename__ = "reply_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)  # Telegram's chat id
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    progress: Mapped[int | None] = mapped_column(Integer)
+    # A photo's or document's Telegram file id, and which it was.
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_kind: Mapped[str | None] = mapped_column(String(20))
+    # The tasks of the reminder it answered, and the one it was recorded on (None: unassigned).
+    task_ids: Mapped[list[Any]] = mapped_column(default=list)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    assigned_at: Mapped[dt.datetime | None]

@@ -1,4 +1,5 @@
-"""assignment: each unit's share of a task; roles on task_party; the unit of a history entry
+"""assignment: each unit's share of a task; roles on task_party; the unit of a history entry;
+reply_note: replies to a reminder that named no task, and files sent as replies
 
 Every task gets one assignment per chat that receives it (the chat it was sent to, else every chat
 bound to one of its parties, active or not), with the task's current status, progress and last
@@ -56,6 +57,32 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_report_unit_chat_id_chat"), "chat", ["unit_chat_id"], ["id"], ondelete="SET NULL"
         )
+    op.create_table(
+        "reply_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("progress", sa.Integer(), nullable=True),
+        sa.Column("file_id", sa.String(length=255), nullable=True),
+        sa.Column("file_kind", sa.String(length=20), nullable=True),
+        sa.Column("task_ids", sa.JSON(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_reply_note_person_id_person"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_reply_note_task_id_task"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reply_note")),
+    )
+    with op.batch_alter_table("reply_note", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reply_note_chat_id"), ["chat_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_reply_note_created_at"), ["created_at"], unique=False)
     _fill_assignments()
 
 
@@ -126,6 +153,10 @@ def _fill_assignments() -> None:
 
 def downgrade() -> None:
     # Each task keeps the standing derived from its assignments (written on every change).
+    with op.batch_alter_table("reply_note", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reply_note_created_at"))
+        batch_op.drop_index(batch_op.f("ix_reply_note_chat_id"))
+    op.drop_table("reply_note")
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_report_unit_chat_id_chat"), type_="foreignkey")
         batch_op.drop_column("unit_chat_id")
