@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_parse(args: argparse.Namespace) -> int:
     """Print the directives of the bulletin in args.file."""
     from taskbot.bulletin import parse_bulletin
+    from taskbot.domain.report_rules import annotate
     from taskbot.readers import UnreadableDocument, read_document
 
     date = date_option(args.date, "--date")
@@ -37,7 +38,7 @@ def run_parse(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     parsed = parse_bulletin(text, date)
     if args.format == "json":
-        print_json(parsed.to_json())
+        print_json(annotate(parsed.to_json(), text))
         return 0
     print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {parsed.title or ''}".rstrip())
     rows = [

@@ -54,6 +54,10 @@ class Beat(StrEnum):
     MONTHLY = "monthly"
     DEADLINE = "deadline"
     ESCALATION = "escalation"
+    # Reporting rules (taskbot.domain.report_rules): the due day's reminder to each unit that has not
+    # reported for the period, and the office's 催报名单 once the due time has passed.
+    REPORT_DUE = "report_due"
+    REPORT_OVERDUE = "report_overdue"
 
 
 class ReportKind(StrEnum):

@@ -156,6 +156,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "只有本单位的同志可以签收任务 {task_id}。",
         "en": "Only an official of the unit can sign for task {task_id}.",
     },
+    # --- reporting rules (报送要求) and 催报 ---
+    "reminder.report_due.title": {"zh": "【报送提醒】{date}", "en": "[Reports due] {date}"},
+    "reminder.report_due.intro": {
+        "zh": "本单位以下任务本期尚未报送进展，请按时报送：",
+        "en": "This unit has not reported on these tasks for the period yet; please report in time:",
+    },
+    "reminder.report_due.line": {"zh": "{task} — 请于 {due} 前报送", "en": "{task} — due {due}"},
+    "reminder.report_overdue.title": {"zh": "【催报名单】{date}", "en": "[Reports missing] {date}"},
+    "reminder.report_overdue.intro": {
+        "zh": "以下 {count} 个单位次未按时报送进展：",
+        "en": "{count} unit reports were not made in time:",
+    },
+    "reminder.report_overdue.line": {
+        "zh": "{task}（应于 {due} 前报送）：{units}",
+        "en": "{task} (due {due}): {units}",
+    },
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

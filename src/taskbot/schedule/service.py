@@ -125,7 +125,9 @@ class ReminderService:
         planned = []
         for fire in fires:
             chat_id, target, unbound = fire.chat_id, "", False
-            if fire.audience is Audience.LEADERS:
+            if fire.audience is Audience.OFFICE:
+                target = "office"
+            elif fire.audience is Audience.LEADERS:
                 target = "leaders"
                 if chat_id is None:
                     log.warning("%s at %s: leaders_chat_id is not set, not sent", fire.beat.value, fire.at)

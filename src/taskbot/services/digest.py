@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
+from taskbot.domain.report_rules import ReportRule
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 from taskbot.services.workflow import deadline_holds
-from taskbot.store.models import Assignment, Chat, Party, Report, Task, TaskParty, as_utc
+from taskbot.store.models import Assignment, Chat, Party, Report, Task, TaskParty, TaskReportRule, as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class StoreView:
     # (task id, Telegram chat id) → the unit's approved extension, or None while one is asked for:
     # its deadline reminders are held (``taskbot.domain.workflow.holds_overdue``).
     held: dict[tuple[int, int], dt.date | None] = field(default_factory=dict)
+    # Task id → its reporting rule (open tasks with one only).
+    report_rules: dict[int, ReportRule] = field(default_factory=dict)
 
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
@@ -143,7 +146,16 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             answers[since] = advanced_since(session, since, tasks, telegram_of)
         return answers[since]
 
-    return StoreView(tasks, routes, chats, advanced, deadline_holds(session))
+    rules = {
+        tid: rule
+        for tid, data in session.execute(
+            select(TaskReportRule.task_id, TaskReportRule.rule)
+            .join(Task, Task.id == TaskReportRule.task_id)
+            .where(where)
+        )
+        if (rule := ReportRule.from_json(data)) is not None
+    }
+    return StoreView(tasks, routes, chats, advanced, deadline_holds(session), rules)
 
 
 def _load_units(

@@ -216,6 +216,15 @@ class Assignment(Base):
     party: Mapped[Party | None] = relationship()
 
 
+class TaskReportRule(Base):
+    """When the units of a task must report (taskbot.domain.report_rules.ReportRule.to_json)."""
+
+    __tablename__ = "task_report_rule"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class WorkflowRequest(Base):
     """A unit asking the office: to accept its completion (办结审核) or to move its deadline (延期申请).
 

@@ -1,4 +1,5 @@
-"""workflow_request: completion reviews and extension requests; assignment.extended_to and 签收
+"""workflow_request: completion reviews and extension requests; assignment.extended_to and 签收;
+task_report_rule
 
 Shares already there are not announced for 签收 (receipt stays NULL); new ones start "pending".
 
@@ -64,6 +65,15 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_workflow_request_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_workflow_request_task_id"), ["task_id"], unique=False)
+    op.create_table(
+        "task_report_rule",
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_task_report_rule_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("task_id", name=op.f("pk_task_report_rule")),
+    )
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("extended_to", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("receipt", sa.String(length=10), nullable=True))
@@ -78,6 +88,7 @@ def downgrade() -> None:
         batch_op.drop_column("signed_at")
         batch_op.drop_column("receipt")
         batch_op.drop_column("extended_to")
+    op.drop_table("task_report_rule")
     with op.batch_alter_table("workflow_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workflow_request_task_id"))
         batch_op.drop_index(batch_op.f("ix_workflow_request_state"))
