@@ -14,6 +14,7 @@ from taskbot.schedule.limiter import RateLimiter
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
 from taskbot.services.tasks import task_shares
+from taskbot.services.workflow import report_rule_of
 from taskbot.store.models import Delivery
 from tests.bot.conftest import (
     ADMIN,
@@ -380,3 +381,49 @@ async def test_unsigned_after_the_working_hours_is_repeated_once_and_the_office_
 async def test_receipts_are_off_unless_configured(bot: BotHarness) -> None:
     scene(bot)
     assert reminder_service(bot).plan_receipts(bot.clock()) == 0
+
+
+# --- 报送要求 (/due) ---
+
+
+async def test_due_sets_and_clears_a_reporting_rule(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    answer = await bot.send(ADMIN, ADMIN, f"/due {task_id} 每周五17:00")
+    assert text_of(answer) == f"📮 任务 #{task_id} 抓目标节点 的报送要求：每周五 17:00前。"
+    with bot.runtime.sessions() as s:
+        rule = report_rule_of(s, task_id)
+        assert rule is not None and rule.to_json() == {"rhythm": "weekly", "weekday": 5, "due": "17:00"}
+    monthly = await bot.send(ADMIN, ADMIN, f"/due {task_id} 每月10日、25日")
+    assert text_of(monthly) == f"📮 任务 #{task_id} 抓目标节点 的报送要求：每月10、25日当日内。"
+    cleared = await bot.send(ADMIN, ADMIN, f"/due {task_id} none")
+    assert text_of(cleared) == f"📮 已取消任务 #{task_id} 抓目标节点 的报送要求。"
+    with bot.runtime.sessions() as s:
+        assert report_rule_of(s, task_id) is None
+    assert kinds(bot, task_id).count("report_rule") == 3
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "expected"),
+    [
+        (OFFICIAL, "1 每周五17:00", "抱歉，只有管理员可以这样做。"),
+        (ADMIN, "1 下周", "无法识别报送要求“下周”"),
+        (ADMIN, "1", "用法：/due 编号 报送要求"),
+        (ADMIN, "abc", "用法：/due 编号 报送要求"),
+        (ADMIN, "99 每周五17:00", "没有编号为 99 的任务"),
+    ],
+)
+async def test_due_refusals(bot: BotHarness, user: int, args: str, expected: str) -> None:
+    scene(bot)
+    chat = ADMIN if user == ADMIN else GROUP
+    answer = await bot.send(chat, user, f"/due {args}")
+    assert expected in text_of(answer)
+    with bot.runtime.sessions() as s:
+        assert report_rule_of(s, 1) is None
+
+
+async def test_help_lists_the_workflow_commands(bot: BotHarness) -> None:
+    scene(bot)
+    official = text_of(await bot.send(GROUP, OFFICIAL, "/help"))
+    assert "/extend 编号 日期 原因" in official and "/pending" not in official
+    admin = text_of(await bot.send(ADMIN, ADMIN, "/help"))
+    assert "/pending" in admin and "/due 编号" in admin

@@ -19,6 +19,7 @@ from taskbot.store.db import transaction
 from taskbot.store.models import Chat, Task, TaskReportRule
 
 OFFICE = -100777
+ADMIN = 1001  # the schedule tests' runtime's admin
 TOWN, BUREAU = -1001, -1002
 SH = dt.timezone(dt.timedelta(hours=8))
 NOTICE = """关于开展燃气安全隐患排查整治的通知
@@ -124,3 +125,30 @@ def test_a_report_before_the_previous_due_time_does_not_count(
         town = s.scalar(select(Chat).where(Chat.telegram_chat_id == TOWN))
         task_service.report_status(s, town_task, Actor(name="张三", chat=town), last_friday, "上周进展", 30)
     assert [f["chat_id"] for f in plan(capsys) if f["beat"] == "report_due"] == [BUREAU, TOWN]
+
+
+def test_the_messages_of_both_beats(
+    capsys: pytest.CaptureFixture[str], imported: list[int], runtime: Runtime
+) -> None:
+    from taskbot.domain.values import Beat
+    from taskbot.schedule.service import ReminderService
+    from taskbot.store.models import Delivery
+
+    service = ReminderService(runtime)
+    assert service.fire(Beat.REPORT_DUE, dt.datetime(2026, 12, 4, 9, 0, tzinfo=SH)) == 2
+    # This runtime has no office chat: the list goes to its admin privately.
+    assert service.fire(Beat.REPORT_OVERDUE, dt.datetime(2026, 12, 4, 17, 30, tzinfo=SH)) == 1
+    with runtime.sessions() as s:
+        rows = {d.chat_id: d for d in s.scalars(select(Delivery))}
+    town = rows[TOWN].parts[0]
+    assert town["text"].startswith(
+        "【报送提醒】2026年12月4日\n本单位以下任务本期尚未报送进展，请按时报送：\n"
+    )
+    assert "#1 全面排查燃气管道隐患 — 请于 2026年12月4日 17:00 前报送" in town["text"]
+    assert [b[1] for row in town["buttons"] for b in row] == ["done:1", "progress:1", "blocked:1"]
+    office = rows[ADMIN].parts[0]["text"]
+    assert office == (
+        "【催报名单】2026年12月4日\n以下 2 个单位次未按时报送进展：\n"
+        "#1 全面排查燃气管道隐患（应于 2026年12月4日 17:00 前报送）：甲镇群\n"
+        "#2 建立隐患整改台账（应于 2026年12月4日 17:00 前报送）：住建局群"
+    )

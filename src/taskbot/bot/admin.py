@@ -102,6 +102,7 @@ ADMIN_COMMANDS = (
     "report",
     "export",
     "pending",
+    "due",
     "cancel",
 )
 

@@ -38,6 +38,7 @@ ADMIN_HELP = (
     "report",
     "export",
     "pending",
+    "due",
 )
 # Commands whose effect reaches beyond the current group: only the configured admins may use them.
 OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})

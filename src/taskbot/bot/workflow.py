@@ -17,7 +17,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Rep
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from taskbot.bot.admin_args import parse_deadline
+from taskbot.bot.admin_args import NO_DEADLINE_WORDS, parse_deadline
 from taskbot.bot.args import BadArguments, command_args, split_task_id
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
@@ -26,6 +26,7 @@ from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.config import Settings
+from taskbot.domain.report_rules import ReportRule, describe, rule_from_words
 from taskbot.domain.workflow import RequestKind
 from taskbot.i18n import pick_language, t
 from taskbot.runtime import Runtime
@@ -51,6 +52,7 @@ def register(app: Application) -> None:
     """Add this module's handlers to APP."""
     app.add_handler(CommandHandler("extend", extend_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("pending", pending_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("due", due_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_decision, pattern=DECISION_PATTERN))
     app.add_handler(CallbackQueryHandler(on_ack, pattern=ACK_PATTERN))
 
@@ -201,6 +203,39 @@ async def extend_command(update: Update, context: BotContext) -> None:
         request_id = request.id
     await reply(message, text)
     await tell_office(context, request_id)
+
+
+def rule_label(rule: ReportRule, lang: str) -> str:
+    """``每周五 17:00前`` — a reporting rule in words."""
+    parts = describe(rule)
+    text = t(f"workflow.rule.{rule.rhythm}", lang, **{k: v for k, v in parts.items() if k != "rhythm"})
+    return text + (
+        t("workflow.rule.by", lang, due=parts["due"]) if parts["due"] else t("workflow.rule.by_day", lang)
+    )
+
+
+@polite
+async def due_command(update: Update, context: BotContext) -> None:
+    """Set or clear when a task's units must report: /due N 每周五17:00 (or none)."""
+    message = message_of(update)
+    parsed = split_task_id(command_args(message.text or ""), "workflow.usage.due")
+    if not parsed.rest:
+        raise BadArguments("workflow.usage.due")
+    if not await is_admin(update, context):
+        raise NotAllowed("admin_only")
+    rule = None if parsed.rest.strip().lower() in NO_DEADLINE_WORDS else rule_from_words(parsed.rest)
+    if rule is None and parsed.rest.strip().lower() not in NO_DEADLINE_WORDS:
+        raise BadArguments("workflow.bad_rule", given=parsed.rest[:30])
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=True)
+        report = flow.set_report_rule(session, parsed.task_id, caller.actor, rt.clock(), rule)
+        task = task_ref(report.task)
+        if rule is None:
+            text = t("workflow.due.cleared", caller.lang, task=task)
+        else:
+            text = t("workflow.due.ok", caller.lang, task=task, rule=rule_label(rule, caller.lang))
+    await reply(message, text)
 
 
 @polite

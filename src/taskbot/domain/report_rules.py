@@ -143,6 +143,22 @@ def read_report_rule(text: str) -> ReportRule | None:
     return None
 
 
+def rule_from_words(words: str) -> ReportRule | None:
+    """The rule an admin types (``每周五17:00``, ``每月10日、25日``, ``每日16时``), or None."""
+    return _rule_in(words.strip())
+
+
+def describe(rule: ReportRule) -> dict[str, Any]:
+    """RULE's parts for wording: rhythm, weekday, days, month, day and due ("" for none)."""
+    data = rule.to_json()
+    data["days"] = "、".join(str(d) for d in rule.days)
+    if rule.weekday is not None:
+        data["weekday_zh"] = "一二三四五六日"[rule.weekday - 1]
+        data["weekday_en"] = calendar.day_name[rule.weekday - 1]
+    data["due"] = data.get("due") or ""
+    return data
+
+
 def rules_of(text: str, directives: list[str]) -> tuple[ReportRule | None, list[ReportRule | None]]:
     """The rule TEXT (a whole notice) states for all its tasks, and each directive's: the one the
     directive states itself, else the notice's (its closing 工作要求 / 报送要求 apply to every task)."""

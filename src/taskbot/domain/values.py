@@ -83,6 +83,7 @@ class ReportKind(StrEnum):
     EXTENDED = "extended"
     EXTENSION_REFUSED = "ext_refused"
     SIGNED = "signed"  # 签收
+    REPORT_RULE = "report_rule"  # 报送要求 set or cleared
 
 
 class DeliveryStatus(StrEnum):

@@ -172,6 +172,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{task}（应于 {due} 前报送）：{units}",
         "en": "{task} (due {due}): {units}",
     },
+    "bot.kind.report_rule": {"zh": "调整报送要求", "en": "reporting rule"},
+    "bot.help.admin.due": {
+        "zh": "/due 编号 每周五17:00|每月10日、25日|每日16时|none — 报送要求（当天提醒，逾期列入催报名单）",
+        "en": "/due N 每周五17:00|每月10日、25日|每日16时|none — when units must report (then chased)",
+    },
+    "admin.cmd.due": {"zh": "报送要求：/due 编号 每周五17:00", "en": "Reporting rule: /due N 每周五17:00"},
+    "workflow.usage.due": {
+        "zh": "用法：/due 编号 报送要求，例如 /due 3 每周五17:00、/due 3 每月10日、25日，/due 3 none 取消。",
+        "en": "Usage: /due N rule, e.g. /due 3 每周五17:00, /due 3 每月10日、25日, /due 3 none (clear).",
+    },
+    "workflow.bad_rule": {
+        "zh": "无法识别报送要求“{given}”，请写成 每周五17:00、每月10日、25日、每日16时 或 每季度末。",
+        "en": "I cannot read the rule “{given}”; write 每周五17:00, 每月10日、25日, 每日16时 or 每季度末.",
+    },
+    "workflow.due.ok": {
+        "zh": "📮 任务 {task} 的报送要求：{rule}。",
+        "en": "📮 {task} must be reported on {rule}.",
+    },
+    "workflow.due.cleared": {
+        "zh": "📮 已取消任务 {task} 的报送要求。",
+        "en": "📮 {task} no longer has a reporting rule.",
+    },
+    "workflow.rule.daily": {"zh": "每日", "en": "every day"},
+    "workflow.rule.weekly": {"zh": "每周{weekday_zh}", "en": "every {weekday_en}"},
+    "workflow.rule.monthly": {"zh": "每月{days}日", "en": "monthly on days {days}"},
+    "workflow.rule.quarterly": {
+        "zh": "每季度第{month}个月{day}日（0为月末）",
+        "en": "quarterly, month {month} of the quarter, day {day} (0: the last)",
+    },
+    "workflow.rule.by": {"zh": " {due}前", "en": " by {due}"},
+    "workflow.rule.by_day": {"zh": "当日内", "en": " by the end of the day"},
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

@@ -10,12 +10,14 @@ pressing at once, or a button pressed again after a restart, decide it only once
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from taskbot.domain.report_rules import ReportRule
 from taskbot.domain.values import ReportKind, TaskStatus
 from taskbot.domain.workflow import RequestKind, RequestState, completion_of, extension_refusal
 from taskbot.services import tasks as task_service
@@ -29,7 +31,7 @@ from taskbot.services.tasks import (
     TaskError,
     Unit,
 )
-from taskbot.store.models import Assignment, Chat, Report, Task, WorkflowRequest
+from taskbot.store.models import Assignment, Chat, Report, Task, TaskReportRule, WorkflowRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,29 @@ def sign_receipt(
     return task_service._change(
         session, task, actor, now, ReportKind.SIGNED, text=unit_label(share), share=share
     )
+
+
+def set_report_rule(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, rule: ReportRule | None
+) -> Report:
+    """Set (or with None clear) when the task's units must report; admins only."""
+    task = task_service._load_for_admin(session, task_id, actor)
+    row = session.get(TaskReportRule, task.id)
+    if rule is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(TaskReportRule(task_id=task.id, rule=rule.to_json()))
+    else:
+        row.rule = rule.to_json()
+    text = "" if rule is None else json.dumps(rule.to_json(), ensure_ascii=False)
+    return task_service._change(session, task, actor, now, ReportKind.REPORT_RULE, text=text)
+
+
+def report_rule_of(session: Session, task_id: int) -> ReportRule | None:
+    """The task's reporting rule, if it has one."""
+    row = session.get(TaskReportRule, task_id)
+    return ReportRule.from_json(row.rule) if row is not None else None
 
 
 def check_decider(session: Session, request_id: int, actor: Actor) -> WorkflowRequest:
