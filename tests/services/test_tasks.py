@@ -303,3 +303,22 @@ def test_history_lists_every_kind_in_order(runtime: Runtime, ids: dict[str, Any]
         task = svc.get_task(s, ids["ours"], history=True)
         assert [r.kind for r in task.reports] == [ReportKind.STATUS, ReportKind.BLOCKED, ReportKind.DONE]
         assert task.reports[0].person.display_name == "张三"
+
+
+def test_binding_and_unbinding_keep_the_assignments_in_step(runtime: Runtime, ids: dict[str, Any]) -> None:
+    """/bind gives the chat a share of its party's open tasks; /unbind takes it away again."""
+    with transaction(runtime.sessions) as s:
+        other = s.get(Chat, ids["other"])
+        system = Actor.system("test")
+        svc.report_status(s, ids["ours"], official(s, ids), T0, "已部署", 40)
+        svc.bind_party(s, system, "各镇街", chat=other)
+        shares = {row.chat_id: (row.status, row.progress) for row in svc.task_shares(s, ids["ours"])}
+        # the new unit starts open; the task's progress is the mean of its units' (40, 0)
+        assert shares == {ids["group"]: ("in_progress", 40), ids["other"]: ("open", 0)}
+        assert s.get(Task, ids["ours"]).progress == 20
+        assert [t.id for t in svc.chat_tasks(s, other)] == [ids["ours"], ids["theirs"]]
+    with transaction(runtime.sessions) as s:
+        svc.unbind_party(s, Actor.system("test"), s.get(Chat, ids["other"]), "各镇街")
+        assert [row.chat_id for row in svc.task_shares(s, ids["ours"])] == [ids["group"]]
+        assert s.get(Task, ids["ours"]).progress == 40
+        assert [t.id for t in svc.chat_tasks(s, s.get(Chat, ids["other"]))] == [ids["theirs"]]
