@@ -103,6 +103,7 @@ class WorkflowSettings(BaseModel):
     office_chat_id: int | None = None
     receipt: bool = False
     ack_hours: float = Field(24, gt=0)
+    urge_repeat_hours: float = Field(4, gt=0)
     report_reminder_time: dt.time = dt.time(9, 0)
     report_overdue_time: dt.time = dt.time(17, 30)
 

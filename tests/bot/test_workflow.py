@@ -427,3 +427,96 @@ async def test_help_lists_the_workflow_commands(bot: BotHarness) -> None:
     assert "/extend 编号 日期 原因" in official and "/pending" not in official
     admin = text_of(await bot.send(ADMIN, ADMIN, "/help"))
     assert "/pending" in admin and "/due 编号" in admin
+
+
+# --- 催办 ---
+
+
+def urge_scene(bot: BotHarness) -> int:
+    bot.add_town_cast()
+    bot.add_group(OFFICE, "督查室")
+    bot.add_private(ADMIN)
+    bot.bind(OTHER_GROUP, "市住建局")
+    return bot.add_task("抓目标节点", parties=["各镇街", "市住建局"], assignees=[OFFICIAL])
+
+
+async def test_urge_reaches_the_units_and_the_office_sees_who_acknowledged(bot: BotHarness) -> None:
+    task_id = urge_scene(bot)
+    answer = await bot.send(ADMIN, ADMIN, f"/urge {task_id} 请本周内完成整改")
+    assert text_of(answer) == f"📣 已向 各镇街、市住建局 发出任务 #{task_id} 抓目标节点 的催办。"
+    town = await bot.api.wait_for_message(GROUP)
+    bureau = await bot.api.wait_for_message(OTHER_GROUP)
+    assert text_of(town).startswith(f"📣 催办 #{task_id} 抓目标节点：请本周内完成整改\n请尽快办理并汇报进展")
+    assert "@zhangsan" in text_of(town)  # the person assigned is mentioned
+    assert buttons_of(town) == ["urge:1"] and buttons_of(bureau) == ["urge:2"]
+
+    bot.clock.advance(minutes=5)
+    assert await alert_of(bot, GROUP, OFFICIAL, town, "urge:1") == "已回执"
+    told = await bot.api.wait_for_message(OFFICE)
+    assert (
+        text_of(told) == f"👌 张三（镇街工作群）已收到任务 #{task_id} 抓目标节点 的催办（2026-10-05 09:05）。"
+    )
+    again = await alert_of(bot, GROUP, OFFICIAL_2, town, "urge:1")
+    assert again == "已由 张三 于 2026-10-05 09:05 回执收到。"
+    assert kinds(bot, task_id).count("urged") == 2
+    assert kinds(bot, task_id).count("urge_ack") == 1
+
+
+async def test_urge_one_named_unit(bot: BotHarness) -> None:
+    task_id = urge_scene(bot)
+    answer = await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 台账何时建好？")
+    assert text_of(answer) == f"📣 已向 市住建局 发出任务 #{task_id} 抓目标节点 的催办。"
+    bureau = await bot.api.wait_for_message(OTHER_GROUP)
+    assert "台账何时建好？" in text_of(bureau)
+    await bot.settle()
+    assert bot.api.sent_messages(GROUP) == []
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "expected"),
+    [
+        (OFFICIAL, "1 快点", "抱歉，只有管理员可以这样做。"),
+        (ADMIN, "abc", "用法：/urge 编号 [单位] [附言]"),
+        (ADMIN, "", "用法：/urge 编号 [单位] [附言]"),
+        (ADMIN, "99", "没有编号为 99 的任务"),
+    ],
+)
+async def test_urge_refusals(bot: BotHarness, user: int, args: str, expected: str) -> None:
+    urge_scene(bot)
+    chat = ADMIN if user == ADMIN else GROUP
+    answer = await bot.send(chat, user, f"/urge {args}".rstrip())
+    assert expected in text_of(answer)
+    assert "urged" not in kinds(bot, 1)
+
+
+async def test_only_the_urged_unit_can_acknowledge(bot: BotHarness) -> None:
+    task_id = urge_scene(bot)
+    await bot.send(ADMIN, ADMIN, f"/urge {task_id}")
+    await bot.api.wait_for_message(GROUP)
+    await bot.api.wait_for_message(OTHER_GROUP)
+    # The town's 收到 button (callback data can be forged) pressed in the bureau's group.
+    button = InlineKeyboardMarkup([[InlineKeyboardButton("收到", callback_data="urge:1")]])
+    await bot.app.bot.send_message(OTHER_GROUP, "收到", reply_markup=button)
+    forged = await bot.api.wait_for_message(OTHER_GROUP)
+    refused = await alert_of(bot, OTHER_GROUP, OFFICIAL_2, forged, "urge:1")
+    assert refused == f"只有被催办单位的同志可以回执（任务 {task_id}）。"
+    assert "urge_ack" not in kinds(bot, task_id)
+
+
+async def test_an_unacknowledged_urge_is_repeated_once(bot: BotHarness) -> None:
+    bot.clock.set(dt.datetime(2026, 10, 12, 1, 0, tzinfo=dt.UTC))  # Monday 09:00, a workday
+    task_id = urge_scene(bot)
+    await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 请回复")
+    first = await bot.api.wait_for_message(OTHER_GROUP)
+    service = reminder_service(bot)
+    bot.clock.advance(hours=3, minutes=59)
+    assert service.plan_receipts(bot.clock()) == 0
+    bot.clock.advance(minutes=1)  # workflow.urge_repeat_hours (4) working hours later
+    assert service.plan_receipts(bot.clock()) == 1
+    assert reminder_service(bot).plan_receipts(bot.clock()) == 0  # after a restart: nothing twice
+    await service.drain()
+    repeat = await bot.api.wait_for_message(OTHER_GROUP)
+    assert text_of(repeat) == text_of(first) and buttons_of(repeat) == ["urge:1"]
+    bot.clock.advance(days=3)
+    assert service.plan_receipts(bot.clock()) == 0
+    assert await alert_of(bot, OTHER_GROUP, OFFICIAL_2, repeat, "urge:1") == "已回执"

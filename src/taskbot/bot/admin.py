@@ -103,6 +103,7 @@ ADMIN_COMMANDS = (
     "export",
     "pending",
     "due",
+    "urge",
     "cancel",
 )
 

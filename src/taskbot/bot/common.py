@@ -39,6 +39,7 @@ ADMIN_HELP = (
     "export",
     "pending",
     "due",
+    "urge",
 )
 # Commands whose effect reaches beyond the current group: only the configured admins may use them.
 OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})

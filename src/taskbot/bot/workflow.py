@@ -30,10 +30,12 @@ from taskbot.domain.report_rules import ReportRule, describe, rule_from_words
 from taskbot.domain.workflow import RequestKind
 from taskbot.i18n import pick_language, t
 from taskbot.runtime import Runtime
+from taskbot.schedule.render import Button, Part
 from taskbot.services import messages
 from taskbot.services import workflow as flow
 from taskbot.services.assignments import unit_label
-from taskbot.services.tasks import NotAllowed, get_task
+from taskbot.services.people import person_label
+from taskbot.services.tasks import NotAllowed, get_task, split_unit
 from taskbot.store.db import transaction
 from taskbot.store.models import WorkflowRequest
 
@@ -46,6 +48,8 @@ RETURN_PURPOSE = "return:"
 _DECISION = re.compile(DECISION_PATTERN)
 # The 签收 button under an announcement (schedule.receipts): ``ack:<assignment id>``.
 ACK_PATTERN = r"^ack:\d+$"
+# The 收到 button under a 催办: ``urge:<urge id>``.
+URGE_PATTERN = r"^urge:\d+$"
 
 
 def register(app: Application) -> None:
@@ -55,6 +59,8 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("due", due_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_decision, pattern=DECISION_PATTERN))
     app.add_handler(CallbackQueryHandler(on_ack, pattern=ACK_PATTERN))
+    app.add_handler(CommandHandler("urge", urge_command, filters=NEW_MESSAGES))
+    app.add_handler(CallbackQueryHandler(on_urge_ack, pattern=URGE_PATTERN))
 
 
 def office_chats(settings: Settings) -> list[int]:
@@ -317,6 +323,75 @@ async def on_ack(update: Update, context: BotContext) -> None:
         )
     await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
     await query.answer(t("workflow.callback.signed", caller.lang))
+
+
+@polite
+async def urge_command(update: Update, context: BotContext) -> None:
+    """Urge a task's units to act now, each with a 收到 button: /urge N [单位] [附言]."""
+    message = message_of(update)
+    parsed = split_task_id(command_args(message.text or ""), "workflow.usage.urge")
+    if not await is_admin(update, context):
+        raise NotAllowed("admin_only")
+    rt = context.runtime
+    lang = pick_language(rt.settings.language)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=True)
+        unit, note = split_unit(session, parsed.task_id, parsed.rest)
+        rows = flow.urge(session, parsed.task_id, caller.actor, rt.clock(), note, unit=unit)
+        task = get_task(session, parsed.task_id, history=True)
+        # Plain text, as the delivery ledger sends it again (no HTML): a repeat reads the same.
+        people = " ".join(f"@{p.username}" if p.username else person_label(p) for p in task.assignees)
+        words = t("bot.note", lang, text=note) if note else ""
+        text = t(
+            "workflow.urge.text", lang, task=f"#{task.id} {task.title}", note=words, people=people
+        ).rstrip()
+        sends = [(r.id, r.assignment.chat.telegram_chat_id, unit_label(r.assignment)) for r in rows]
+        answer = t(
+            "workflow.urge.ok", caller.lang, task=task_ref(task), units=esc("、".join(u for *_, u in sends))
+        )
+    for urge_id, chat_id, _ in sends:
+        button = InlineKeyboardButton(t("workflow.button.urge_ack", lang), callback_data=f"urge:{urge_id}")
+        markup = InlineKeyboardMarkup([[button]])
+        try:
+            sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        except TelegramError as exc:
+            log.warning("催办 %s not delivered to chat %s: %s", urge_id, chat_id, exc)
+            continue
+        part = Part(text, ((Button(t("workflow.button.urge_ack", lang), f"urge:{urge_id}"),),))
+        with transaction(rt.sessions) as session:
+            flow.record_urge_sent(
+                session, urge_id, chat_id, parsed.task_id, part.to_json(), sent.message_id, rt.clock()
+            )
+    await reply(message, answer)
+
+
+@polite
+async def on_urge_ack(update: Update, context: BotContext) -> None:
+    """Record 收到 under a 催办 and tell the office who pressed it and when."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    urge_id = int((query.data or "").rsplit(":", 1)[1])
+    rt = context.runtime
+    admin = await is_admin(update, context)
+    lang = pick_language(rt.settings.language)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        row = flow.ack_urge(session, urge_id, caller.actor, rt.clock(), rt.settings.tz)
+        task = get_task(session, row.task_id)
+        office = t(
+            "workflow.urge.acked",
+            lang,
+            who=esc(caller.actor.name),
+            unit=esc(unit_label(row.assignment)),
+            task=task_ref(task),
+            when=_when(rt.clock(), rt),
+        )
+    await query.answer(t("workflow.callback.urge_acked", caller.lang))
+    for chat_id in office_chats(rt.settings):
+        try:
+            await context.bot.send_message(chat_id, office, parse_mode=PARSE_MODE)
+        except TelegramError as exc:
+            log.warning("office chat %s not told of a 收到: %s", chat_id, exc)
 
 
 async def _ask_reason(

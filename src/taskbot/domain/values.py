@@ -84,6 +84,8 @@ class ReportKind(StrEnum):
     EXTENSION_REFUSED = "ext_refused"
     SIGNED = "signed"  # 签收
     REPORT_RULE = "report_rule"  # 报送要求 set or cleared
+    URGED = "urged"  # 催办 sent to a unit
+    URGE_ACK = "urge_ack"  # 催办 received (收到)
 
 
 class DeliveryStatus(StrEnum):

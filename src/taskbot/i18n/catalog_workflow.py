@@ -203,6 +203,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "workflow.rule.by": {"zh": " {due}前", "en": " by {due}"},
     "workflow.rule.by_day": {"zh": "当日内", "en": " by the end of the day"},
+    # --- 催办 ---
+    "bot.kind.urged": {"zh": "催办", "en": "urged"},
+    "bot.kind.urge_ack": {"zh": "收到催办", "en": "urge acknowledged"},
+    "bot.help.admin.urge": {
+        "zh": "/urge 编号 [单位] [附言] — 催办（各单位点“收到”回执）",
+        "en": "/urge N [unit] [note] — urge the units (each acknowledges with 收到)",
+    },
+    "admin.cmd.urge": {"zh": "催办：/urge 编号 [单位] [附言]", "en": "Urge: /urge N [unit] [note]"},
+    "workflow.usage.urge": {
+        "zh": "用法：/urge 编号 [单位] [附言]，例如 /urge 3 甲镇群 请本周内完成整改。",
+        "en": "Usage: /urge N [unit] [note], e.g. /urge 3 甲镇群 please finish this week.",
+    },
+    "workflow.urge.text": {
+        "zh": "📣 催办 {task}{note}\n请尽快办理并汇报进展，收到请点击下方按钮。{people}",
+        "en": "📣 Urged: {task}{note}\nPlease act and report soon; press the button to acknowledge. {people}",
+    },
+    "workflow.button.urge_ack": {"zh": "👌 收到", "en": "👌 Received"},
+    "workflow.urge.ok": {
+        "zh": "📣 已向 {units} 发出任务 {task} 的催办。",
+        "en": "📣 Urged {units} on {task}.",
+    },
+    "workflow.urge.acked": {
+        "zh": "👌 {who}（{unit}）已收到任务 {task} 的催办（{when}）。",
+        "en": "👌 {who} ({unit}) acknowledged the urging of {task} ({when}).",
+    },
+    "workflow.callback.urge_acked": {"zh": "已回执", "en": "Acknowledged"},
+    "error.urge_acked": {
+        "zh": "已由 {who} 于 {when} 回执收到。",
+        "en": "{who} already acknowledged it at {when}.",
+    },
+    "error.urge_not_unit": {
+        "zh": "只有被催办单位的同志可以回执（任务 {task_id}）。",
+        "en": "Only an official of the urged unit can acknowledge it (task {task_id}).",
+    },
+    "error.nothing_to_urge": {
+        "zh": "任务 {task_id} 没有尚未办结的单位可以催办。",
+        "en": "Task {task_id} has no unit left to urge.",
+    },
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

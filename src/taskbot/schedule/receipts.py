@@ -23,9 +23,9 @@ from taskbot.i18n import pick_language, t
 from taskbot.schedule.ledger import PlannedDelivery, utc_stamp
 from taskbot.schedule.render import Button, Line, Part, split_message
 from taskbot.schedule.render import _clip as clip
-from taskbot.store.models import Assignment, Chat, Delivery, Party, Task
+from taskbot.store.models import Assignment, Chat, Delivery, Party, Task, Urge
 
-ACK, ACK_OFFICE = "ack", "ack_office"
+ACK, ACK_OFFICE, URGE = "ack", "ack_office", "urge"
 PENDING = "pending"
 
 
@@ -80,6 +80,41 @@ def plan_receipts(
             late.append(unit)
     if late:
         planned += _office_lists(late, now, settings)
+    return planned
+
+
+def urge_key(urge_id: int, n: int) -> str:
+    return f"{URGE}|u{urge_id}|{n}"
+
+
+def plan_urge_repeats(
+    session: Session, now: dt.datetime, settings: Settings, cal: WorkCalendar
+) -> list[PlannedDelivery]:
+    """A 催办 nobody acknowledged (收到) within ``workflow.urge_repeat_hours`` working hours of being
+    sent: sent once more, the same words and button."""
+    open_urges = list(
+        session.scalars(
+            select(Urge.id)
+            .join(Task, Task.id == Urge.task_id)
+            .where(Urge.acked_at.is_(None), Task.status.in_(OPEN_STATUS_VALUES))
+        )
+    )
+    if not open_urges:
+        return []
+    keys = [urge_key(u, n) for u in open_urges for n in (1, 2)]
+    sent = {d.key: d for d in session.scalars(select(Delivery).where(Delivery.key.in_(keys)))}
+    hours = settings.workflow.urge_repeat_hours
+    planned = []
+    for urge_id in open_urges:
+        first = sent.get(urge_key(urge_id, 1))
+        if first is None or first.sent_at is None or urge_key(urge_id, 2) in sent:
+            continue
+        if after_working_hours(first.sent_at, hours, cal.is_workday, settings.tz) > now:
+            continue
+        parts = tuple(Part.from_json(p) for p in first.parts)
+        planned.append(
+            PlannedDelivery(urge_key(urge_id, 2), URGE, now, first.chat_id, tuple(first.task_ids), parts)
+        )
     return planned
 
 

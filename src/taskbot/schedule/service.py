@@ -235,13 +235,14 @@ class ReminderService:
         return await self.drain()
 
     def plan_receipts(self, now: dt.datetime) -> int:
-        """Write the 签收 announcements, repeats and office lists due at NOW; return how many."""
+        """Write the 签收 announcements, repeats and office lists, and the 催办 repeats, due at NOW;
+        return how many."""
         with transaction(self.sessions) as session:
-            written = ledger.record(
-                session, receipts.plan_receipts(session, now, self.settings, self.cal), now
-            )
+            planned = receipts.plan_receipts(session, now, self.settings, self.cal)
+            planned += receipts.plan_urge_repeats(session, now, self.settings, self.cal)
+            written = ledger.record(session, planned, now)
         if written:
-            log.info("签收: %d messages planned", written)
+            log.info("签收 and 催办: %d messages planned", written)
         return written
 
     def next_fire(self, beat: Beat, after: dt.datetime) -> dt.datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -31,7 +32,16 @@ from taskbot.services.tasks import (
     TaskError,
     Unit,
 )
-from taskbot.store.models import Assignment, Chat, Report, Task, TaskReportRule, WorkflowRequest
+from taskbot.store.models import (
+    Assignment,
+    Chat,
+    Delivery,
+    Report,
+    Task,
+    TaskReportRule,
+    Urge,
+    WorkflowRequest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,87 @@ def report_rule_of(session: Session, task_id: int) -> ReportRule | None:
     """The task's reporting rule, if it has one."""
     row = session.get(TaskReportRule, task_id)
     return ReportRule.from_json(row.rule) if row is not None else None
+
+
+def urge(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, text: str = "", *, unit: Unit = None
+) -> list[Urge]:
+    """催办: ask the open units of the task (or UNIT only) to act now; admins only. One row per unit,
+    each awaiting its 收到."""
+    task = task_service._load_for_admin(session, task_id, actor)
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise InvalidTransition(
+            "task_done" if task.status == TaskStatus.DONE else "task_closed", task_id=task.id
+        )
+    if unit is not None:
+        share = task_service._share(session, task, actor, unit)
+        shares = [share] if share is not None else []
+    else:
+        shares = [r for r in task_service.task_shares(session, task.id)]
+    shares = [s for s in shares if s.status != TaskStatus.DONE and s.chat.active]
+    if not shares:
+        raise InvalidTransition("nothing_to_urge", task_id=task.id)
+    text = text.strip()[:MAX_TEXT]
+    rows = [
+        Urge(task_id=task.id, assignment_id=s.id, text=text, urged_by=actor.name[:200], urged_at=now)
+        for s in shares
+    ]
+    session.add_all(rows)
+    session.flush()
+    for share in shares:
+        task_service._change(session, task, actor, now, ReportKind.URGED, text=text, share=share)
+    return rows
+
+
+def ack_urge(session: Session, urge_id: int, actor: Actor, now: dt.datetime, tz: ZoneInfo) -> Urge:
+    """收到: an official of the urged unit acknowledges the 催办; the first to press wins."""
+    row = session.get(Urge, urge_id) if 0 < urge_id < 2**63 else None
+    if row is None:
+        raise TaskError("request_unknown")
+    share = row.assignment
+    if share not in task_service._own_shares(session, [share], actor):
+        raise NotAllowed("urge_not_unit", task_id=row.task_id)
+    won = session.execute(
+        update(Urge)
+        .where(Urge.id == row.id, Urge.acked_at.is_(None))
+        .values(acked_at=now, acked_by=actor.name[:200])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(row)
+    if won != 1:
+        when = row.acked_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.acked_at else ""
+        raise InvalidTransition("urge_acked", who=row.acked_by or "", when=when)
+    task = task_service.get_task(session, row.task_id)
+    task_service._change(session, task, actor, now, ReportKind.URGE_ACK, text=unit_label(share), share=share)
+    return row
+
+
+def record_urge_sent(
+    session: Session,
+    urge_id: int,
+    chat_id: int,
+    task_id: int,
+    part: dict[str, Any],
+    message_id: int,
+    now: dt.datetime,
+) -> None:
+    """Note in the delivery ledger that the 催办 URGE_ID went out (``urge|u<id>|1``), so the sweep
+    can repeat it once if nobody acknowledges it."""
+    session.add(
+        Delivery(
+            key=f"urge|u{urge_id}|1",
+            beat="urge",
+            fire_at=now,
+            chat_id=chat_id,
+            task_ids=[task_id],
+            parts=[part],
+            status="sent",
+            message_ids=[message_id],
+            created_at=now,
+            sent_at=now,
+        )
+    )
+    session.flush()
 
 
 def check_decider(session: Session, request_id: int, actor: Actor) -> WorkflowRequest:

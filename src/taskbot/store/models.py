@@ -225,6 +225,23 @@ class TaskReportRule(Base):
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class Urge(Base):
+    """A 催办 sent to one unit of a task, and its read receipt (收到): who pressed it and when."""
+
+    __tablename__ = "urge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    urged_by: Mapped[str] = mapped_column(String(200), default="")
+    urged_at: Mapped[dt.datetime]
+    acked_at: Mapped[dt.datetime | None]
+    acked_by: Mapped[str | None] = mapped_column(String(200))
+
+    assignment: Mapped[Assignment] = relationship()
+
+
 class WorkflowRequest(Base):
     """A unit asking the office: to accept its completion (办结审核) or to move its deadline (延期申请).
 

@@ -1,5 +1,5 @@
 """workflow_request: completion reviews and extension requests; assignment.extended_to and 签收;
-task_report_rule
+task_report_rule; urge (催办 and its 收到)
 
 Shares already there are not announced for 签收 (receipt stays NULL); new ones start "pending".
 
@@ -66,6 +66,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_workflow_request_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_workflow_request_task_id"), ["task_id"], unique=False)
     op.create_table(
+        "urge",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("urged_by", sa.String(length=200), nullable=False),
+        sa.Column("urged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acked_by", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignment.id"],
+            name=op.f("fk_urge_assignment_id_assignment"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_urge_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_urge")),
+    )
+    with op.batch_alter_table("urge", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_urge_assignment_id"), ["assignment_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_urge_task_id"), ["task_id"], unique=False)
+    op.create_table(
         "task_report_rule",
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("rule", sa.JSON(), nullable=False),
@@ -89,6 +113,10 @@ def downgrade() -> None:
         batch_op.drop_column("receipt")
         batch_op.drop_column("extended_to")
     op.drop_table("task_report_rule")
+    with op.batch_alter_table("urge", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_urge_task_id"))
+        batch_op.drop_index(batch_op.f("ix_urge_assignment_id"))
+    op.drop_table("urge")
     with op.batch_alter_table("workflow_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workflow_request_task_id"))
         batch_op.drop_index(batch_op.f("ix_workflow_request_state"))
