@@ -14,7 +14,7 @@ from taskbot.schedule.limiter import RateLimiter
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
 from taskbot.services.tasks import task_shares
-from taskbot.services.workflow import report_rule_of
+from taskbot.services.workflow import attachments_of, report_rule_of
 from taskbot.store.models import Delivery
 from tests.bot.conftest import (
     ADMIN,
@@ -520,3 +520,65 @@ async def test_an_unacknowledged_urge_is_repeated_once(bot: BotHarness) -> None:
     bot.clock.advance(days=3)
     assert service.plan_receipts(bot.clock()) == 0
     assert await alert_of(bot, OTHER_GROUP, OFFICIAL_2, repeat, "urge:1") == "已回执"
+
+
+# --- 佐证 ---
+
+
+def evidence(bot: BotHarness, task_id: int) -> list[tuple[str, str, int | None, str, str]]:
+    with bot.runtime.sessions() as s:
+        return [(a.kind, a.name, a.size, a.actor, a.file_id) for a in attachments_of(s, task_id)]
+
+
+async def test_a_document_with_a_status_caption_is_kept_as_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "整改台账.xlsx", b"x" * 3000, caption=f"/status {task_id} 60% 台账已建立"
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "已记录 张三 对任务 #1 抓目标节点 的进展（60%）：台账已建立" in text_of(answer)
+    assert text_of(answer).endswith("📎 已附佐证材料：整改台账.xlsx")
+    [(kind, name, size, actor, file_id)] = evidence(bot, task_id)
+    assert (kind, name, size, actor) == ("document", "整改台账.xlsx", 3000, "张三") and file_id
+    assert bot.task(task_id) == ("in_progress", 60)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "📎 镇街工作群 张三 10-05 09:00：整改台账.xlsx（3 KB）" in text_of(detail)
+
+
+async def test_a_reply_with_a_file_to_a_tasks_message_is_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    await bot.settle()
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "现场照片.pdf", b"%PDF", reply_to_message_id=detail["message_id"]
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "提交佐证材料" in text_of(answer) and "📎 已附佐证材料：现场照片.pdf" in text_of(answer)
+    assert [e[1] for e in evidence(bot, task_id)] == ["现场照片.pdf"]
+
+
+async def test_done_with_evidence_goes_to_review_with_it(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "验收报告.pdf", b"%PDF", caption=f"/done {task_id} 已完成"
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "办结申请" in text_of(answer) and "验收报告.pdf" in text_of(answer)
+    review = await bot.api.wait_for_message(OFFICE)
+    assert "佐证材料 1 份：验收报告.pdf" in text_of(review)
+    assert buttons_of(review) == ["wf:ok:1", "wf:no:1"]
+
+
+async def test_evidence_refusals_keep_nothing(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    bot.add_private(STRANGER)
+    await bot.api.user_sends_document(STRANGER, STRANGER, "x.pdf", b"%PDF", caption=f"/status {task_id} 看看")
+    refused = await bot.api.wait_for_message(STRANGER)
+    assert "本对话中没有编号为 1 的任务" in text_of(refused)
+    await bot.api.user_sends_document(GROUP, OFFICIAL, "x.pdf", b"%PDF", caption="/status abc")
+    usage = await bot.api.wait_for_message(GROUP)
+    assert "用法：/status" in text_of(usage)
+    # A file with no command and no reply is nobody's evidence: left alone.
+    await bot.api.user_sends_document(GROUP, OFFICIAL, "x.pdf", b"%PDF")
+    await bot.settle()
+    assert evidence(bot, task_id) == []

@@ -19,7 +19,7 @@ from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
 from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks, task_shares
-from taskbot.services.workflow import task_requests
+from taskbot.services.workflow import attachments_of, task_requests
 from taskbot.store import queries
 from taskbot.store.db import transaction
 
@@ -153,7 +153,11 @@ async def task_command(update: Update, context: BotContext) -> None:
         task = get_task(session, task_id, caller.actor, history=True)
         parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
         flow = workflow_lines(
-            task_requests(session, task_id), task_shares(session, task_id), rt.settings.tz, caller.lang
+            task_requests(session, task_id),
+            task_shares(session, task_id),
+            rt.settings.tz,
+            caller.lang,
+            attachments_of(session, task_id),
         )
         if flow:
             parts[-1] += "\n\n" + "\n".join(flow)

@@ -18,7 +18,7 @@ from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, Role, Task
 from taskbot.i18n import t
 from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.store.models import Assignment, Person, Report, Task, WorkflowRequest
+from taskbot.store.models import Assignment, Attachment, Person, Report, Task, WorkflowRequest
 
 PARSE_MODE = "HTML"
 # Telegram refuses messages over 4096 characters (counted after the HTML is parsed, so a split on the
@@ -161,11 +161,30 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
 
 
 def workflow_lines(
-    requests: Sequence[WorkflowRequest], shares: Sequence[Assignment], tz: ZoneInfo, lang: str
+    requests: Sequence[WorkflowRequest],
+    shares: Sequence[Assignment],
+    tz: ZoneInfo,
+    lang: str,
+    attachments: Sequence[Attachment] = (),
 ) -> list[str]:
-    """Each unit's 签收 state, pending claim (待审核), pending or approved extension, under a header;
-    nothing when there is none (requests and shares with their chat loaded)."""
+    """Each unit's 签收 state, pending claim (待审核), pending or approved extension, and the evidence
+    (佐证) kept, under a header; nothing when there is none (requests and shares with their chat
+    loaded)."""
     lines: list[str] = []
+    units = {share.chat_id: unit_label(share) for share in shares}
+    for file in attachments:
+        when = file.at.astimezone(tz).strftime("%m-%d %H:%M")
+        lines.append(
+            t(
+                "workflow.line.evidence",
+                lang,
+                unit=esc(units.get(file.unit_chat_id or 0, "")),
+                who=esc(file.actor),
+                when=when,
+                name=esc(file.name or file.kind),
+                size=_size(file.size),
+            )
+        )
     for share in shares:
         unit = esc(unit_label(share))
         if share.receipt == "signed" and share.signed_at is not None:
@@ -205,6 +224,14 @@ def unit_line(row: Assignment, tz: ZoneInfo, lang: str) -> str:
     else:
         parts.append(t("bot.task.unit_silent", lang))
     return " · ".join(parts)
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def confirmation(report: Report, who: str, lang: str) -> str:

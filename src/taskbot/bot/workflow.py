@@ -13,20 +13,36 @@ import logging
 import re
 
 from sqlalchemy.orm import Session
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from taskbot.bot.admin_args import NO_DEADLINE_WORDS, parse_deadline
-from taskbot.bot.args import BadArguments, command_args, split_task_id
+from taskbot.bot.args import (
+    BadArguments,
+    TaskReport,
+    command_args,
+    parse_done,
+    parse_status,
+    split_progress,
+    split_task_id,
+)
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, lang_of
-from taskbot.bot.render import PARSE_MODE, esc, mention, task_ref
+from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.render import PARSE_MODE, confirmation, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.config import Settings
 from taskbot.domain.report_rules import ReportRule, describe, rule_from_words
+from taskbot.domain.values import ReportKind
 from taskbot.domain.workflow import RequestKind
 from taskbot.i18n import pick_language, t
 from taskbot.runtime import Runtime
@@ -35,7 +51,7 @@ from taskbot.services import messages
 from taskbot.services import workflow as flow
 from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.services.tasks import NotAllowed, get_task, split_unit
+from taskbot.services.tasks import NotAllowed, get_task, mark_done, report_status, split_unit
 from taskbot.store.db import transaction
 from taskbot.store.models import WorkflowRequest
 
@@ -50,6 +66,8 @@ _DECISION = re.compile(DECISION_PATTERN)
 ACK_PATTERN = r"^ack:\d+$"
 # The 收到 button under a 催办: ``urge:<urge id>``.
 URGE_PATTERN = r"^urge:\d+$"
+EVIDENCE_FILES = filters.PHOTO | filters.VIDEO | filters.Document.ALL
+_EVIDENCE_CAPTION = re.compile(r"^/(status|done)(?:@\w+)?(?=\s|$)")
 
 
 def register(app: Application) -> None:
@@ -61,6 +79,8 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_ack, pattern=ACK_PATTERN))
     app.add_handler(CommandHandler("urge", urge_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_urge_ack, pattern=URGE_PATTERN))
+    # Before the other modules (group -1): a file that is evidence is taken here and goes no further.
+    app.add_handler(MessageHandler(NEW_MESSAGES & EVIDENCE_FILES, on_evidence), group=-1)
 
 
 def office_chats(settings: Settings) -> list[int]:
@@ -84,6 +104,14 @@ def request_text(session: Session, request: WorkflowRequest, rt: Runtime, lang: 
         text = t(
             "workflow.office.review", lang, task=task_ref(task), unit=unit, who=who, when=when, note=note
         )
+        files = [
+            a
+            for a in flow.attachments_of(session, request.task_id)
+            if a.unit_chat_id == request.assignment.chat_id and a.at <= request.requested_at
+        ]
+        if files:
+            names = "、".join(esc(a.name or a.kind) for a in files)
+            text += "\n" + t("workflow.office.evidence", lang, count=len(files), names=names)
     else:
         current = request.assignment.extended_to or task.deadline
         text = t(
@@ -392,6 +420,97 @@ async def on_urge_ack(update: Update, context: BotContext) -> None:
             await context.bot.send_message(chat_id, office, parse_mode=PARSE_MODE)
         except TelegramError as exc:
             log.warning("office chat %s not told of a 收到: %s", chat_id, exc)
+
+
+def file_of(message: Message) -> flow.FileInfo | None:
+    """The photo (largest size), video or document of MESSAGE as evidence, or None."""
+    if message.photo:
+        photo = message.photo[-1]
+        return flow.FileInfo(photo.file_id, photo.file_unique_id, "", photo.file_size, "photo", "image/jpeg")
+    if message.video is not None:
+        v = message.video
+        return flow.FileInfo(
+            v.file_id, v.file_unique_id, v.file_name or "", v.file_size, "video", v.mime_type
+        )
+    if message.document is not None:
+        d = message.document
+        return flow.FileInfo(
+            d.file_id, d.file_unique_id, d.file_name or "", d.file_size, "document", d.mime_type
+        )
+    return None
+
+
+def _evidence_for(update: Update, context: BotContext) -> int | None:
+    """The one task a file is evidence for when it is a reply to a message of ours about that task
+    (a one-task reminder, a detail, a prompt); None otherwise."""
+    message = message_of(update)
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    with context.runtime.sessions() as session:
+        about = messages.recall(session, message.chat_id, replied.message_id)
+    if about is None or is_return_purpose(about.purpose):
+        return None
+    return about.single_task
+
+
+def _evidence_target(update: Update, context: BotContext) -> tuple[str | None, int | None] | None:
+    """(the caption's command, or None) and (the replied task, or None) when the file is evidence."""
+    command = _EVIDENCE_CAPTION.match((message_of(update).caption or "").strip())
+    if command is not None:
+        return command.group(1), None
+    task_id = _evidence_for(update, context)
+    return (None, task_id) if task_id is not None else None
+
+
+async def on_evidence(update: Update, context: BotContext) -> None:
+    """Take a file sent with ``/status N …`` or ``/done N …`` as its caption, or as a reply to a
+    message about one task, as evidence (佐证) of a report on that task; leave any other file alone."""
+    if _evidence_target(update, context) is None:
+        return
+    await _record_evidence(update, context)
+    raise ApplicationHandlerStop
+
+
+@polite
+async def _record_evidence(update: Update, context: BotContext) -> None:
+    """Record the report the file comes with and keep the file on it; refusals are answered."""
+    target = _evidence_target(update, context)
+    if target is None:
+        return
+    command, task_id = target
+    message = message_of(update)
+    file = file_of(message)
+    if file is None:
+        return
+    caption = command_args(message.caption or "")
+    if command == "done":
+        parsed = parse_done(caption)
+    elif command == "status":
+        parsed = parse_status(caption)
+    else:
+        progress, words = split_progress(caption)
+        parsed = TaskReport(task_id or 0, words, progress)
+    rt = context.runtime
+    admin = await is_admin(update, context)
+    review = command == "done" and rt.settings.workflow.review and not is_office_admin(update, context)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        now = rt.clock()
+        if command == "done" and review:
+            report = flow.claim_done(session, parsed.task_id, caller.actor, now, parsed.text)[0]
+        elif command == "done":
+            report = mark_done(session, parsed.task_id, caller.actor, now, parsed.text, today=local_today(rt))
+        else:
+            words = parsed.text or t("workflow.evidence.default", pick_language(rt.settings.language))
+            report = report_status(session, parsed.task_id, caller.actor, now, words, parsed.progress)
+        flow.attach(session, report, caller.actor, now, file)
+        text = confirmation(report, caller.actor.name, caller.lang)
+        text += "\n" + t("workflow.evidence.kept", caller.lang, name=esc(file.name or file.kind))
+        claimed = (report.task_id, report.unit_chat_id) if report.kind == ReportKind.CLAIMED else None
+    await reply(message, text)
+    if claimed is not None:
+        await announce_claim(context, *claimed)
 
 
 async def _ask_reason(

@@ -241,6 +241,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务 {task_id} 没有尚未办结的单位可以催办。",
         "en": "Task {task_id} has no unit left to urge.",
     },
+    # --- 佐证 ---
+    "workflow.evidence.default": {"zh": "提交佐证材料", "en": "evidence sent"},
+    "workflow.evidence.kept": {"zh": "📎 已附佐证材料：{name}", "en": "📎 Evidence kept: {name}"},
+    "workflow.office.evidence": {"zh": "佐证材料 {count} 份：{names}", "en": "Evidence ({count}): {names}"},
+    "workflow.line.evidence": {
+        "zh": "📎 {unit} {who} {when}：{name}（{size}）",
+        "en": "📎 {unit} {who} {when}: {name} ({size})",
+    },
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

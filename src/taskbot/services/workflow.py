@@ -34,6 +34,7 @@ from taskbot.services.tasks import (
 )
 from taskbot.store.models import (
     Assignment,
+    Attachment,
     Chat,
     Delivery,
     Report,
@@ -284,6 +285,46 @@ def record_urge_sent(
         )
     )
     session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """A file as Telegram describes it (nothing downloaded)."""
+
+    file_id: str
+    unique_id: str
+    name: str
+    size: int | None
+    kind: str
+    mime_type: str | None = None
+
+
+def attach(session: Session, report: Report, actor: Actor, now: dt.datetime, file: FileInfo) -> Attachment:
+    """Keep FILE as evidence (佐证) of REPORT, by its Telegram file id."""
+    row = Attachment(
+        task_id=report.task_id,
+        report_id=report.id,
+        unit_chat_id=report.unit_chat_id,
+        file_id=file.file_id[:255],
+        file_unique_id=file.unique_id[:100],
+        name=file.name[:255],
+        size=file.size,
+        kind=file.kind,
+        mime_type=(file.mime_type or None) and file.mime_type[:100],
+        person_id=actor.person.id if actor.person is not None else None,
+        actor=actor.name[:200],
+        at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attachments_of(session: Session, task_id: int) -> list[Attachment]:
+    """The evidence kept for the task, oldest first."""
+    return list(
+        session.scalars(select(Attachment).where(Attachment.task_id == task_id).order_by(Attachment.id))
+    )
 
 
 def check_decider(session: Session, request_id: int, actor: Actor) -> WorkflowRequest:

@@ -242,6 +242,27 @@ class Urge(Base):
     assignment: Mapped[Assignment] = relationship()
 
 
+class Attachment(Base):
+    """佐证材料: a file sent with a report — Telegram's file id (nothing is downloaded), its name,
+    size and type, who sent it and when, on which history entry."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"))
+    unit_chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat.id", ondelete="SET NULL"))
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))  # photo, document, video
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[dt.datetime]
+
+
 class WorkflowRequest(Base):
     """A unit asking the office: to accept its completion (办结审核) or to move its deadline (延期申请).
 

@@ -1,5 +1,5 @@
 """workflow_request: completion reviews and extension requests; assignment.extended_to and 签收;
-task_report_rule; urge (催办 and its 收到)
+task_report_rule; urge (催办 and its 收到); attachment (佐证材料)
 
 Shares already there are not announced for 签收 (receipt stays NULL); new ones start "pending".
 
@@ -90,6 +90,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_urge_assignment_id"), ["assignment_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_urge_task_id"), ["task_id"], unique=False)
     op.create_table(
+        "attachment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("unit_chat_id", sa.Integer(), nullable=True),
+        sa.Column("file_id", sa.String(length=255), nullable=False),
+        sa.Column("file_unique_id", sa.String(length=100), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=True),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("mime_type", sa.String(length=100), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_attachment_person_id_person"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["report.id"], name=op.f("fk_attachment_report_id_report"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_attachment_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_chat_id"], ["chat.id"], name=op.f("fk_attachment_unit_chat_id_chat"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment")),
+    )
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_attachment_task_id"), ["task_id"], unique=False)
+    op.create_table(
         "task_report_rule",
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("rule", sa.JSON(), nullable=False),
@@ -113,6 +144,9 @@ def downgrade() -> None:
         batch_op.drop_column("receipt")
         batch_op.drop_column("extended_to")
     op.drop_table("task_report_rule")
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attachment_task_id"))
+    op.drop_table("attachment")
     with op.batch_alter_table("urge", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_urge_task_id"))
         batch_op.drop_index(batch_op.f("ix_urge_assignment_id"))
