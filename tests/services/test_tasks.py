@@ -322,3 +322,30 @@ def test_binding_and_unbinding_keep_the_assignments_in_step(runtime: Runtime, id
         assert [row.chat_id for row in svc.task_shares(s, ids["ours"])] == [ids["group"]]
         assert s.get(Task, ids["ours"]).progress == 40
         assert [t.id for t in svc.chat_tasks(s, s.get(Chat, ids["other"]))] == [ids["theirs"]]
+
+
+def test_privately_a_person_reports_on_the_share_of_the_party_bound_to_them(
+    runtime: Runtime, ids: dict[str, Any]
+) -> None:
+    with transaction(runtime.sessions) as s:
+        system = Actor.system("test")
+        depts = svc.party_named(s, "市住建局")
+        task = s.get(Task, ids["ours"])
+        task.parties.append(depts)
+        s.flush()
+        svc.bind_party(s, system, "市住建局", chat=s.get(Chat, ids["other"]))
+        li = Person(telegram_user_id=3, display_name="李四")
+        s.add(li)
+        s.flush()
+        svc.bind_party(s, system, "市住建局", person=li)
+        private = Chat(telegram_chat_id=3, title="", type="private")
+        s.add(private)
+        s.flush()
+        svc.mark_done(s, ids["ours"], Actor(name="李四", person=li, chat=private), T0)
+        shares = {row.chat_id: row.status for row in svc.task_shares(s, ids["ours"])}
+        assert shares == {ids["group"]: "open", ids["other"]: "done"}
+        assert s.get(Task, ids["ours"]).status == "in_progress"
+        # an admin privately, with two units open or done, must say which
+        with pytest.raises(svc.WhichUnit) as err:
+            svc.mark_blocked(s, ids["ours"], Actor(name="督查室", is_admin=True, chat=private), T0, "等资金")
+        assert err.value.params["units"] == "镇街群、别的群"
