@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from taskbot.schedule.limiter import RateLimiter
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
+from taskbot.services.export import build_workbook, collect
 from taskbot.services.tasks import task_shares
 from taskbot.services.workflow import attachments_of, report_rule_of
 from taskbot.store.models import Delivery
@@ -582,3 +583,24 @@ async def test_evidence_refusals_keep_nothing(bot: BotHarness) -> None:
     await bot.api.user_sends_document(GROUP, OFFICIAL, "x.pdf", b"%PDF")
     await bot.settle()
     assert evidence(bot, task_id) == []
+
+
+async def test_the_export_lists_the_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "台账.xlsx", b"x" * 10, caption=f"/status {task_id} 台账"
+    )
+    await bot.api.wait_for_message(GROUP)
+    with bot.runtime.sessions() as s:
+        data = collect(s)
+    [row] = data.evidence
+    assert (row.task_id, row.unit, row.actor, row.file_kind, row.file_name, row.file_size) == (
+        task_id,
+        "镇街工作群",
+        "张三",
+        "document",
+        "台账.xlsx",
+        10,
+    )
+    book = build_workbook(data, lang="zh", tz=bot.runtime.settings.tz)
+    assert "佐证材料" in book.sheetnames

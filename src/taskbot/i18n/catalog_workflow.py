@@ -249,6 +249,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "📎 {unit} {who} {when}：{name}（{size}）",
         "en": "📎 {unit} {who} {when}: {name} ({size})",
     },
+    "export.sheet.evidence": {"zh": "佐证材料", "en": "Evidence"},
+    "export.col.file_kind": {"zh": "材料类型", "en": "File type"},
+    "export.col.file_name": {"zh": "文件名", "en": "File name"},
+    "export.col.file_size": {"zh": "大小（字节）", "en": "Size (bytes)"},
+    "export.col.file_id": {"zh": "Telegram 文件ID", "en": "Telegram file id"},
     # --- refusals ---
     "error.review_pending": {
         "zh": "任务 {task_id}（{unit}）的办结申请正在等待督查室审核，请勿重复提交。",

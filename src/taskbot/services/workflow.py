@@ -327,6 +327,14 @@ def attachments_of(session: Session, task_id: int) -> list[Attachment]:
     )
 
 
+def attachments_by_task(session: Session) -> dict[int, list[Attachment]]:
+    """Every task's evidence, oldest first (for the export)."""
+    found: dict[int, list[Attachment]] = {}
+    for row in session.scalars(select(Attachment).order_by(Attachment.id)):
+        found.setdefault(row.task_id, []).append(row)
+    return found
+
+
 def check_decider(session: Session, request_id: int, actor: Actor) -> WorkflowRequest:
     """The pending request REQUEST_ID, if ACTOR may decide it (before asking them for a reason)."""
     request = _load(session, request_id)
