@@ -158,6 +158,17 @@ def decision_buttons(request: WorkflowRequest, lang: str) -> InlineKeyboardMarku
     )
 
 
+async def tell_office_text(
+    context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send TEXT to each office chat; one that cannot be reached is logged, the others still get it."""
+    for chat_id in office_chats(context.runtime.settings):
+        try:
+            await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_markup=markup)
+        except TelegramError as exc:
+            log.warning("office chat %s not reached: %s", chat_id, exc)
+
+
 async def tell_office(context: BotContext, request_id: int) -> None:
     """Send the office the request REQUEST_ID with its buttons; a chat that cannot be reached is logged
     (the request stays in ``/pending``)."""
@@ -169,11 +180,7 @@ async def tell_office(context: BotContext, request_id: int) -> None:
             return
         text = request_text(session, request, rt, lang)
         markup = decision_buttons(request, lang)
-    for chat_id in office_chats(rt.settings):
-        try:
-            await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_markup=markup)
-        except TelegramError as exc:
-            log.warning("request %s not delivered to office chat %s: %s", request_id, chat_id, exc)
+    await tell_office_text(context, text, markup)
 
 
 async def announce_claim(context: BotContext, task_id: int, unit_chat_pk: int | None) -> None:
@@ -415,11 +422,7 @@ async def on_urge_ack(update: Update, context: BotContext) -> None:
             when=_when(rt.clock(), rt),
         )
     await query.answer(t("workflow.callback.urge_acked", caller.lang))
-    for chat_id in office_chats(rt.settings):
-        try:
-            await context.bot.send_message(chat_id, office, parse_mode=PARSE_MODE)
-        except TelegramError as exc:
-            log.warning("office chat %s not told of a 收到: %s", chat_id, exc)
+    await tell_office_text(context, office)
 
 
 def file_of(message: Message) -> flow.FileInfo | None:
