@@ -40,7 +40,7 @@ def bot_settings(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, An
     workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE}
     workflow.update(getattr(request, "param", {}))
     return {
-        "admins": [ADMIN],
+        "admins": workflow.pop("admins", [ADMIN]),
         "chat_admins_are_admins": True,
         "database": {"url": f"sqlite:///{tmp_path / 'bot.db'}"},
         "workflow": workflow,
@@ -604,3 +604,15 @@ async def test_the_export_lists_the_evidence(bot: BotHarness) -> None:
     )
     book = build_workbook(data, lang="zh", tz=bot.runtime.settings.tz)
     assert "佐证材料" in book.sheetnames
+
+
+@pytest.mark.parametrize("bot_settings", [{"office_chat_id": None, "admins": []}], indirect=True)
+async def test_with_nobody_to_review_done_closes_at_once(bot: BotHarness) -> None:
+    # No admins and no office chat: nobody could approve, so there is no review.
+    bot.add_group(GROUP, "镇街工作群")
+    bot.add_official()
+    bot.bind(GROUP, "各镇街")
+    task_id = bot.add_task("抓目标节点", parties=["各镇街"])
+    answer = await bot.send(GROUP, OFFICIAL, f"/done {task_id}")
+    assert text_of(answer).startswith("✅ 张三 已将任务")
+    assert bot.task(task_id) == ("done", 100)

@@ -34,10 +34,10 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, clip, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
-from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason
+from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason, review_applies
 from taskbot.domain.replies import read_reply
 from taskbot.domain.values import ReportKind, TaskStatus
 from taskbot.i18n import t
@@ -356,9 +356,8 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
 
 
 def _reviewed(update: Update, context: BotContext) -> bool:
-    """Whether a done by this sender awaits the office's review: on by config, except for the office's
-    own admins (who close at once)."""
-    return context.runtime.settings.workflow.review and not is_office_admin(update, context)
+    """Whether a done by this sender awaits the office's review (see ``bot.workflow``)."""
+    return review_applies(update, context)
 
 
 @polite

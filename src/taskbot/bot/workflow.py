@@ -90,6 +90,13 @@ def office_chats(settings: Settings) -> list[int]:
     return list(settings.admins)
 
 
+def review_applies(update: Update, context: BotContext) -> bool:
+    """Whether a done by this sender awaits the office's review: on by config and there is an office
+    to review it (a chat, or admins), except for the office's own admins (who close at once)."""
+    settings = context.runtime.settings
+    return settings.workflow.review and bool(office_chats(settings)) and not is_office_admin(update, context)
+
+
 def _when(at: dt.datetime, rt: Runtime) -> str:
     return at.astimezone(rt.settings.tz).strftime("%Y-%m-%d %H:%M")
 
@@ -496,7 +503,7 @@ async def _record_evidence(update: Update, context: BotContext) -> None:
         parsed = TaskReport(task_id or 0, words, progress)
     rt = context.runtime
     admin = await is_admin(update, context)
-    review = command == "done" and rt.settings.workflow.review and not is_office_admin(update, context)
+    review = command == "done" and review_applies(update, context)
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
         now = rt.clock()
