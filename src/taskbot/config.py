@@ -219,6 +219,18 @@ class RemindersSettings(Section):
     max_items: int = Field(10, ge=1, le=100)
 
 
+class WorkflowSettings(BaseModel):
+    """The 督办 workflow: completion review (办结审核), 签收 and where the office gets its requests."""
+
+    review: bool = True
+    office_chat_id: int | None = None
+    receipt: bool = False
+    ack_hours: float = Field(24, gt=0)
+    urge_repeat_hours: float = Field(4, gt=0)
+    report_reminder_time: dt.time = dt.time(9, 0)
+    report_overdue_time: dt.time = dt.time(17, 30)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -241,6 +253,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     calendar: CalendarSettings = CalendarSettings()
     reminders: RemindersSettings = RemindersSettings()
+    workflow: WorkflowSettings = WorkflowSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -185,8 +185,16 @@ def buttons_of(message: JSON) -> list[str]:
 
 @pytest.fixture
 def bot_settings(tmp_path: Path) -> dict[str, Any]:
-    """Overrides for load_settings; a test module may override this fixture."""
-    return {"admins": [ADMIN], "database": {"url": f"sqlite:///{tmp_path / 'bot.db'}"}}
+    """Overrides for load_settings; a test module may override this fixture.
+
+    Completion review is off here, so ``/done`` closes at once as it did before the workflow existed;
+    tests/bot/test_workflow.py turns it on.
+    """
+    return {
+        "admins": [ADMIN],
+        "database": {"url": f"sqlite:///{tmp_path / 'bot.db'}"},
+        "workflow": {"review": False},
+    }
 
 
 @pytest.fixture

@@ -158,7 +158,7 @@ async def test_export_privately_has_every_task_and_its_history(bot: BotHarness) 
     assert document["file_name"] == "taskbot-tasks-20261005-0900.xlsx"
     assert document["mime_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert message["caption"] == t("export.caption", "zh", tasks=5, history=8)
-    assert book.sheetnames == ["任务", "历史", "承办单位台账"]
+    assert book.sheetnames == ["任务", "历史", "承办单位台账", "佐证材料"]
     # the 台账: a row per assignment — each task here has one unit's group
     units = list(book["承办单位台账"].iter_rows(values_only=True))
     assert units[0][:5] == ("任务编号", "任务", "承办单位", "角色", "状态")
@@ -201,5 +201,5 @@ async def test_export_in_english(bot: BotHarness) -> None:
     bot.add_private(4001)
     message, book = await exported(bot, 4001, 4001)
     assert message["caption"] == t("export.caption", "en", tasks=5, history=8)
-    assert book.sheetnames == ["Tasks", "History", "Units"]
+    assert book.sheetnames == ["Tasks", "History", "Units", "Evidence"]
     assert {row[2] for row in list(book["Tasks"].iter_rows(values_only=True))[1:]} >= {"done", "blocked"}

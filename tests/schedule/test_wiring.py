@@ -64,13 +64,15 @@ async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
         service.jobs.schedule_all(now)
         service.jobs.schedule_all(now)  # as after a second start: replaced, not duplicated
         install(app, runtime)  # even installing twice leaves one start-up and one sweep job
-        assert len(scheduler.get_jobs()) == 7
+        assert len(scheduler.get_jobs()) == 9  # a job per beat, the start-up and the sweep
         assert beat_jobs(app) == {
             job_id(Beat.WEEKLY): dt.datetime(2026, 10, 8, 9, tzinfo=SH),
             job_id(Beat.FORTNIGHTLY): dt.datetime(2026, 10, 12, 9, tzinfo=SH),
             job_id(Beat.MONTHLY): dt.datetime(2026, 10, 8, 9, tzinfo=SH),
             job_id(Beat.DEADLINE): dt.datetime(2026, 10, 8, 9, tzinfo=SH),
             job_id(Beat.ESCALATION): dt.datetime(2026, 10, 8, 9, tzinfo=SH),
+            job_id(Beat.REPORT_DUE): dt.datetime(2026, 10, 8, 9, tzinfo=SH),
+            job_id(Beat.REPORT_OVERDUE): dt.datetime(2026, 10, 8, 17, 30, tzinfo=SH),
         }
         # run the weekly job as the scheduler would
         job: Any = scheduler.get_job(job_id(Beat.WEEKLY))
@@ -78,7 +80,7 @@ async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
         [message] = api.sent_messages(GROUP)
         assert message["text"].startswith("【每周调度】2026年10月8日")
         assert beat_jobs(app)[job_id(Beat.WEEKLY)] == dt.datetime(2026, 10, 12, 9, tzinfo=SH)
-        assert len(scheduler.get_jobs()) == 7
+        assert len(scheduler.get_jobs()) == 9  # a job per beat, the start-up and the sweep
     finally:
         scheduler.shutdown(wait=False)
         await app.shutdown()

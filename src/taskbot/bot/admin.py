@@ -101,6 +101,9 @@ ADMIN_COMMANDS = (
     "import",
     "report",
     "export",
+    "pending",
+    "due",
+    "urge",
     "cancel",
 )
 

@@ -20,21 +20,35 @@ from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
-from taskbot.bot.render import esc, report_buttons, task_detail, task_list
+from taskbot.bot.render import esc, report_buttons, task_detail, task_list, workflow_lines
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
-from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks
+from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks, task_shares
+from taskbot.services.workflow import attachments_of, task_requests
 from taskbot.store import queries
 from taskbot.store.db import transaction
 
 # New messages only: an edited "/done 3" must not report twice.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
-OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "done", "status", "blocked")
-ADMIN_HELP = ("add", "assign", "bind", "cadence", "deadline", "close", "import", "report", "export")
+OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "done", "status", "blocked", "extend")
+ADMIN_HELP = (
+    "add",
+    "assign",
+    "bind",
+    "cadence",
+    "deadline",
+    "close",
+    "import",
+    "report",
+    "export",
+    "pending",
+    "due",
+    "urge",
+)
 # Commands whose effect reaches beyond the current group: only the configured admins may use them.
 OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})
 
@@ -148,6 +162,15 @@ async def task_command(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, admin=admin)
         task = get_task(session, task_id, caller.actor, history=True)
         parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
+        flow = workflow_lines(
+            task_requests(session, task_id),
+            task_shares(session, task_id),
+            rt.settings.tz,
+            caller.lang,
+            attachments_of(session, task_id),
+        )
+        if flow:
+            parts[-1] += "\n\n" + "\n".join(flow)
         is_open = task.status in OPEN_STATUSES
     sent = await reply(message, parts, markup=report_buttons(task_id, caller.lang) if is_open else None)
     if is_open:

@@ -18,7 +18,7 @@ from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, Role, Task
 from taskbot.i18n import t
 from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.store.models import Assignment, Person, Report, Task
+from taskbot.store.models import Assignment, Attachment, Person, Report, Task, WorkflowRequest
 
 PARSE_MODE = "HTML"
 # Telegram refuses messages over 4096 characters (counted after the HTML is parsed, so a split on the
@@ -162,6 +162,53 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
     return split_message("\n".join(lines))
 
 
+def workflow_lines(
+    requests: Sequence[WorkflowRequest],
+    shares: Sequence[Assignment],
+    tz: ZoneInfo,
+    lang: str,
+    attachments: Sequence[Attachment] = (),
+) -> list[str]:
+    """Each unit's 签收 state, pending claim (待审核), pending or approved extension, and the evidence
+    (佐证) kept, under a header; nothing when there is none (requests and shares with their chat
+    loaded)."""
+    lines: list[str] = []
+    units = {share.chat_id: unit_label(share) for share in shares}
+    for file in attachments:
+        when = file.at.astimezone(tz).strftime("%m-%d %H:%M")
+        lines.append(
+            t(
+                "workflow.line.evidence",
+                lang,
+                unit=esc(units.get(file.unit_chat_id or 0, "")),
+                who=esc(file.actor),
+                when=when,
+                name=esc(file.name or file.kind),
+                size=_size(file.size),
+            )
+        )
+    for share in shares:
+        unit = esc(unit_label(share))
+        if share.receipt == "signed" and share.signed_at is not None:
+            when = share.signed_at.astimezone(tz).strftime("%m-%d %H:%M")
+            lines.append(
+                t("workflow.line.signed", lang, unit=unit, who=esc(share.signed_by or ""), when=when)
+            )
+        elif share.receipt == "pending":
+            lines.append(t("workflow.line.unsigned", lang, unit=unit))
+    for request in requests:
+        unit = esc(unit_label(request.assignment))
+        date = request.new_deadline.isoformat() if request.new_deadline else ""
+        if request.kind == "review":
+            when = request.requested_at.astimezone(tz).strftime("%m-%d %H:%M")
+            lines.append(t("workflow.line.review", lang, unit=unit, who=esc(request.actor), when=when))
+        elif request.state == "pending":
+            lines.append(t("workflow.line.extension", lang, unit=unit, date=date))
+        elif request.assignment.extended_to == request.new_deadline:
+            lines.append(t("workflow.line.extended", lang, unit=unit, date=date))
+    return [t("workflow.lines.header", lang), *lines] if lines else []
+
+
 def _leads_first(rows: Iterable[Assignment]) -> list[Assignment]:
     return sorted(rows, key=lambda r: (r.role != Role.LEAD, r.id))
 
@@ -181,12 +228,22 @@ def unit_line(row: Assignment, tz: ZoneInfo, lang: str) -> str:
     return " · ".join(parts)
 
 
+def _size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def confirmation(report: Report, who: str, lang: str) -> str:
     """What the chat is told after an official's report (done, status, blocked) was recorded."""
     task = task_ref(report.task)
     note = t("bot.note", lang, text=esc(clip(report.text, 500))) if report.text else ""
     if report.kind == ReportKind.DONE:
         return t("bot.done.ok", lang, who=esc(who), task=task, note=note)
+    if report.kind == ReportKind.CLAIMED:
+        return t("bot.claimed.ok", lang, who=esc(who), task=task, note=note)
     if report.kind == ReportKind.BLOCKED:
         return t("bot.blocked.ok", lang, who=esc(who), task=task, note=note)
     progress = t("bot.status.progress", lang, progress=report.progress) if report.progress is not None else ""

@@ -37,8 +37,9 @@ from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, clip, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason, review_applies
 from taskbot.domain.replies import read_reply
-from taskbot.domain.values import TaskStatus
+from taskbot.domain.values import ReportKind, TaskStatus
 from taskbot.i18n import t
 from taskbot.services import messages, notes
 from taskbot.services.assignments import unit_label
@@ -53,6 +54,7 @@ from taskbot.services.tasks import (
     task_for_report,
     task_shares,
 )
+from taskbot.services.workflow import claim_done
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
 
@@ -109,15 +111,25 @@ async def on_button(update: Update, context: BotContext) -> None:
         else None
     )
     if action == DONE:
+        review = _reviewed(update, context)
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
             report = apply_report(
-                session, caller.actor, rt.clock(), DONE, TaskReport(task_id), today=local_today(rt)
+                session,
+                caller.actor,
+                rt.clock(),
+                DONE,
+                TaskReport(task_id),
+                today=local_today(rt),
+                review=review,
             )
             text = confirmation(report, caller.actor.name, caller.lang)
+            claimed = (report.task_id, report.unit_chat_id) if report.kind == ReportKind.CLAIMED else None
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
         await query.answer(t("bot.callback.done", caller.lang))
+        if claimed is not None:
+            await announce_claim(context, *claimed)
         return
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
@@ -146,6 +158,9 @@ async def on_reply(update: Update, context: BotContext) -> None:
     about = _replied_about(update, context)
     if about is None:
         return  # not a reply to a message of ours about tasks: conversation, not a report
+    if is_return_purpose(about.purpose):
+        await on_return_reason(update, context, about.purpose)
+        return
     rt = context.runtime
     task_id = about.single_task
     text = message.text or ""
@@ -230,18 +245,22 @@ async def on_note_button(update: Update, context: BotContext) -> None:
 
 async def _record_pressed(
     update: Update, context: BotContext, record: Callable[[Session, Actor], Report]
-) -> None:
-    """Record what a pressed button means, as the presser; confirm it in the chat and stop the spinner."""
+) -> tuple[int, int | None] | None:
+    """Record what a pressed button means, as the presser; confirm it in the chat and stop the spinner.
+    Return (task id, unit chat) when it was a completion claim the office must be told of."""
     query = update.callback_query
     assert query is not None
     admin = await is_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        text = confirmation(record(session, caller.actor), caller.actor.name, caller.lang)
+        row = record(session, caller.actor)
+        text = confirmation(row, caller.actor.name, caller.lang)
+        claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
     await query.answer(t("bot.callback.done", caller.lang))
+    return claimed
 
 
 @polite
@@ -271,9 +290,12 @@ def apply_report(
     *,
     unit: Unit = None,
     today: dt.date | None = None,
+    review: bool = False,
 ) -> Report:
     """Record REPORT as ACTION (done, progress, blocked) by ACTOR on their share of the task (or
-    UNIT's); refusals raise TaskError."""
+    UNIT's); refusals raise TaskError. With REVIEW a done is a claim the office reviews (办结审核)."""
+    if action == DONE and review:
+        return claim_done(session, report.task_id, actor, now, report.text, unit=unit)[0]
     if action == DONE:
         return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today)
     if action == BLOCKED:
@@ -299,12 +321,20 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
     per unit."""
     admin = await is_admin(update, context)
     rt = context.runtime
+    review = action == DONE and _reviewed(update, context)
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
         unit, report = with_unit(session, report)
         try:
             row = apply_report(
-                session, caller.actor, rt.clock(), action, report, unit=unit, today=local_today(rt)
+                session,
+                caller.actor,
+                rt.clock(),
+                action,
+                report,
+                unit=unit,
+                today=local_today(rt),
+                review=review,
             )
         except WhichUnit:
             if action != DONE:
@@ -319,7 +349,15 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
             await reply(message_of(update), text, markup=InlineKeyboardMarkup(buttons))
             return
         text = confirmation(row, caller.actor.name, caller.lang)
+        claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
     await reply(message_of(update), text)
+    if claimed is not None:
+        await announce_claim(context, *claimed)
+
+
+def _reviewed(update: Update, context: BotContext) -> bool:
+    """Whether a done by this sender awaits the office's review (see ``bot.workflow``)."""
+    return review_applies(update, context)
 
 
 @polite
@@ -329,7 +367,8 @@ async def on_unit_button(update: Update, context: BotContext) -> None:
     assert query is not None
     _, action, task_id, share_id = (query.data or "").split(":")
     rt = context.runtime
-    await _record_pressed(
+    review = action == DONE and _reviewed(update, context)
+    claimed = await _record_pressed(
         update,
         context,
         lambda session, actor: apply_report(
@@ -340,5 +379,8 @@ async def on_unit_button(update: Update, context: BotContext) -> None:
             TaskReport(int(task_id)),
             unit=int(share_id),
             today=local_today(rt),
+            review=review,
         ),
     )
+    if claimed is not None:
+        await announce_claim(context, *claimed)

@@ -28,12 +28,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_parse(args: argparse.Namespace) -> int:
     """Print the directives of the bulletin in args.file."""
     from taskbot.bulletin import parse_bulletin
+    from taskbot.domain.report_rules import annotate
     from taskbot.domain.text import printable
 
     date = date_option(args.date, "--date")
-    parsed = parse_bulletin(read_bulletin(args.file, load(args)), date)
+    text = read_bulletin(args.file, load(args))
+    parsed = parse_bulletin(text, date)
     if args.format == "json":
-        print_json(parsed.to_json())
+        print_json(annotate(parsed.to_json(), text))
         return 0
     title = printable(parsed.title or "")
     print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {title}".rstrip())

@@ -6,6 +6,7 @@
   (``semimonthly``); a date that is a rest day moves to the next workday.
 - monthly consultation (一月一会商): the first workday of each month.
 - deadline and escalation: every workday (which tasks they concern is ``deadlines``' business).
+- report_due and report_overdue: every workday (which units they concern is ``report_rules``').
 
 A "fire" is an aware datetime: the beat's date at its configured time in the configured zone.
 """
@@ -38,6 +39,8 @@ class BeatRules:
     fortnightly_anchor: dt.date = dt.date(2026, 1, 5)
     monthly_time: dt.time = dt.time(9, 0)
     deadline_time: dt.time = dt.time(9, 0)
+    report_due_time: dt.time = dt.time(9, 0)
+    report_overdue_time: dt.time = dt.time(17, 30)
 
     def time_of(self, beat: Beat) -> dt.time:
         return {
@@ -46,6 +49,8 @@ class BeatRules:
             Beat.MONTHLY: self.monthly_time,
             Beat.DEADLINE: self.deadline_time,
             Beat.ESCALATION: self.deadline_time,
+            Beat.REPORT_DUE: self.report_due_time,
+            Beat.REPORT_OVERDUE: self.report_overdue_time,
         }[beat]
 
     def at(self, beat: Beat, day: dt.date) -> dt.datetime:
@@ -104,6 +109,8 @@ _DATES: dict[Beat, Callable[[dt.date, dt.date, WorkCalendar, BeatRules], Iterato
     Beat.MONTHLY: _monthly,
     Beat.DEADLINE: _every_workday,
     Beat.ESCALATION: _every_workday,
+    Beat.REPORT_DUE: _every_workday,
+    Beat.REPORT_OVERDUE: _every_workday,
 }
 
 

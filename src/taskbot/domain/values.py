@@ -41,10 +41,11 @@ class Role(StrEnum):
 
 
 class Completion(StrEnum):
-    """How a unit's completion counts: 按期办结 or 逾期办结."""
+    """How a unit's completion counts: 按期办结, 逾期办结 or 延期办结 (by an approved extension)."""
 
     ON_TIME = "on_time"
     LATE = "late"
+    EXTENDED = "extended"
 
 
 class Cadence(StrEnum):
@@ -64,6 +65,10 @@ class Beat(StrEnum):
     MONTHLY = "monthly"
     DEADLINE = "deadline"
     ESCALATION = "escalation"
+    # Reporting rules (taskbot.domain.report_rules): the due day's reminder to each unit that has not
+    # reported for the period, and the office's 催报名单 once the due time has passed.
+    REPORT_DUE = "report_due"
+    REPORT_OVERDUE = "report_overdue"
 
 
 class ReportKind(StrEnum):
@@ -80,6 +85,18 @@ class ReportKind(StrEnum):
     DEADLINE = "deadline"
     EDITED = "edited"
     ROLE = "role"
+    # The 督办 workflow (taskbot.domain.workflow): a claim awaiting review, its 销号 or 退回; an
+    # extension asked, granted or refused.
+    CLAIMED = "claimed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EXTENSION = "extension"
+    EXTENDED = "extended"
+    EXTENSION_REFUSED = "ext_refused"
+    SIGNED = "signed"  # 签收
+    REPORT_RULE = "report_rule"  # 报送要求 set or cleared
+    URGED = "urged"  # 催办 sent to a unit
+    URGE_ACK = "urge_ack"  # 催办 received (收到)
 
 
 class DeliveryStatus(StrEnum):

@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from taskbot.config import Settings
-from taskbot.domain.beats import BeatRules, fires_between, last_fire, task_on_beat
+from taskbot.domain.beats import BeatRules, fires_between, last_fire, next_fire, task_on_beat
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.deadlines import escalation_day, notice_on
-from taskbot.domain.digest import TaskFacts, stuck_tasks
-from taskbot.domain.values import Beat
+from taskbot.domain.digest import TaskFacts, UnitFacts, stuck_tasks
+from taskbot.domain.report_rules import due_moments, previous_moment
+from taskbot.domain.values import OPEN_STATUS_VALUES, Beat
+from taskbot.domain.workflow import holds_overdue
 from taskbot.services.digest import StoreView
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,15 @@ JUST_BEFORE = dt.timedelta(microseconds=1)
 class Audience(StrEnum):
     CHAT = "chat"  # the chat that receives the tasks (or, with no chat, the default chat)
     LEADERS = "leaders"  # the leaders' chat: the overall bulletin and escalations
+    OFFICE = "office"  # the supervising office: the 催报名单
+
+
+REPORT_BEATS = frozenset({Beat.REPORT_DUE, Beat.REPORT_OVERDUE})
+
+
+def _office_chats(settings: Settings) -> tuple[int, ...]:
+    office = settings.workflow.office_chat_id
+    return (office,) if office is not None else tuple(settings.admins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +64,8 @@ class PlanRules:
     deadline_offsets: tuple[int, ...] = (7, 3, 1)
     escalate_after_days: int = 3
     leaders_chat_id: int | None = None
+    # Where the office gets its lists (催报名单): workflow.office_chat_id, else each admin privately.
+    office_chats: tuple[int, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, leaders_chat_id: int | None = None) -> PlanRules:
@@ -66,12 +79,15 @@ class PlanRules:
             fortnightly_anchor=sch.fortnightly.anchor,
             monthly_time=sch.monthly.time,
             deadline_time=sch.deadline.time,
+            report_due_time=settings.workflow.report_reminder_time,
+            report_overdue_time=settings.workflow.report_overdue_time,
         )
         return cls(
             beats=beats,
             deadline_offsets=tuple(sch.deadline_offsets),
             escalate_after_days=sch.escalate_after_days,
             leaders_chat_id=settings.leaders_chat_id if leaders_chat_id is None else leaders_chat_id,
+            office_chats=_office_chats(settings),
         )
 
 
@@ -171,16 +187,93 @@ def plan_beat(
 ) -> list[Fire]:
     """The messages BEAT fired at AT sends: one per chat, plus the leaders' one where it has one
     (the fortnightly bulletin and the consultation over every task, and escalations)."""
+    if beat in REPORT_BEATS:
+        return plan_reports(beat, at, view, rules, cal)
     fires: list[Fire] = []
     if beat is not Beat.ESCALATION:
         ids = beat_tasks(beat, at, view, rules, cal)
         fires = _by_chat(ids, view, at, beat) if ids else []
+        if beat is Beat.DEADLINE and view.held:
+            fires = _release_held(fires, view, at.astimezone(rules.beats.tz).date())
     if beat in LEADERS_BEATS:
         every = beat_tasks(beat, at, view, rules, cal, leaders=beat is not Beat.ESCALATION)
         if every:
             fires.append(Fire(at, beat, rules.leaders_chat_id, tuple(every), Audience.LEADERS))
     fires.sort(key=Fire.sort_key)
     return fires
+
+
+def report_dues(
+    beat: Beat, at: dt.datetime, view: StoreView, rules: PlanRules, cal: WorkCalendar
+) -> list[tuple[int, dt.datetime, tuple[UnitFacts, ...]]]:
+    """(task id, due moment, the units that have not reported for the period ending then) for each
+    report due the fire of BEAT at AT concerns: for report_due, the dues until its next fire; for
+    report_overdue, the dues since its previous fire. Only open shares of open tasks are chased."""
+    tz = rules.beats.tz
+    if beat is Beat.REPORT_DUE:
+        start, end = at, next_fire(beat, at, rules.beats, cal)
+    else:
+        start, end = previous_fire(beat, at, rules, cal), at
+    found = []
+    for task_id, rule in sorted(view.report_rules.items()):
+        task = view.tasks.get(task_id)
+        if task is None or not task.is_open:
+            continue
+        for moment in due_moments(rule, start, end, tz):
+            since = previous_moment(rule, moment, tz)
+            silent = tuple(
+                u
+                for u in task.units
+                if u.status in OPEN_STATUS_VALUES
+                and not (u.last_report_at is not None and u.last_report_at > since)
+            )
+            if silent:
+                found.append((task_id, moment, silent))
+    return found
+
+
+def plan_reports(
+    beat: Beat, at: dt.datetime, view: StoreView, rules: PlanRules, cal: WorkCalendar
+) -> list[Fire]:
+    """report_due: one fire per unit chat with reports due; report_overdue: one fire per office chat."""
+    dues = report_dues(beat, at, view, rules, cal)
+    if not dues:
+        return []
+    if beat is Beat.REPORT_OVERDUE:
+        ids = tuple(dict.fromkeys(task_id for task_id, _, _ in dues))
+        return [Fire(at, beat, chat, ids, Audience.OFFICE) for chat in rules.office_chats]
+    by_chat: dict[int, list[int]] = {}
+    for task_id, _, silent in dues:
+        for unit in silent:
+            if unit.chat_id in view.routes.get(task_id, ()):
+                chat_tasks = by_chat.setdefault(unit.chat_id, [])
+                if task_id not in chat_tasks:
+                    chat_tasks.append(task_id)
+    fires = [Fire(at, beat, chat, tuple(chat_tasks)) for chat, chat_tasks in by_chat.items()]
+    fires.sort(key=Fire.sort_key)
+    return fires
+
+
+def _release_held(fires: list[Fire], view: StoreView, day: dt.date) -> list[Fire]:
+    """FIRES without the tasks whose unit (the fire's chat) has its deadline reminders held on DAY:
+    an extension asked and not answered, or granted and not run out."""
+    kept: list[Fire] = []
+    for fire in fires:
+        ids = tuple(
+            tid
+            for tid in fire.task_ids
+            if fire.chat_id is None
+            or (tid, fire.chat_id) not in view.held
+            or not holds_overdue(
+                day,
+                view.tasks[tid].deadline,
+                view.held[(tid, fire.chat_id)],
+                view.held[(tid, fire.chat_id)] is None,
+            )
+        )
+        if ids:
+            kept.append(replace(fire, task_ids=ids))
+    return kept
 
 
 def plan_window(

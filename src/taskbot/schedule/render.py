@@ -30,7 +30,7 @@ from taskbot.domain.digest import (
 )
 from taskbot.domain.values import Beat, TaskStatus
 from taskbot.i18n import pick_language, t
-from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
+from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire, report_dues
 from taskbot.services.digest import StoreView
 
 MESSAGE_LIMIT = 4096
@@ -459,10 +459,58 @@ def _escalation(
     return lines
 
 
+def _when(moment: dt.datetime, ctx: RenderContext, lang: str) -> str:
+    local = moment.astimezone(ctx.rules.beats.tz)
+    if local.time() == dt.time(0):  # due by the end of the day before
+        return fmt_date(local.date() - dt.timedelta(days=1), lang)
+    return fmt_date(local.date(), lang) + local.strftime(" %H:%M")
+
+
+def _report_due(
+    fire: Fire, tasks: list[TaskFacts], ctx: RenderContext, lang: str, _overall: Sequence[int] | None
+) -> list[Line]:
+    wanted = set(fire.task_ids)
+    dues = [d for d in report_dues(fire.beat, fire.at, ctx.view, ctx.rules, ctx.cal) if d[0] in wanted]
+    lines = [Line(t("reminder.report_due.intro", lang))]
+    for task_id, moment, _ in dues:
+        task = ctx.view.tasks[task_id]
+        lines.append(
+            Line(
+                t("reminder.report_due.line", lang, task=_task_head(task), due=_when(moment, ctx, lang)),
+                task_id,
+            )
+        )
+    return lines + _report_hint(len(dues), lang)
+
+
+def _report_overdue(
+    fire: Fire, tasks: list[TaskFacts], ctx: RenderContext, lang: str, _overall: Sequence[int] | None
+) -> list[Line]:
+    dues = report_dues(fire.beat, fire.at, ctx.view, ctx.rules, ctx.cal)
+    lines = [Line(t("reminder.report_overdue.intro", lang, count=sum(len(s) for _, _, s in dues)))]
+    for task_id, moment, silent in dues:
+        task = ctx.view.tasks[task_id]
+        names = _join([u.name for u in silent], lang)
+        lines.append(
+            Line(
+                t(
+                    "reminder.report_overdue.line",
+                    lang,
+                    task=_task_head(task),
+                    due=_when(moment, ctx, lang),
+                    units=names,
+                )
+            )
+        )
+    return lines
+
+
 _RENDERERS: dict[Beat, Renderer] = {
     Beat.WEEKLY: _weekly,
     Beat.FORTNIGHTLY: _fortnightly,
     Beat.MONTHLY: _monthly,
     Beat.DEADLINE: _deadline,
     Beat.ESCALATION: _escalation,
+    Beat.REPORT_DUE: _report_due,
+    Beat.REPORT_OVERDUE: _report_overdue,
 }

@@ -21,7 +21,7 @@ from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.values import Beat
 from taskbot.ops.logs import log_context
 from taskbot.runtime import Runtime
-from taskbot.schedule import ledger
+from taskbot.schedule import ledger, receipts
 from taskbot.schedule.ledger import PlannedDelivery, delivery_key
 from taskbot.schedule.planner import Audience, Fire, PlanRules, plan_beat, plan_window, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
@@ -127,7 +127,11 @@ class ReminderService:
         planned = []
         for fire in fires:
             chat_id, target, unbound = fire.chat_id, "", False
-            if fire.audience is Audience.LEADERS:
+            if fire.audience is Audience.OFFICE:
+                target = "office"
+                if chat_id is None:  # office fires name their chat; never unbound
+                    continue
+            elif fire.audience is Audience.LEADERS:
                 target = "leaders"
                 if chat_id is None:
                     log.warning("%s at %s: leaders_chat_id is not set, not sent", fire.beat.value, fire.at)
@@ -254,10 +258,23 @@ class ReminderService:
         return await self.resume(now)
 
     async def resume(self, now: dt.datetime) -> SendStats:
-        """Catch up missed beats (once, within the grace) and send everything pending."""
+        """Catch up missed beats (once, within the grace), plan the 签收 announcements due, and send
+        everything pending."""
         async with self._planning:
             await asyncio.to_thread(self.catch_up, now)
+            await asyncio.to_thread(self.plan_receipts, now)
         return await self.drain()
+
+    def plan_receipts(self, now: dt.datetime) -> int:
+        """Write the 签收 announcements, repeats and office lists, and the 催办 repeats, due at NOW;
+        return how many."""
+        with transaction(self.sessions) as session:
+            planned = receipts.plan_receipts(session, now, self.settings, self.cal)
+            planned += receipts.plan_urge_repeats(session, now, self.settings, self.cal)
+            written = ledger.record(session, planned, now)
+        if written:
+            log.info("签收 and 催办: %d messages planned", written)
+        return written
 
     def next_fire(self, beat: Beat, after: dt.datetime) -> dt.datetime:
         """When BEAT fires next after AFTER."""

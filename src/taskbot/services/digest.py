@@ -19,8 +19,21 @@ from sqlalchemy.orm import Session, aliased
 
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
+from taskbot.domain.report_rules import ReportRule
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
-from taskbot.store.models import Assignment, Binding, Chat, Party, Person, Report, Task, TaskParty, as_utc
+from taskbot.services.workflow import deadline_holds
+from taskbot.store.models import (
+    Assignment,
+    Binding,
+    Chat,
+    Party,
+    Person,
+    Report,
+    Task,
+    TaskParty,
+    TaskReportRule,
+    as_utc,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,11 @@ class StoreView:
     # Telegram chat id → the @usernames of the people bound to the parties that chat answers for
     # (asked lazily: only reminders to a unit's group mention them).
     mentions: Callable[[int], tuple[str, ...]] = field(default=lambda chat_id: ())
+    # (task id, Telegram chat id) → the unit's approved extension, or None while one is asked for:
+    # its deadline reminders are held (``taskbot.domain.workflow.holds_overdue``).
+    held: dict[tuple[int, int], dt.date | None] = field(default_factory=dict)
+    # Task id → its reporting rule (open tasks with one only).
+    report_rules: dict[int, ReportRule] = field(default_factory=dict)
 
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
@@ -142,6 +160,15 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             answers[since] = advanced_since(session, since, tasks, telegram_of)
         return answers[since]
 
+    rules = {
+        tid: rule
+        for tid, data in session.execute(
+            select(TaskReportRule.task_id, TaskReportRule.rule)
+            .join(Task, Task.id == TaskReportRule.task_id)
+            .where(where)
+        )
+        if (rule := ReportRule.from_json(data)) is not None
+    }
     people: dict[int, tuple[str, ...]] | None = None
 
     def mentions(chat_id: int) -> tuple[str, ...]:
@@ -150,7 +177,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             people = unit_people(session)
         return people.get(chat_id, ())
 
-    return StoreView(tasks, routes, chats, advanced, mentions)
+    return StoreView(tasks, routes, chats, advanced, mentions, deadline_holds(session), rules)
 
 
 def unit_people(session: Session) -> dict[int, tuple[str, ...]]:

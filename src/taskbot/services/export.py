@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from taskbot.i18n import catalog, t
 from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
+from taskbot.services.workflow import attachments_by_task
 from taskbot.store.models import Assignment, Report, Task
 
 # Excel refuses cells longer than this; task texts are far shorter, but a pasted note might not be.
@@ -61,6 +62,18 @@ UNIT_COLUMNS = (
     "last_report_text",
     "completed_at",
     "completion",
+)
+# 佐证材料: one row per file kept as evidence (by its Telegram file id; nothing is downloaded).
+EVIDENCE_COLUMNS = (
+    "task_id",
+    "task_title",
+    "unit",
+    "at",
+    "actor",
+    "file_kind",
+    "file_name",
+    "file_size",
+    "file_id",
 )
 # Widths (in characters) that keep a CJK title readable without hiding the short columns.
 _WIDTHS = {"title": 40, "text": 60, "parties": 24, "assignees": 20, "task_title": 40, "section": 24}
@@ -114,10 +127,24 @@ class UnitRow:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    task_id: int
+    task_title: str
+    unit: str
+    at: dt.datetime
+    actor: str
+    file_kind: str
+    file_name: str
+    file_size: int | None
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     tasks: list[TaskRow]
     history: list[HistoryRow]
     units: list[UnitRow] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 def collect(
@@ -144,7 +171,24 @@ def collect(
     tasks: list[TaskRow] = []
     history: list[HistoryRow] = []
     units: list[UnitRow] = []
+    evidence: list[EvidenceRow] = []
+    files = attachments_by_task(session)  # one query, not one per task
     for task in session.scalars(stmt):
+        labels = {row.chat_id: unit_label(row) for row in task.assignments}
+        evidence.extend(
+            EvidenceRow(
+                task_id=task.id,
+                task_title=task.title,
+                unit=labels.get(a.unit_chat_id or 0, ""),
+                at=a.at,
+                actor=a.actor,
+                file_kind=a.kind,
+                file_name=a.name,
+                file_size=a.size,
+                file_id=a.file_id,
+            )
+            for a in files.get(task.id, ())
+        )
         units.extend(
             UnitRow(
                 task_id=task.id,
@@ -194,7 +238,7 @@ def collect(
                     text=report.text or "",
                 )
             )
-    return ExportData(tasks, history, units)
+    return ExportData(tasks, history, units, evidence)
 
 
 def _bulletin_label(task: Task) -> str:
@@ -284,6 +328,9 @@ def build_workbook(data: ExportData, *, lang: str, tz: ZoneInfo) -> Workbook:
     _fill_sheet(book.create_sheet(t("export.sheet.tasks", lang)), TASK_COLUMNS, data.tasks, lang, tz)
     _fill_sheet(book.create_sheet(t("export.sheet.history", lang)), HISTORY_COLUMNS, data.history, lang, tz)
     _fill_sheet(book.create_sheet(t("export.sheet.units", lang)), UNIT_COLUMNS, data.units, lang, tz)
+    _fill_sheet(
+        book.create_sheet(t("export.sheet.evidence", lang)), EVIDENCE_COLUMNS, data.evidence, lang, tz
+    )
     return book
 
 

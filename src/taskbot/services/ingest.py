@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.domain.assignments import directive_roles
+from taskbot.domain.report_rules import read_report_rule
 from taskbot.domain.values import Cadence, ReportKind, Role, TaskStatus, in_date_window
 from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import upsert_chat
-from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task, TaskParty
+from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task, TaskParty, TaskReportRule
 from taskbot.store.queries import chat_by_telegram_id
 
 _KNOWN_CADENCES = frozenset(c.value for c in Cadence)
@@ -116,6 +117,8 @@ def import_bulletin(
         session.add(bulletin)
         session.flush()
     existing = _task_ids_by_fingerprint(session, bulletin)
+    common_rule = read_report_rule(text)  # a notice's closing 报送要求 applies to all its tasks
+    rules: dict[int, dict[str, Any] | None] = {}
     created: list[Task] = []
     unchanged: list[int] = []
     parties = _PartyCache(session)
@@ -125,6 +128,8 @@ def import_bulletin(
             unchanged.append(existing[fingerprint])
             continue
         task = _new_task(directive, fingerprint, bulletin, chat, now)
+        report_rule = read_report_rule(directive.text) or common_rule
+        rules[id(task)] = report_rule.to_json() if report_rule is not None else None
         # 配合 / 牵头 are roles, not part of a party's name: 各镇（街道）配合 is 各镇（街道）, a partner.
         # The parser gives the roles it read (``Directive.roles``); they come first.
         named = directive_roles(directive.text, directive.responsible, directive.roles)
@@ -133,6 +138,9 @@ def import_bulletin(
         created.append(task)
         partners[id(task)] = {name for name, role in named if role is Role.PARTNER}
     session.flush()
+    session.add_all(
+        TaskReportRule(task_id=t.id, rule=rule) for t in created if (rule := rules.get(id(t))) is not None
+    )
     _mark_partners(session, created, partners)
     sync_assignments(session, [t.id for t in created])
     for task in created:

@@ -566,7 +566,7 @@ def _names(row: Assignment) -> list[str]:
     return names
 
 
-def _own_shares(session: Session, rows: list[Assignment], actor: Actor) -> list[Assignment]:
+def own_shares(session: Session, rows: list[Assignment], actor: Actor) -> list[Assignment]:
     """The shares ACTOR answers for: their chat's, else those of the parties bound to their person."""
     if actor.chat is not None:
         here = [r for r in rows if r.chat_id == actor.chat.id]
@@ -593,7 +593,7 @@ def _share(session: Session, task: Task, actor: Actor, unit: Unit) -> Assignment
         return None
     for row in rows:  # labels need the chat and party; load them once for the whole task
         _ = row.chat, row.party
-    mine = _own_shares(session, rows, actor)
+    mine = own_shares(session, rows, actor)
     pool = rows if actor.is_admin or not mine else mine
     if isinstance(unit, int):
         found = next((r for r in pool if r.id == unit), None)

@@ -204,9 +204,91 @@ class Assignment(Base):
     completed_at: Mapped[dt.datetime | None]
     # How the completion counts: on_time (按期办结) or late (逾期办结); None while not done.
     completion: Mapped[str | None] = mapped_column(String(10))
+    # An approved extension (延期): the unit's own deadline; the task's deadline stays the original.
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)
+    # 签收: "pending" until an official of the unit signs ("signed"); None for shares that were
+    # there before receipts existed (never announced).
+    receipt: Mapped[str | None] = mapped_column(String(10), default="pending")
+    signed_at: Mapped[dt.datetime | None]
+    signed_by: Mapped[str | None] = mapped_column(String(200))
 
     chat: Mapped[Chat] = relationship()
     party: Mapped[Party | None] = relationship()
+
+
+class TaskReportRule(Base):
+    """When the units of a task must report (taskbot.domain.report_rules.ReportRule.to_json)."""
+
+    __tablename__ = "task_report_rule"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Urge(Base):
+    """A 催办 sent to one unit of a task, and its read receipt (收到): who pressed it and when."""
+
+    __tablename__ = "urge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    urged_by: Mapped[str] = mapped_column(String(200), default="")
+    urged_at: Mapped[dt.datetime]
+    acked_at: Mapped[dt.datetime | None]
+    acked_by: Mapped[str | None] = mapped_column(String(200))
+
+    assignment: Mapped[Assignment] = relationship()
+
+
+class Attachment(Base):
+    """佐证材料: a file sent with a report — Telegram's file id (nothing is downloaded), its name,
+    size and type, who sent it and when, on which history entry."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"))
+    unit_chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat.id", ondelete="SET NULL"))
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))  # photo, document, video
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[dt.datetime]
+
+
+class WorkflowRequest(Base):
+    """A unit asking the office: to accept its completion (办结审核) or to move its deadline (延期申请).
+
+    Written when asked, decided once: the first 通过 / 退回 / 批准 / 驳回 wins (see
+    ``taskbot.domain.workflow``); the task's history records both the asking and the answer.
+    """
+
+    __tablename__ = "workflow_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    requested_at: Mapped[dt.datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The deadline asked for (extensions only).
+    new_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[dt.datetime | None]
+    decision_text: Mapped[str] = mapped_column(Text, default="")
+
+    assignment: Mapped[Assignment] = relationship()
 
 
 class Report(Base):
