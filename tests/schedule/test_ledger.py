@@ -63,7 +63,9 @@ def test_a_claim_is_a_lease(rt: Runtime) -> None:
     assert [c.key[-2:] for c in mine] == ["c0", "c1"]
     assert [c.key[-2:] for c in theirs] == ["c2"]
     with transaction(rt.sessions) as s:
-        assert ledger.claim(s, "b", NOW + LEASE / 2, limit=10, lease=LEASE) == []
+        assert ledger.claim(s, "c", NOW + LEASE / 2, limit=10, lease=LEASE) == []
+        # a worker's own claims are its own to take again (it drains one batch at a time)
+        assert [c.key[-2:] for c in ledger.claim(s, "b", NOW + LEASE / 2, limit=10, lease=LEASE)] == ["c2"]
         # a's lease runs out (a died): b picks the rows up
         assert len(ledger.claim(s, "b", NOW + LEASE * 2, limit=10, lease=LEASE)) == 3
     with transaction(rt.sessions) as s:
