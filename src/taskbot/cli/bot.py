@@ -188,11 +188,46 @@ def file_url_for(base_url: str) -> str:
 
 
 class Lifecycle:
-    """What opens with the Application and closes with it: the command menu, the reminder engine."""
+    """What opens with the Application and closes with it: the command menu, the reminder engine.
+
+    It also owns SIGINT/SIGTERM: sending stops between two sends (what is not sent stays pending),
+    the Application is stopped, and a watchdog ends the process after ``shutdown_timeout``
+    seconds whatever still runs.
+    """
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.reminders: Any = None
+        self._stopping = False
+
+    def handle_signals(self, app: Application) -> None:
+        """Stop on SIGINT/SIGTERM (instead of python-telegram-bot, which waits for every job)."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.stop, app, sig.name)
+            except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+                return
+
+    def stop(self, app: Application, why: str = "asked to") -> None:
+        """Stop sending at once, stop the Application, and exit by ``shutdown_timeout`` at the latest."""
+        import threading
+
+        if self._stopping:
+            return
+        self._stopping = True
+        timeout = self.runtime.settings.shutdown_timeout
+        log.info("%s: stopping (unsent reminders stay pending; exit within %g s)", why, timeout)
+        if self.reminders is not None:
+            self.reminders.stop()
+        watchdog = threading.Timer(timeout, _exit_now, args=(timeout,))
+        watchdog.daemon = True
+        watchdog.start()
+        if app.running:
+            app.stop_running()
 
     async def post_init(self, app: Application) -> None:
         """Publish the command menu and put the reminders on the JobQueue."""
@@ -206,6 +241,7 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
+        self.handle_signals(app)
         settle_heap()
 
     async def post_shutdown(self, app: Application) -> None:
@@ -213,6 +249,15 @@ class Lifecycle:
         if self.reminders is not None:
             self.reminders.close()
             self.reminders = None
+
+
+def _exit_now(timeout: float) -> None:
+    """The watchdog: the process did not stop within TIMEOUT seconds; end it (claims free themselves)."""
+    import os
+
+    log.error("still running %g s after the stop signal: exiting now", timeout)
+    logging.shutdown()
+    os._exit(1)
 
 
 def settle_heap() -> None:
@@ -238,7 +283,7 @@ def install_reminders(app: Application, runtime: Runtime) -> Any:
 
 
 def _serve(app: Application, settings: Settings) -> None:
-    """Block in PTB's run_polling / run_webhook; both stop cleanly on SIGINT and SIGTERM."""
+    """Block in PTB's run_polling / run_webhook until SIGINT/SIGTERM (see ``Lifecycle.stop``)."""
     from telegram import Update
 
     telegram = settings.telegram
@@ -252,10 +297,11 @@ def _serve(app: Application, settings: Settings) -> None:
             webhook_url=hook.url,
             secret_token=_secret(hook.secret_token),
             allowed_updates=Update.ALL_TYPES,
+            stop_signals=None,  # Lifecycle.handle_signals: sending stops first
         )
     else:
         log.info("long polling for updates")
-        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, stop_signals=None)
 
 
 def _secret(value: Any) -> str | None:
