@@ -163,12 +163,17 @@ def local_settings(settings: Settings) -> Settings:
     )
 
 
-def build_connected_application(runtime: Runtime, token: str, *, base_url: str | None = None) -> Application:
-    """The Application with its start-up (command menu, reminders) and shutdown wired in."""
+def build_connected_application(
+    runtime: Runtime, token: str, *, base_url: str | None = None, own_signals: bool = True
+) -> Application:
+    """The Application with its start-up (command menu, reminders) and shutdown wired in.
+
+    OWN_SIGNALS: SIGINT/SIGTERM stop it (``Lifecycle.stop``); local mode handles them itself.
+    """
     from taskbot.bot.app import build_application
 
     base_url = base_url or runtime.settings.telegram.base_url
-    lifecycle = Lifecycle(runtime)
+    lifecycle = Lifecycle(runtime, own_signals=own_signals)
     return build_application(
         runtime,
         token,
@@ -195,9 +200,10 @@ class Lifecycle:
     seconds whatever still runs.
     """
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, own_signals: bool = True) -> None:
         self.runtime = runtime
         self.reminders: Any = None
+        self.own_signals = own_signals
         self._stopping = False
 
     def handle_signals(self, app: Application) -> None:
@@ -241,7 +247,8 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
-        self.handle_signals(app)
+        if self.own_signals:
+            self.handle_signals(app)
         settle_heap()
 
     async def post_shutdown(self, app: Application) -> None:
@@ -343,7 +350,7 @@ async def run_local(
     api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
     api.add_chat(LOCAL_ADMIN_ID, type="private")
     imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
-    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url)
+    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url, own_signals=False)
     stopping = asyncio.Event()
     _on_signals(stopping.set)
     try:
@@ -366,6 +373,9 @@ async def run_local(
             task.cancel()
         await asyncio.gather(chat, stop, return_exceptions=True)
     finally:
+        reminders = getattr(app.bot_data, "extras", {}).get("reminders")
+        if reminders is not None:  # stop sending between two sends; the rest stays pending
+            reminders.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -125,25 +125,25 @@ def claim(
     limit: int = 200,
     lease: dt.timedelta,
     owner: Owner = None,
+    due_only: bool = True,
 ) -> list[ClaimedDelivery]:
     """Take up to LIMIT due pending rows nobody holds, oldest first, for LEASE.
 
     A row is free when it was never claimed, its lease ran out, it is WORKER's own (left by a
     broken release: a worker drains one batch at a time), or — on PostgreSQL — its claimer's
-    session has ended. A row waiting after an error is due at its ``next_attempt_at``.
+    session has ended. A row waiting after an error is due at its ``next_attempt_at``; without
+    DUE_ONLY the waiting rows due soonest come first, due or not (a probe during an outage).
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     free = [Delivery.claimed_until.is_(None), Delivery.claimed_until < now, Delivery.claimed_by == worker]
     if postgres:
         free.append(_owner_gone())
-    stmt = (
-        select(Delivery)
-        .where(Delivery.status == PENDING)
-        .where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-        .where(or_(*free))
-        .order_by(Delivery.fire_at, Delivery.id)
-        .limit(limit)
-    )
+    stmt = select(Delivery).where(Delivery.status == PENDING).where(or_(*free)).limit(limit)
+    if due_only:
+        stmt = stmt.where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+        stmt = stmt.order_by(Delivery.fire_at, Delivery.id)
+    else:
+        stmt = stmt.order_by(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at, Delivery.id)
     if postgres:
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list(session.scalars(stmt))

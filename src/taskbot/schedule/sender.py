@@ -217,18 +217,33 @@ class Sender:
                 self._again = False
                 while not self._halted():
                     batch = self._claim()
+                    if not batch and self._outage_failures:
+                        # During an outage the pause decides when to try again, not the rows'
+                        # own (longer) backoff: probe with the waiting row due soonest.
+                        probe = self._claim(probe=True)
+                        if probe:
+                            stats.add(await self._send_batch(probe))
+                        if not probe or self._outage_failures:
+                            break
+                        continue
                     if not batch:
                         break
                     stats.add(await self._send_batch(batch))
         self.stats.add(stats)
         return stats
 
-    def _claim(self) -> list[ClaimedDelivery]:
+    def _claim(self, *, probe: bool = False) -> list[ClaimedDelivery]:
         try:
             owner = self.owner()
             with transaction(self.sessions) as session:
                 return ledger.claim(
-                    session, self.worker, self.clock(), limit=self.claim_batch, lease=self.lease, owner=owner
+                    session,
+                    self.worker,
+                    self.clock(),
+                    limit=1 if probe else self.claim_batch,
+                    lease=self.lease,
+                    owner=owner,
+                    due_only=not probe,
                 )
         except SQLAlchemyError as exc:
             log.error("cannot claim deliveries (the store failed: %s); the sweep tries again", _short(exc))
