@@ -45,9 +45,8 @@ def beat_jobs(app: Application) -> dict[str, dt.datetime]:
     }
 
 
-async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
-    api: FakeBotApi, runtime: Runtime
-) -> None:
+def installed_with_a_task(api: FakeBotApi, runtime: Runtime) -> tuple[Application, Any]:
+    """One task for GROUP; the reminders installed, their limiter and retries on virtual time."""
     store = StoreBuilder(runtime)
     store.chat(GROUP)
     store.party("甲镇", chats=[GROUP])
@@ -55,6 +54,14 @@ async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
     app = application(api)
     vt = VirtualTime()
     service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    service.sender.sleep = vt.sleep
+    return app, service
+
+
+async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
+    api: FakeBotApi, runtime: Runtime
+) -> None:
+    app, service = installed_with_a_task(api, runtime)
     scheduler = app.job_queue.scheduler
     assert {j.id for j in scheduler.get_jobs()} == {"taskbot:startup", "taskbot:sweep"}
     await app.initialize()
@@ -114,13 +121,7 @@ async def test_disabled_schedule_adds_no_jobs(api: FakeBotApi, runtime: Runtime)
 
 
 async def test_the_sweep_catches_up_a_beat_whose_job_failed(api: FakeBotApi, runtime: Runtime) -> None:
-    store = StoreBuilder(runtime)
-    store.chat(GROUP)
-    store.party("甲镇", chats=[GROUP])
-    store.task("任务", parties=["甲镇"])
-    app = application(api)
-    vt = VirtualTime()
-    service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    app, service = installed_with_a_task(api, runtime)
     await app.initialize()
     try:
         await service.jobs.sweep()  # not the scheduler yet: becomes it (SQLite: always granted)
@@ -141,15 +142,7 @@ async def test_the_sweep_catches_up_a_beat_whose_job_failed(api: FakeBotApi, run
 async def test_after_a_failed_send_a_retry_job_wakes_the_sender_when_it_is_due(
     api: FakeBotApi, runtime: Runtime
 ) -> None:
-    store = StoreBuilder(runtime)
-    store.chat(GROUP)
-    store.party("甲镇", chats=[GROUP])
-    store.task("任务", parties=["甲镇"])
-    app = application(api)
-    vt = VirtualTime()
-    service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
-    assert service.sender is not None
-    service.sender.sleep = vt.sleep
+    app, service = installed_with_a_task(api, runtime)
     await app.initialize()
     try:
         api.go_down()

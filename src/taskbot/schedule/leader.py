@@ -62,12 +62,7 @@ class SchedulerLock:
             return False
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except SQLAlchemyError:
-                pass
+        _discard(self._conn)
         self._conn = None
 
     def release(self) -> None:
@@ -118,11 +113,18 @@ class Presence:
         return self._owner
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except SQLAlchemyError:
-                pass
+        """End the session: the claims naming it are free for anyone at once."""
+        _discard(self._conn)
         self._conn = None
         self._owner = None
+
+
+def _discard(conn: Connection | None) -> None:
+    """Close CONN for good (its session ends), whether or not it still works."""
+    if conn is None:
+        return
+    try:
+        conn.invalidate()
+        conn.close()
+    except SQLAlchemyError:
+        pass
