@@ -115,3 +115,46 @@ async def test_sigterm_stops_sending_at_once_and_the_next_start_sends_exactly_th
         again.send_signal(signal.SIGTERM)
         await asyncio.wait_for(again.communicate(), 30)
     assert delivered(api) == dict.fromkeys(GROUPS, 1)  # the rest, and nothing twice
+
+
+async def test_sigterm_during_a_telegram_outage_exits_and_loses_nothing(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    seed(url)
+    api.slow_down(1.0)
+    process = await start(tmp_path, api, url)
+    try:
+        await api.wait_until(
+            lambda: sum(delivered(api).values()) >= 1, timeout=STARTUP, what="a first reminder"
+        )
+        api.go_down()  # every call now drops its connection: sends and long polls alike
+        await api.wait_until(lambda: api.stats.outage_failures >= 2, timeout=STARTUP, what="failed sends")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    stderr = err.decode("utf-8", "replace")
+    # it exits by itself, or at the latest by its watchdog after shutdown_timeout (5 s)
+    assert process.returncode in (0, 1), stderr
+    assert "stopping (unsent reminders stay pending" in stderr
+    runtime = build_runtime(load_settings(database={"url": url}), migrate=False)
+    try:
+        with runtime.sessions() as s:
+            rows = list(s.scalars(select(Delivery)))
+        pending = [r for r in rows if r.status == "pending"]
+        assert pending and all(r.claimed_by is None for r in pending)
+        assert {r.status for r in rows} <= {"pending", "sent"}  # an outage fails nothing
+    finally:
+        runtime.close()
+
+    api.go_up()
+    api.slow_down(0)
+    again = await start(tmp_path, api, url)
+    try:
+        await api.wait_until(
+            lambda: all(n >= 1 for n in delivered(api).values()), timeout=STARTUP, what="every reminder"
+        )
+    finally:
+        again.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(again.communicate(), 30)
+    assert delivered(api) == dict.fromkeys(GROUPS, 1)
