@@ -213,7 +213,8 @@ def install(
         jobs._startup,
         0,
         name="taskbot:startup",
-        job_kwargs={"id": "taskbot:startup", "replace_existing": True},
+        # however late a busy start runs it, it runs (a missed start-up would wait for the sweep)
+        job_kwargs={"id": "taskbot:startup", "replace_existing": True, "misfire_grace_time": None},
     )
     job_queue.run_repeating(
         jobs.sweep,
