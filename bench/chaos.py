@@ -64,6 +64,7 @@ class Result:
     received: int = 0
     lost: int = 0
     duplicated: int = 0
+    worst: int = 0  # the most duplicates in one trial
     resume: list[float] = field(default_factory=list)
     exit_seconds: list[float] = field(default_factory=list)
     note: str = ""
@@ -73,6 +74,7 @@ class Result:
         self.received += other.received
         self.lost += other.lost
         self.duplicated += other.duplicated
+        self.worst = max(self.worst, other.worst, other.duplicated)
         self.resume += other.resume
         self.exit_seconds += other.exit_seconds
 
@@ -334,14 +336,15 @@ def report(results: list[Result], groups: int) -> str:
         f"the fake Bot API answering each send after {SEND_DELAY * 1000:.0f} ms",
         f"machine: {machine()}",
         "",
-        "| scenario | trials | expected | received | lost | duplicated | resume s | exit s |",
+        "| scenario | trials | expected | received | lost | duplicated (most in a trial) "
+        "| resume s | exit s |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         trials = max(1, r.expected // max(1, groups))
         lines.append(
-            f"| {r.scenario} | {trials} | {r.expected} | {r.received} | {r.lost} | {r.duplicated} | "
-            f"{_seconds(r.resume)} | {_seconds(r.exit_seconds)} |"
+            f"| {r.scenario} | {trials} | {r.expected} | {r.received} | {r.lost} "
+            f"| {r.duplicated} ({r.worst}) | {_seconds(r.resume)} | {_seconds(r.exit_seconds)} |"
         )
     lines.append("")
     lines.append(

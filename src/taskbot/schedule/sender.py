@@ -55,7 +55,7 @@ NOTICE = "notice"
 MAX_FLOOD_WAITS = 20
 MAX_MIGRATIONS = 3
 QUICK_RETRY_CAP = 8.0  # seconds: the in-place retries of one part
-PROBE_CAP = 60.0  # seconds: during an outage, Telegram is probed at least once a minute
+PROBE_CAP = 30.0  # seconds: during an outage, Telegram is probed at least every 30 s
 RECORD_RETRY_FIRST, RECORD_RETRY_CAP = 0.5, 5.0  # seconds between tries to record a message id
 GIVE_UP_CHECK = dt.timedelta(hours=1)  # rows failing too long are given up together, hourly
 T = TypeVar("T")
