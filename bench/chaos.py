@@ -393,7 +393,7 @@ async def main(args: argparse.Namespace) -> int:
 def cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--groups", type=int, default=240)
-    parser.add_argument("--kills", type=int, default=5, help="kill -9 trials")
+    parser.add_argument("--kills", type=int, default=8, help="kill -9 trials")
     parser.add_argument("--long", action="store_true", help="also a 5-minute Telegram outage")
     parser.add_argument("--no-postgres", action="store_true", help="skip the three-replica scenario")
     parser.add_argument("--only", nargs="*", help="run only these scenarios")

@@ -4,7 +4,7 @@
 - network errors and 5xx (``TimedOut``, ``NetworkError``) are delays, never losses: a part is
   retried in place ``rate_limit.max_retries`` times (1, 2 … s), then the row goes back to the
   ledger with its next attempt time (exponential backoff with jitter, up to ``delivery.retry_cap``)
-  and sending pauses (probing again after 1, 2, 4 … s, at most a minute apart); the first success
+  and sending pauses (probing again after 1, 2, 4 … s, at most 30 s apart); the first success
   makes every waiting row due again. Only a row that has kept failing for
   ``delivery.give_up_after`` is failed, and the admins get one notice with the count.
 - ``Forbidden`` (bot removed or blocked): the chat is marked inactive, its pending rows fail, and
