@@ -73,6 +73,18 @@ def delivered(api: FakeBotApi) -> dict[int, int]:
     return {gid: len(api.sent_messages(gid)) for gid in GROUPS}
 
 
+async def restart_until_everything_arrived(tmp_path: Path, api: FakeBotApi, url: str) -> None:
+    """Start the bot again, wait until every group got its reminder, and stop it."""
+    again = await start(tmp_path, api, url)
+    try:
+        await api.wait_until(
+            lambda: all(n >= 1 for n in delivered(api).values()), timeout=STARTUP, what="every reminder"
+        )
+    finally:
+        again.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(again.communicate(), 30)
+
+
 async def test_sigterm_stops_sending_at_once_and_the_next_start_sends_exactly_the_rest(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
@@ -106,14 +118,7 @@ async def test_sigterm_stops_sending_at_once_and_the_next_start_sends_exactly_th
         runtime.close()
 
     api.slow_down(0)
-    again = await start(tmp_path, api, url)
-    try:
-        await api.wait_until(
-            lambda: all(n >= 1 for n in delivered(api).values()), timeout=STARTUP, what="every reminder"
-        )
-    finally:
-        again.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(again.communicate(), 30)
+    await restart_until_everything_arrived(tmp_path, api, url)
     assert delivered(api) == dict.fromkeys(GROUPS, 1)  # the rest, and nothing twice
 
 
@@ -149,12 +154,5 @@ async def test_sigterm_during_a_telegram_outage_exits_and_loses_nothing(
 
     api.go_up()
     api.slow_down(0)
-    again = await start(tmp_path, api, url)
-    try:
-        await api.wait_until(
-            lambda: all(n >= 1 for n in delivered(api).values()), timeout=STARTUP, what="every reminder"
-        )
-    finally:
-        again.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(again.communicate(), 30)
+    await restart_until_everything_arrived(tmp_path, api, url)
     assert delivered(api) == dict.fromkeys(GROUPS, 1)
