@@ -156,3 +156,24 @@ async def test_sigterm_during_a_telegram_outage_exits_and_loses_nothing(
     api.slow_down(0)
     await restart_until_everything_arrived(tmp_path, api, url)
     assert delivered(api) == dict.fromkeys(GROUPS, 1)
+
+
+async def test_after_kill_9_mid_broadcast_nothing_is_lost_and_at_most_the_sends_in_flight_repeat(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    seed(url)
+    api.slow_down(0.5)  # eight sends in flight at a time, each half a second
+    process = await start(tmp_path, api, url)
+    try:
+        await api.wait_until(
+            lambda: sum(delivered(api).values()) >= 10, timeout=STARTUP, what="ten reminders"
+        )
+    finally:
+        process.kill()
+        await asyncio.wait_for(process.communicate(), 30)
+    await restart_until_everything_arrived(tmp_path, api, url)
+    counts = delivered(api)
+    assert min(counts.values()) == 1  # nothing lost
+    duplicated = sum(n - 1 for n in counts.values())
+    assert max(counts.values()) <= 2 and duplicated <= 8  # delivery.concurrency: the README's bound
