@@ -14,10 +14,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONFIG_ENV = "TASKBOT_CONFIG"
+HOME_ENV = "TASKBOT_HOME"
+DEFAULT_DATABASE_FILE = "taskbot.db"
 # The YAML layer for the Settings being built now (a context variable keeps this thread-safe).
 _pending_file_data: ContextVar[dict[str, Any] | None] = ContextVar("_pending_file_data", default=None)
 
@@ -26,9 +28,25 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message is fit to show a user as it is."""
 
 
+def data_home() -> Path:
+    """The data directory: $TASKBOT_HOME, else $XDG_DATA_HOME/taskbot, else ~/.local/share/taskbot."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "taskbot"
+
+
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///taskbot.db"
+    # None: the SQLite file taskbot.db in the data directory (see data_home), wherever the command runs.
+    url: str | None = None
     echo: bool = False
+
+    @property
+    def effective_url(self) -> str:
+        """The URL to open: URL, or the SQLite file in the per-user data directory."""
+        return self.url or f"sqlite:///{data_home() / DEFAULT_DATABASE_FILE}"
 
 
 class WebhookSettings(BaseModel):
@@ -103,6 +121,59 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class HttpSettings(BaseModel):
+    """The operations HTTP server in the bot process: /healthz, /readyz, /metrics (see README)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
+
+
+class LoggingSettings(BaseModel):
+    format: Literal["text", "json"] = "text"
+
+
+class CalendarSettings(BaseModel):
+    """The office's own rest days and make-up workdays; they win over chinese-calendar and the
+    statutory fallback (see ``taskbot.domain.calendar``)."""
+
+    holidays: list[str] = Field(default_factory=list)
+    workdays: list[str] = Field(default_factory=list)
+
+    @field_validator("holidays", "workdays", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> Any:
+        from taskbot.domain.calendar import parse_days
+
+        if not isinstance(v, list):
+            return v
+        # YAML reads a bare 2027-01-01 as a date, a range as a string: keep both as text.
+        specs = [item.isoformat() if isinstance(item, dt.date) else item for item in v]
+        for spec in specs:
+            if isinstance(spec, str):
+                parse_days(spec)
+        return specs
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarSettings:
+        from taskbot.domain.calendar import expand_days
+
+        both = sorted(expand_days(self.holidays) & expand_days(self.workdays))
+        if both:
+            raise ValueError(f"{both[0]} is both in calendar.holidays and in calendar.workdays")
+        return self
+
+    def holiday_dates(self) -> frozenset[dt.date]:
+        from taskbot.domain.calendar import expand_days
+
+        return expand_days(self.holidays)
+
+    def workday_dates(self) -> frozenset[dt.date]:
+        from taskbot.domain.calendar import expand_days
+
+        return expand_days(self.workdays)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -125,7 +196,10 @@ class Settings(BaseSettings):
     # Seconds between SIGTERM/SIGINT and the process exiting, whatever is still running.
     shutdown_timeout: float = Field(5, gt=0)
     redblack: RedBlackSettings = RedBlackSettings()
+    calendar: CalendarSettings = CalendarSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http: HttpSettings = HttpSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -179,6 +253,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
+    except ValueError as exc:
+        # A value YAML reads as a date but no calendar has, e.g. 2027-02-30.
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of settings")
     return data

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from taskbot.bot import admin, common, importing, reporting, reports
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 HANDLER_MODULES = (importing, admin, reporting, reports, common)
 
 TaskbotApplication = Application  # Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue]
-Hook = Callable[[Application], Awaitable[None]]
+Hook = Callable[[Application], Coroutine[Any, Any, None]]
 
 
 def build_application(
@@ -32,8 +34,12 @@ def build_application(
     base_file_url: str | None = None,
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
+    request: BaseRequest | None = None,
 ) -> Application:
-    """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server."""
+    """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server.
+
+    REQUEST replaces the HTTP client of the bot's calls (not getUpdates'): the metered one of ops.
+    """
     builder: ApplicationBuilder = Application.builder().token(token).context_types(CONTEXT_TYPES)
     if base_url:
         builder = builder.base_url(base_url)
@@ -43,6 +49,8 @@ def build_application(
         builder = builder.post_init(post_init)
     if post_shutdown:
         builder = builder.post_shutdown(post_shutdown)
+    if request is not None:
+        builder = builder.request(request)
     app = builder.build()
     bot_data: BotData = app.bot_data
     bot_data.runtime = runtime

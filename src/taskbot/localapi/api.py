@@ -173,7 +173,7 @@ class FakeBotApi:
         self.stats.by_method[call.method] = self.stats.by_method.get(call.method, 0) + 1
         try:
             if entry is None:
-                raise ApiError(404, NOT_FOUND["description"])
+                raise ApiError(404, str(NOT_FOUND["description"]))
             delay = self._delays.get(call.method.lower(), self._delays.get("*", 0.0))
             if delay:
                 await asyncio.sleep(delay)

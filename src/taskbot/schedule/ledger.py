@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from taskbot.domain.values import DeliveryStatus
 from taskbot.schedule.planner import Fire
 from taskbot.schedule.render import Part
+from taskbot.store.db import rows_changed
 from taskbot.store.models import Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
 from taskbot.store.queries import chat_by_telegram_id
 
@@ -186,7 +187,7 @@ def release_claims(session: Session, worker: str | None = None, ids: Sequence[in
         stmt = stmt.where(Delivery.claimed_by == worker)
     if ids is not None:
         stmt = stmt.where(Delivery.id.in_(list(ids)))
-    return session.execute(stmt.values(**_UNCLAIMED)).rowcount or 0
+    return rows_changed(session, stmt.values(**_UNCLAIMED))
 
 
 def extend_claim(
@@ -197,22 +198,23 @@ def extend_claim(
     A lease can run out while a long queue waits on the rate limiter; another replica may then
     have claimed the row, and it must not be sent twice.
     """
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.claimed_by == worker, Delivery.status == PENDING)
-        .values(claimed_until=until, **_owner_values(owner))
+        .values(claimed_until=until, **_owner_values(owner)),
     )
-    return (result.rowcount or 0) == 1
+    return changed == 1
 
 
 def renew_claims(session: Session, worker: str, until: dt.datetime, owner: Owner = None) -> int:
     """Hold every pending row WORKER claimed until UNTIL (under OWNER's session, which may be new)."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.claimed_by == worker, Delivery.status == PENDING)
-        .values(claimed_until=until, **_owner_values(owner))
+        .values(claimed_until=until, **_owner_values(owner)),
     )
-    return result.rowcount or 0
 
 
 def record_part(session: Session, delivery_id: int, message_id: int, now: dt.datetime, *, last: bool) -> None:
@@ -259,23 +261,23 @@ def defer(
 
 def give_up_stale(session: Session, now: dt.datetime, give_up_after: dt.timedelta) -> int:
     """Fail the pending rows nobody holds that have kept failing for GIVE_UP_AFTER; return how many."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.status == PENDING, Delivery.first_error_at <= now - give_up_after)
         .where(or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
-        .values(status=FAILED, next_attempt_at=None, **_UNCLAIMED)
+        .values(status=FAILED, next_attempt_at=None, **_UNCLAIMED),
     )
-    return result.rowcount or 0
 
 
 def wake_deferred(session: Session, now: dt.datetime) -> int:
     """Make every row waiting after an error due now (Telegram answers again)."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.status == PENDING, Delivery.next_attempt_at > now)
-        .values(next_attempt_at=now)
+        .values(next_attempt_at=now),
     )
-    return result.rowcount or 0
 
 
 def next_attempt(session: Session, now: dt.datetime) -> dt.datetime | None:
@@ -299,12 +301,12 @@ def recent_sends(session: Session, since: dt.datetime) -> list[tuple[int, dt.dat
 
 def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
     """Give up every pending row addressed to CHAT_ID (the bot may not write there any more)."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.chat_id == chat_id, Delivery.status == PENDING)
-        .values(status=FAILED, last_error=error[:500], next_attempt_at=None, **_UNCLAIMED)
+        .values(status=FAILED, last_error=error[:500], next_attempt_at=None, **_UNCLAIMED),
     )
-    return result.rowcount or 0
 
 
 def deactivate_chat(session: Session, chat_id: int) -> Chat | None:

@@ -30,7 +30,6 @@ from taskbot.schedule.service import ReminderService
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "reminders"
 SWEEP_SECONDS = 15
 RETRY_JOB = "taskbot:retry"
 CLAIM_SECONDS = 30  # a claim takes what the bot-wide rate lets out in about this long
@@ -203,9 +202,8 @@ def install(
     service.jobs = jobs
     service.on_close(lock.release)
     service.on_close(presence.close)
-    extras = getattr(application.bot_data, "extras", None)
-    if isinstance(extras, dict):
-        extras[EXTRAS_KEY] = service
+    if hasattr(application.bot_data, "reminders"):  # taskbot's BotData (tests may pass a bare app)
+        application.bot_data.reminders = service
     if not settings.schedule.enabled:
         log.info("schedule.enabled is false: no reminders will be sent")
         return service

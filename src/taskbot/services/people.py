@@ -15,7 +15,7 @@ The rules, in one place:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -174,14 +174,14 @@ def is_responsible(session: Session, task: Task, actor: Actor) -> bool:
     return access(session, task, actor).responsible
 
 
-def _insert_or_fetch(session: Session, row: _Row, refetch: Select[tuple[_Row]]) -> _Row:
-    """Insert ROW; when another writer got there first (unique key), return theirs instead."""
+def _insert_or_fetch(session: Session, row: _Row, refetch: Select[Any]) -> _Row:
+    """Insert ROW; when another writer got there first (unique key), return theirs (REFETCH) instead."""
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        found = session.scalar(refetch)
+        found: _Row | None = session.scalar(refetch)
         if found is None:
             raise
         return found

@@ -10,6 +10,7 @@ status, blocked) also moves ``task.last_report_at``, which is what "silent" mean
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, Re
 from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000  # longer report texts are cut: history is for the gist, files go to /import
 _REPORT_KINDS = {ReportKind.STATUS, ReportKind.DONE, ReportKind.BLOCKED}
@@ -284,6 +287,7 @@ def add_task(
     session.add(task)
     session.flush()
     session.add(_report(task, actor, now, ReportKind.CREATED, text=task.title))
+    _log_change(task, actor, ReportKind.CREATED, task.title)
     return task
 
 
@@ -342,6 +346,8 @@ def bind_party(
     if existing is None:
         session.add(Binding(party_id=party.id, chat_id=chat_id, person_id=person_id))
         session.flush()
+        target = f"chat {chat.telegram_chat_id}" if chat is not None else f"person {person_id}"
+        log.info("party %s bound to %s by %s", party.id, target, actor.name)
     count = session.scalar(
         select(func.count())
         .select_from(TaskParty)
@@ -367,6 +373,9 @@ def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | N
     for binding in bindings:
         session.delete(binding)
     session.flush()
+    log.info(
+        "%d party binding(s) removed from chat %s by %s", len(bindings), chat.telegram_chat_id, actor.name
+    )
     return parties
 
 
@@ -433,9 +442,26 @@ def _change(
     report = _report(task, actor, now, kind, text=text, progress=shown_progress)
     session.add(report)
     session.flush()
+    _log_change(task, actor, kind, report.text)
     # Link the report to its task for the caller without loading the task's whole history.
     set_committed_value(report, "task", task)
     return report
+
+
+def _log_change(task: Task, actor: Actor, kind: ReportKind, text: str) -> None:
+    """Who did what to which task, at INFO; what they wrote only at DEBUG (officials' words)."""
+    who = actor.person.telegram_user_id if actor.person is not None else actor.name
+    log.info(
+        "task %s: %s by %s (status %s, progress %s%%)",
+        task.id,
+        kind.value,
+        who,
+        task.status,
+        task.progress,
+        extra={"task_id": task.id},
+    )
+    if text:
+        log.debug("task %s: %s text: %s", task.id, kind.value, text, extra={"task_id": task.id})
 
 
 def _report(
