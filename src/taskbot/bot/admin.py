@@ -54,7 +54,7 @@ from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.values import Cadence
 from taskbot.i18n import t
-from taskbot.services.people import person_by_username, upsert_person
+from taskbot.services.people import people_by_username, upsert_person
 from taskbot.services.tasks import (
     NotAllowed,
     add_task,
@@ -129,8 +129,15 @@ def register(app: Application) -> None:
 # --- shared steps -------------------------------------------------------------------------------
 
 
+def _refuse_anonymous(update: Update) -> None:
+    """An anonymous group admin speaks as a bot account: ask them to write as themselves."""
+    if update.effective_user is not None and update.effective_user.is_bot:
+        raise NotAllowed("anonymous")
+
+
 async def require_admin(update: Update, context: BotContext) -> None:
     """Refuse (NotAllowed) unless the sender is an admin here."""
+    _refuse_anonymous(update)
     if not await is_admin(update, context):
         raise NotAllowed("admin_only")
 
@@ -141,6 +148,7 @@ async def require_office_admin(update: Update, context: BotContext) -> None:
     Binding a party or importing a bulletin reaches beyond the current group: a group's own
     Telegram administrators (``chat_admins_are_admins``) must not route other parties' tasks.
     """
+    _refuse_anonymous(update)
     if not is_office_admin(update, context):
         # A group's own administrator hears why; anyone else gets the plain refusal.
         raise NotAllowed("office_admin_only" if await is_admin(update, context) else "admin_only")
@@ -301,8 +309,13 @@ async def add_parties(update: Update, context: BotContext) -> int:
     text = (message.text or "").strip()
     _draft(context, update, parties=[] if text.lower() in SKIP_WORDS else parse_parties(text))
     lang = lang_of(update, context)
-    await message.reply_text(t("admin.add.ask_cadence", lang), reply_markup=_cadence_keyboard(lang))
+    await message.reply_text(
+        t("admin.add.ask_cadence", lang), parse_mode=PARSE_MODE, reply_markup=_cadence_keyboard(lang)
+    )
     return ADD_CADENCE
+
+
+CADENCE_VALUES = frozenset({c.value for c in Cadence} | {"none"})
 
 
 def _cadence_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -329,13 +342,17 @@ async def add_cadence(update: Update, context: BotContext) -> int:
 
 @tracked(DIALOG)
 @polite
-async def add_cadence_button(update: Update, context: BotContext) -> int:
+async def add_cadence_button(update: Update, context: BotContext) -> int | None:
     """Take the pressed cadence and ask for the deadline."""
     query = update.callback_query
     assert query is not None and query.data is not None
     value = query.data.removeprefix("addc:")
-    _draft(context, update, cadence=None if value == "none" else parse_cadence(value))
     lang = lang_of(update, context)
+    if value not in CADENCE_VALUES:
+        # Not one of our buttons (a forged or mangled press): the step stays where it is.
+        await query.answer(t("bot.callback.unknown", lang))
+        return None
+    _draft(context, update, cadence=None if value == "none" else Cadence(value))
     await query.answer()
     chosen = t(f"bot.cadence.{value}", lang) if value != "none" else t("admin.add.no_cadence", lang)
     await query.edit_message_text(t("admin.add.cadence_chosen", lang, cadence=chosen))
@@ -447,10 +464,13 @@ def _named_person(session: Session, message: Message, rest: str) -> Person:
             return upsert_person(session, user.id, username=user.username, display_name=user.full_name)
     username = next((w for w in rest.split() if w.startswith("@")), None)
     if username is not None:
-        person = person_by_username(session, username)
-        if person is None:
+        known = people_by_username(session, username)
+        if not known:
             raise BadArguments("admin.assign_unknown_user", user=username)
-        return person
+        if len(known) > 1:
+            # Usernames change hands; the store may remember two people by one. Never guess.
+            raise BadArguments("admin.assign_ambiguous_user", user=username)
+        return known[0]
     replied = message.reply_to_message
     if not rest and replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
         user = replied.from_user

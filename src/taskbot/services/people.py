@@ -110,6 +110,16 @@ def person_by_username(session: Session, username: str, *, create: bool = False)
     return person
 
 
+def people_by_username(session: Session, username: str) -> list[Person]:
+    """Everyone the store knows by @USERNAME (case-insensitive): more than one when a name changed hands."""
+    name = username.lstrip("@").strip()
+    if not name:
+        return []
+    return list(
+        session.scalars(select(Person).where(func.lower(Person.username) == name.lower()).order_by(Person.id))
+    )
+
+
 def upsert_chat(session: Session, telegram_chat_id: int, *, title: str = "", type: str = "group") -> Chat:
     """The Chat of a Telegram chat, created on first sight; a chat that speaks to us is active again."""
     chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))

@@ -19,7 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.text import one_line
+from taskbot.domain.values import (
+    DATE_MAX,
+    DATE_MIN,
+    OPEN_STATUS_VALUES,
+    OPEN_STATUSES,
+    Cadence,
+    ReportKind,
+    TaskStatus,
+    in_date_window,
+)
 from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
@@ -245,6 +255,7 @@ def set_deadline(
 ) -> Report:
     """Set or (None) clear the task's deadline."""
     task = _load_for_admin(session, task_id, actor)
+    _check_deadline(deadline)
     task.deadline = deadline
     return _change(
         session, task, actor, now, ReportKind.DEADLINE, text=deadline.isoformat() if deadline else ""
@@ -266,11 +277,12 @@ def add_task(
     """Create a task by hand; with CHAT it goes to that chat, else to the chats bound to its parties."""
     if not actor.is_admin:
         raise NotAllowed("admin_only")
-    title = " ".join(title.split())
+    title = one_line(title)
     if not title:
         raise InvalidInput("title_required")
     if len(title) > 500:
         raise InvalidInput("title_too_long", limit=500)
+    _check_deadline(deadline)
     task = Task(
         title=title,
         text=text.strip() or title,
@@ -291,6 +303,11 @@ def add_task(
     return task
 
 
+def _check_deadline(deadline: dt.date | None) -> None:
+    if deadline is not None and not in_date_window(deadline):
+        raise InvalidInput("deadline_out_of_range", first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat())
+
+
 # --- bindings: which chat or person answers for a party ---
 
 
@@ -308,7 +325,7 @@ def party_named(session: Session, name: str) -> Party:
 
 
 def _party_named(session: Session, name: str) -> tuple[Party, bool]:
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name:
         raise InvalidInput("party_required")
     party = session.scalar(select(Party).where(Party.name == name))
