@@ -135,7 +135,20 @@ class ScheduleSettings(Section):
 class RateLimitSettings(Section):
     per_second: float = Field(30, gt=0)
     per_chat_per_minute: float = Field(20, gt=0)
-    max_retries: int = Field(5, ge=0)
+    max_retries: int = Field(2, ge=0)
+
+
+class DeliverySettings(BaseModel):
+    """How the sender holds rows and keeps trying; see the README's "delivery ledger"."""
+
+    # A row that keeps meeting network errors or 5xx is retried until it has failed this long.
+    give_up_after: dt.timedelta = dt.timedelta(hours=48)
+    # The longest wait between two attempts of one row (exponential backoff with jitter up to it).
+    retry_cap: dt.timedelta = dt.timedelta(minutes=10)
+    # Claims are leases of this length, renewed while the holder sends.
+    lease: dt.timedelta = dt.timedelta(seconds=60)
+    # Chats served at once: also the most messages a kill -9 can leave sent but unrecorded.
+    concurrency: int = Field(8, ge=1)
 
 
 class IngestSettings(Section):
@@ -249,6 +262,9 @@ class Settings(BaseSettings):
     default_chat_id: int | None = None
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
+    delivery: DeliverySettings = DeliverySettings()
+    # Seconds between SIGTERM/SIGINT and the process exiting, whatever is still running.
+    shutdown_timeout: float = Field(5, gt=0)
     redblack: RedBlackSettings = RedBlackSettings()
     ingest: IngestSettings = IngestSettings()
     calendar: CalendarSettings = CalendarSettings()

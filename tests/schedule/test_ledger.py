@@ -63,7 +63,9 @@ def test_a_claim_is_a_lease(rt: Runtime) -> None:
     assert [c.key[-2:] for c in mine] == ["c0", "c1"]
     assert [c.key[-2:] for c in theirs] == ["c2"]
     with transaction(rt.sessions) as s:
-        assert ledger.claim(s, "b", NOW + LEASE / 2, limit=10, lease=LEASE) == []
+        assert ledger.claim(s, "c", NOW + LEASE / 2, limit=10, lease=LEASE) == []
+        # a worker's own claims are its own to take again (it drains one batch at a time)
+        assert [c.key[-2:] for c in ledger.claim(s, "b", NOW + LEASE / 2, limit=10, lease=LEASE)] == ["c2"]
         # a's lease runs out (a died): b picks the rows up
         assert len(ledger.claim(s, "b", NOW + LEASE * 2, limit=10, lease=LEASE)) == 3
     with transaction(rt.sessions) as s:
@@ -178,3 +180,36 @@ def test_two_replicas_never_claim_the_same_row(pg_settings: Settings) -> None:
         assert not {r.id for r in a} & {r.id for r in b}
     finally:
         rt.close()
+
+
+def test_renewing_holds_a_workers_claims_and_releasing_frees_only_the_unsent(rt: Runtime) -> None:
+    with transaction(rt.sessions) as s:
+        ledger.record(s, planned(3), NOW)
+        rows = ledger.claim(s, "a", NOW, lease=LEASE)
+        ledger.record_part(s, rows[0].id, 501, NOW, last=True)
+    with transaction(rt.sessions) as s:
+        assert ledger.renew_claims(s, "a", NOW + LEASE * 2) == 2  # the sent row is no claim any more
+        assert ledger.claim(s, "b", NOW + LEASE * 3 / 2, lease=LEASE) == []  # held past the first lease
+        assert ledger.release_claims(s, "a") == 2
+        assert len(ledger.claim(s, "b", NOW, lease=LEASE)) == 2
+
+
+def test_a_deferred_row_waits_until_its_next_attempt(rt: Runtime) -> None:
+    later = NOW + dt.timedelta(seconds=30)
+    with transaction(rt.sessions) as s:
+        ledger.record(s, planned(2), NOW)
+        first, second = ledger.claim(s, "a", NOW, lease=LEASE)
+        ledger.defer(s, first.id, "network: reset", NOW, later, attempts=3)
+        ledger.release_claims(s, "a")
+    with transaction(rt.sessions) as s:
+        assert [c.id for c in ledger.claim(s, "b", NOW, lease=LEASE)] == [second.id]
+        ledger.release_claims(s, "b")
+        assert ledger.next_attempt(s, NOW) == later
+        # a probe takes the waiting row before it is due
+        [probe] = ledger.claim(s, "b", NOW, limit=1, lease=LEASE, due_only=False)
+        assert (probe.id, probe.attempts) == (first.id, 3)
+        ledger.release_claims(s, "b")
+        assert first.id in [c.id for c in ledger.claim(s, "c", later, lease=LEASE)]
+    with rt.sessions() as s:
+        row = s.get(Delivery, first.id)
+        assert (row.status, row.first_error_at, row.last_error) == ("pending", NOW, "network: reset")

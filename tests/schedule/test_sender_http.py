@@ -192,7 +192,7 @@ async def test_migrated_group_gets_its_reminder_at_the_new_id(
     assert Counter(c.params.get("chat_id") for c in api.calls if c.method == "sendMessage")[-1001] == 1
 
 
-async def test_network_errors_are_retried_with_backoff_then_given_up(
+async def test_network_errors_are_retried_with_backoff_then_wait_in_the_ledger(
     api: FakeBotApi, bot: Bot, runtime: Runtime, vt: VirtualTime
 ) -> None:
     record_parts(runtime, {-1001: 1})
@@ -205,11 +205,13 @@ async def test_network_errors_are_retried_with_backoff_then_given_up(
     record_parts(runtime, {-1002: 1})
     api.fail_next("sendMessage", error_code=502, times=10)
     stats = await make_sender(bot, runtime, vt).drain()
-    assert (stats.network_retries, stats.failed) == (3, 1)
+    assert (stats.network_retries, stats.deferred, stats.failed) == (4, 1, 0)
     with runtime.sessions() as s:
-        [failed] = ledger.deliveries(s, "failed")
-        assert (failed.chat_id, failed.attempts) == (-1002, 4)
-        assert "gave up after 3 retries" in failed.last_error
+        [waiting] = ledger.deliveries(s, "pending")
+        assert (waiting.chat_id, waiting.attempts) == (-1002, 4)
+        assert waiting.last_error == "network: Bad Gateway"
+        assert waiting.next_attempt_at > runtime.clock()
+        assert waiting.claimed_by is None
 
 
 async def test_a_bad_request_fails_at_once(

@@ -15,7 +15,7 @@ from taskbot.domain.values import Beat
 from taskbot.localapi import FakeBotApi
 from taskbot.runtime import Runtime, build_runtime
 from taskbot.schedule.limiter import RateLimiter
-from taskbot.schedule.wiring import install, job_id
+from taskbot.schedule.wiring import RETRY_JOB, install, job_id
 from tests.schedule.store_builder import StoreBuilder
 from tests.schedule.test_limiter import VirtualTime
 from tests.support.clock import ManualClock
@@ -45,9 +45,8 @@ def beat_jobs(app: Application) -> dict[str, dt.datetime]:
     }
 
 
-async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
-    api: FakeBotApi, runtime: Runtime
-) -> None:
+def installed_with_a_task(api: FakeBotApi, runtime: Runtime) -> tuple[Application, Any]:
+    """One task for GROUP; the reminders installed, their limiter and retries on virtual time."""
     store = StoreBuilder(runtime)
     store.chat(GROUP)
     store.party("甲镇", chats=[GROUP])
@@ -55,6 +54,14 @@ async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
     app = application(api)
     vt = VirtualTime()
     service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    service.sender.sleep = vt.sleep
+    return app, service
+
+
+async def test_beats_are_jobs_with_stable_ids_that_fire_and_reschedule(
+    api: FakeBotApi, runtime: Runtime
+) -> None:
+    app, service = installed_with_a_task(api, runtime)
     scheduler = app.job_queue.scheduler
     assert {j.id for j in scheduler.get_jobs()} == {"taskbot:startup", "taskbot:sweep"}
     await app.initialize()
@@ -116,13 +123,7 @@ async def test_disabled_schedule_adds_no_jobs(api: FakeBotApi, runtime: Runtime)
 
 
 async def test_the_sweep_catches_up_a_beat_whose_job_failed(api: FakeBotApi, runtime: Runtime) -> None:
-    store = StoreBuilder(runtime)
-    store.chat(GROUP)
-    store.party("甲镇", chats=[GROUP])
-    store.task("任务", parties=["甲镇"])
-    app = application(api)
-    vt = VirtualTime()
-    service = install(app, runtime, limiter=RateLimiter(clock=vt, sleep=vt.sleep))
+    app, service = installed_with_a_task(api, runtime)
     await app.initialize()
     try:
         await service.jobs.sweep()  # not the scheduler yet: becomes it (SQLite: always granted)
@@ -135,6 +136,29 @@ async def test_the_sweep_catches_up_a_beat_whose_job_failed(api: FakeBotApi, run
         assert message["text"].startswith("【每周调度】2026年10月8日")
         await service.jobs.sweep()
         assert len(api.sent_messages(GROUP)) == 1
+    finally:
+        await app.shutdown()
+        service.close()
+
+
+async def test_after_a_failed_send_a_retry_job_wakes_the_sender_when_it_is_due(
+    api: FakeBotApi, runtime: Runtime
+) -> None:
+    app, service = installed_with_a_task(api, runtime)
+    await app.initialize()
+    try:
+        api.go_down()
+        runtime.clock.set(dt.datetime(2026, 10, 8, 1, 30, tzinfo=dt.UTC))  # Thursday's beat was at 09:00
+        await service.jobs.sweep()  # becomes the scheduler, catches the beat up: Telegram is down
+        paused = service.sender.paused_until
+        assert paused is not None and api.sent_messages(GROUP) == []
+        [retry] = [j for j in app.job_queue.scheduler.get_jobs() if j.id == RETRY_JOB]
+        assert retry.name == RETRY_JOB
+        api.go_up()
+        runtime.clock.set(paused)
+        await retry.func(*retry.args)
+        [message] = api.sent_messages(GROUP)
+        assert message["text"].startswith("【每周调度】")
     finally:
         await app.shutdown()
         service.close()

@@ -69,6 +69,9 @@ def polite(handler: Handler) -> Handler:
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log an unexpected failure with the update id and apologise to the chat it came from."""
+    if update is None and context.job is not None:  # a job (a beat, the sweep), not an update
+        log.error("job %s failed", context.job.name, exc_info=context.error)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("handling update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):

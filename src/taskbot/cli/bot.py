@@ -208,14 +208,19 @@ def local_settings(settings: Settings) -> Settings:
     )
 
 
-def build_connected_application(runtime: Runtime, token: str, *, base_url: str | None = None) -> Application:
-    """The Application with its start-up (command menu, reminders) and shutdown wired in."""
+def build_connected_application(
+    runtime: Runtime, token: str, *, base_url: str | None = None, own_signals: bool = True
+) -> Application:
+    """The Application with its start-up (command menu, reminders) and shutdown wired in.
+
+    OWN_SIGNALS: SIGINT/SIGTERM stop it (``Lifecycle.stop``); local mode handles them itself.
+    """
     from taskbot.bot.app import build_application
     from taskbot.ops.logs import update_context
     from taskbot.ops.metrics import instrument, metered_request
 
     base_url = base_url or runtime.settings.telegram.base_url
-    lifecycle = Lifecycle(runtime)
+    lifecycle = Lifecycle(runtime, own_signals=own_signals)
     app = build_application(
         runtime,
         token,
@@ -238,12 +243,48 @@ def file_url_for(base_url: str) -> str:
 
 
 class Lifecycle:
-    """What opens with the Application and closes with it: the command menu, the reminder engine."""
+    """What opens with the Application and closes with it: the command menu, the reminder engine.
 
-    def __init__(self, runtime: Runtime) -> None:
+    It also owns SIGINT/SIGTERM: sending stops between two sends (what is not sent stays pending),
+    the Application is stopped, and a watchdog ends the process after ``shutdown_timeout``
+    seconds whatever still runs.
+    """
+
+    def __init__(self, runtime: Runtime, *, own_signals: bool = True) -> None:
         self.runtime = runtime
         self.reminders: Any = None
         self.ops: OpsServer | None = None
+        self.own_signals = own_signals
+        self._stopping = False
+
+    def handle_signals(self, app: Application) -> None:
+        """Stop on SIGINT/SIGTERM (instead of python-telegram-bot, which waits for every job)."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.stop, app, sig.name)
+            except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+                return
+
+    def stop(self, app: Application, why: str = "asked to") -> None:
+        """Stop sending at once, stop the Application, and exit by ``shutdown_timeout`` at the latest."""
+        import threading
+
+        if self._stopping:
+            return
+        self._stopping = True
+        timeout = self.runtime.settings.shutdown_timeout
+        log.info("%s: stopping (unsent reminders stay pending; exit within %g s)", why, timeout)
+        if self.reminders is not None:
+            self.reminders.stop()
+        watchdog = threading.Timer(timeout, _exit_now, args=(timeout,))
+        watchdog.daemon = True
+        watchdog.start()
+        if app.running:
+            app.stop_running()
 
     async def post_init(self, app: Application) -> None:
         """Publish the command menu and put the reminders on the JobQueue."""
@@ -258,6 +299,8 @@ class Lifecycle:
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
         self.ops = await self.start_ops_server()
+        if self.own_signals:
+            self.handle_signals(app)
         settle_heap()
         log.info("taskbot started as @%s", app.bot.username)
 
@@ -293,6 +336,15 @@ class Lifecycle:
             self.reminders = None
 
 
+def _exit_now(timeout: float) -> None:
+    """The watchdog: the process did not stop within TIMEOUT seconds; end it (claims free themselves)."""
+    import os
+
+    log.error("still running %g s after the stop signal: exiting now", timeout)
+    logging.shutdown()
+    os._exit(1)
+
+
 def settle_heap() -> None:
     """Move everything loaded at start-up out of the garbage collector's way.
 
@@ -316,7 +368,7 @@ def install_reminders(app: Application, runtime: Runtime) -> Any:
 
 
 def _serve(app: Application, settings: Settings) -> None:
-    """Block in PTB's run_polling / run_webhook; both stop cleanly on SIGINT and SIGTERM."""
+    """Block in PTB's run_polling / run_webhook until SIGINT/SIGTERM (see ``Lifecycle.stop``)."""
     from telegram import Update
 
     from taskbot.bot.webhook import use_bounded_webhook
@@ -335,10 +387,11 @@ def _serve(app: Application, settings: Settings) -> None:
             webhook_url=hook.url,
             secret_token=_secret(hook.secret_token),
             allowed_updates=Update.ALL_TYPES,
+            stop_signals=None,  # Lifecycle.handle_signals: sending stops first
         )
     else:
         log.info("long polling for updates")
-        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, stop_signals=None)
 
 
 def _secret(value: Any) -> str | None:
@@ -385,7 +438,7 @@ async def run_local(
     api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
     api.add_chat(LOCAL_ADMIN_ID, type="private", first_message_id=after[LOCAL_ADMIN_ID])
     imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
-    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url)
+    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url, own_signals=False)
     stopping = asyncio.Event()
     _on_signals(stopping.set)
     try:
@@ -408,6 +461,9 @@ async def run_local(
             task.cancel()
         await asyncio.gather(chat, stop, return_exceptions=True)
     finally:
+        reminders = app.bot_data.reminders
+        if reminders is not None:  # stop sending between two sends; the rest stays pending
+            reminders.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

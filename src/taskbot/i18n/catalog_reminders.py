@@ -131,6 +131,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{parties}; {days} days overdue, {progress}% done",
     },
     # --- notices to the admins (privately) ---
+    "reminder.notice.gave_up": {
+        "zh": "⚠️ 有 {count} 条提醒连续 {hours} 小时因网络或 Telegram 故障发送失败，已放弃发送。"
+        "可用 taskbot deliveries --status failed 查看。",
+        "en": "⚠️ {count} reminders kept failing for {hours} hours (network or Telegram errors) and were "
+        "given up. See them with taskbot deliveries --status failed.",
+    },
     "reminder.notice.forbidden": {
         "zh": "⚠️ 机器人已无法向「{title}」（{chat_id}）发送消息（可能已被移出群组或被屏蔽），"
         "该群的提醒已停止。重新拉入机器人后请重新绑定。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import mimetypes
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -70,6 +71,13 @@ class _Injection:
     times: int
 
 
+@dataclass
+class _Outage:
+    method: str
+    error: ApiError | None  # None: drop the connection
+    until: float | None  # time.monotonic(); None: until go_up
+
+
 class FakeBotApi:
     """A real HTTP Bot API on 127.0.0.1 for python-telegram-bot, with helpers that act as users.
 
@@ -114,6 +122,9 @@ class FakeBotApi:
         self._sent = _Outbox()  # snapshots of bot messages as sent, by chat and overall (None)
         self._answered = _Outbox()  # calls, by lower-case method name
         self._injections: list[_Injection] = []
+        # go_down / slow_down: a whole outage rather than single failures.
+        self._down: _Outage | None = None
+        self._delays: dict[str, float] = {}
         self._subscribers: list[asyncio.Queue[BotEvent]] = []
         self._front = HttpFront(token, self._dispatch, self._file_data)
         self._webhook = WebhookPusher(self.world, self.methods.webhook, self._changed.notify)
@@ -163,7 +174,10 @@ class FakeBotApi:
         try:
             if entry is None:
                 raise ApiError(404, str(NOT_FOUND["description"]))
-            injection = self._take_injection(call)
+            delay = self._delays.get(call.method.lower(), self._delays.get("*", 0.0))
+            if delay:
+                await asyncio.sleep(delay)
+            injection = self._outage_for(call) or self._take_injection(call)
             if injection is not None and injection.error is None:
                 return DISCONNECT, {}
             if injection is not None and injection.error is not None:
@@ -178,6 +192,18 @@ class FakeBotApi:
             self._answered.add(call, (call.method.lower(),))
             self._changed.notify()
         return 200, {"ok": True, "result": result}
+
+    def _outage_for(self, call: Call) -> _Injection | None:
+        down = self._down
+        if down is None:
+            return None
+        if down.until is not None and time.monotonic() >= down.until:
+            self._down = None
+            return None
+        if down.method not in ("*", call.method.lower()):
+            return None
+        self.stats.outage_failures += 1
+        return _Injection(down.method, None, down.error, 1)
 
     def _take_injection(self, call: Call) -> _Injection | None:
         for injection in self._injections:
@@ -392,6 +418,30 @@ class FakeBotApi:
         """
         error = None if disconnect else injected(error_code, description, retry_after, migrate_to_chat_id)
         self._injections.append(_Injection(method.lower(), chat_id, error, times))
+
+    def go_down(
+        self, *, error_code: int | None = None, seconds: float | None = None, method: str = "*"
+    ) -> None:
+        """Fail every call of METHOD ("*": all) until ``go_up`` or for SECONDS of real time.
+
+        Without ERROR_CODE the connection is dropped unanswered (a network outage); with one
+        (502, 500 …) the server answers that error.
+        """
+        error = None if error_code is None else injected(error_code, None, None, None)
+        until = None if seconds is None else time.monotonic() + seconds
+        self._down = _Outage(method.lower(), error, until)
+
+    def go_up(self) -> None:
+        """End the outage ``go_down`` began."""
+        self._down = None
+
+    @property
+    def down(self) -> bool:
+        return self._down is not None and (self._down.until is None or time.monotonic() < self._down.until)
+
+    def slow_down(self, seconds: float, method: str = "sendMessage") -> None:
+        """Answer every call of METHOD ("*": all) SECONDS later (0 makes it fast again)."""
+        self._delays[method.lower()] = seconds
 
     def enforce_limits(
         self, per_second: int = 30, per_chat_per_minute: int = 20, *, clock: Seconds | None = None

@@ -85,6 +85,7 @@ class ApiStats:
     by_method: dict[str, int] = field(default_factory=dict)
     errors: dict[int, int] = field(default_factory=dict)
     delivered: dict[int, int] = field(default_factory=dict)
+    outage_failures: int = 0  # calls failed by go_down
     first_delivery: float | None = None
     last_delivery: float | None = None
 

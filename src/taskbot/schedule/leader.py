@@ -7,9 +7,10 @@ process by definition: the lock is always granted.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
@@ -61,12 +62,7 @@ class SchedulerLock:
             return False
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except SQLAlchemyError:
-                pass
+        _discard(self._conn)
         self._conn = None
 
     def release(self) -> None:
@@ -78,3 +74,57 @@ class SchedulerLock:
             self._conn = None
         except SQLAlchemyError:
             self._drop()
+
+
+class Presence:
+    """This process's own PostgreSQL session, named in every claim it makes.
+
+    While the process lives the session lives; when the process dies (kill -9 included) PostgreSQL
+    ends the session, and ``ledger.claim`` treats the claims that name it as free at once. On
+    SQLite there is no such session (one process): ``owner()`` is None.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+        self._owner: tuple[int, dt.datetime] | None = None
+        self._enabled = engine.dialect.name == "postgresql"
+
+    def owner(self) -> tuple[int, dt.datetime] | None:
+        """(pg_backend_pid, backend_start) of the held session, reconnecting when it was lost."""
+        if not self._enabled:
+            return None
+        if self._conn is not None:
+            try:
+                self._conn.execute(select(1))
+                return self._owner
+            except SQLAlchemyError:
+                log.warning("lost the claim owner's database session; opening a new one")
+                self.close()
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            row = conn.execute(
+                text("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+            ).one()
+        except SQLAlchemyError:
+            conn.close()
+            raise
+        self._conn, self._owner = conn, (int(row[0]), row[1])
+        return self._owner
+
+    def close(self) -> None:
+        """End the session: the claims naming it are free for anyone at once."""
+        _discard(self._conn)
+        self._conn = None
+        self._owner = None
+
+
+def _discard(conn: Connection | None) -> None:
+    """Close CONN for good (its session ends), whether or not it still works."""
+    if conn is None:
+        return
+    try:
+        conn.invalidate()
+        conn.close()
+    except SQLAlchemyError:
+        pass

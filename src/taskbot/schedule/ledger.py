@@ -2,9 +2,12 @@
 
 - ``record`` writes planned rows; the unique key (beat, fire time, audience, chat) makes planning the
   same fire twice harmless.
-- ``claim`` hands pending rows to one sender: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (two
-  replicas never claim the same row), a plain select on SQLite (one process). A claim is a lease:
-  a sender that dies leaves rows that another picks up once the lease ends.
+- ``claim`` hands pending rows that are due to one sender: ``SELECT … FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL (two replicas never claim the same row), a plain select on SQLite (one process). A
+  claim is a short lease renewed while its holder sends; on PostgreSQL it also names the holder's
+  database session, and a claim whose session has ended (the holder died) is free at once.
+- ``defer`` puts a row that met a network error or a 5xx back with the time of its next attempt;
+  ``give_up_stale`` fails only the rows that have kept failing for ``delivery.give_up_after``.
 - ``record_part`` stores each message id the moment Telegram returns it, so a restart resumes a
   multi-part delivery after the last part sent and never sends a sent row again.
 """
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, column, exists, func, or_, select, table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +33,10 @@ from taskbot.store.queries import chat_by_telegram_id
 PENDING, SENT, FAILED = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
 INSERT_CHUNK = 500
 MAX_MIGRATION_HOPS = 5
+
+# A claimer's PostgreSQL session: (pg_backend_pid(), backend_start); None on SQLite.
+Owner = tuple[int, dt.datetime] | None
+_activity = table("pg_stat_activity", column("pid"), column("backend_start"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +105,55 @@ def record(session: Session, planned: Sequence[PlannedDelivery], now: dt.datetim
     return new
 
 
-def claim(
-    session: Session, worker: str, now: dt.datetime, *, limit: int = 200, lease: dt.timedelta
-) -> list[ClaimedDelivery]:
-    """Take up to LIMIT pending rows nobody holds, oldest first, for LEASE."""
-    stmt = (
-        select(Delivery)
-        .where(Delivery.status == PENDING)
-        .where(or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
-        .order_by(Delivery.fire_at, Delivery.id)
-        .limit(limit)
+def _owner_values(owner: Owner) -> dict[str, Any]:
+    pid, started = owner if owner is not None else (None, None)
+    return {"claim_pid": pid, "claim_backend_start": started}
+
+
+def _owner_gone() -> Any:
+    """The claim names a PostgreSQL session that no longer exists: its holder is dead."""
+    alive = exists().where(
+        _activity.c.pid == Delivery.claim_pid, _activity.c.backend_start == Delivery.claim_backend_start
     )
-    if session.get_bind().dialect.name == "postgresql":
+    return and_(Delivery.claim_pid.is_not(None), ~alive)
+
+
+def claim(
+    session: Session,
+    worker: str,
+    now: dt.datetime,
+    *,
+    limit: int = 200,
+    lease: dt.timedelta,
+    owner: Owner = None,
+    due_only: bool = True,
+) -> list[ClaimedDelivery]:
+    """Take up to LIMIT due pending rows nobody holds, oldest first, for LEASE.
+
+    A row is free when it was never claimed, its lease ran out, it is WORKER's own (left by a
+    broken release: a worker drains one batch at a time), or — on PostgreSQL — its claimer's
+    session has ended. A row waiting after an error is due at its ``next_attempt_at``; without
+    DUE_ONLY the waiting rows due soonest come first, due or not (a probe during an outage).
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    free = [Delivery.claimed_until.is_(None), Delivery.claimed_until < now, Delivery.claimed_by == worker]
+    if postgres:
+        free.append(_owner_gone())
+    stmt = select(Delivery).where(Delivery.status == PENDING).where(or_(*free)).limit(limit)
+    if due_only:
+        stmt = stmt.where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+        stmt = stmt.order_by(Delivery.fire_at, Delivery.id)
+    else:
+        stmt = stmt.order_by(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at, Delivery.id)
+    if postgres:
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list(session.scalars(stmt))
+    pid, started = owner if owner is not None else (None, None)
     for row in rows:
         row.claimed_by = worker
         row.claimed_until = now + lease
+        row.claim_pid = pid
+        row.claim_backend_start = started
     session.flush()
     return [
         ClaimedDelivery(
@@ -130,15 +169,30 @@ def claim(
     ]
 
 
-def release_claims(session: Session, worker: str | None = None) -> int:
-    """Drop the claims of WORKER (every claim when None: a single-process store starting up)."""
+_UNCLAIMED: dict[str, Any] = {
+    "claimed_by": None,
+    "claimed_until": None,
+    "claim_pid": None,
+    "claim_backend_start": None,
+}
+
+
+def release_claims(session: Session, worker: str | None = None, ids: Sequence[int] | None = None) -> int:
+    """Drop the claims of WORKER (every claim when None: a single-process store starting up).
+
+    IDS limits it to those rows.
+    """
     stmt = update(Delivery).where(Delivery.status == PENDING, Delivery.claimed_by.is_not(None))
     if worker is not None:
         stmt = stmt.where(Delivery.claimed_by == worker)
-    return rows_changed(session, stmt.values(claimed_by=None, claimed_until=None))
+    if ids is not None:
+        stmt = stmt.where(Delivery.id.in_(list(ids)))
+    return rows_changed(session, stmt.values(**_UNCLAIMED))
 
 
-def extend_claim(session: Session, delivery_id: int, worker: str, until: dt.datetime) -> bool:
+def extend_claim(
+    session: Session, delivery_id: int, worker: str, until: dt.datetime, owner: Owner = None
+) -> bool:
     """Hold WORKER's claim on a pending row until UNTIL; False when the claim is no longer WORKER's.
 
     A lease can run out while a long queue waits on the rate limiter; another replica may then
@@ -148,9 +202,19 @@ def extend_claim(session: Session, delivery_id: int, worker: str, until: dt.date
         session,
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.claimed_by == worker, Delivery.status == PENDING)
-        .values(claimed_until=until),
+        .values(claimed_until=until, **_owner_values(owner)),
     )
     return changed == 1
+
+
+def renew_claims(session: Session, worker: str, until: dt.datetime, owner: Owner = None) -> int:
+    """Hold every pending row WORKER claimed until UNTIL (under OWNER's session, which may be new)."""
+    return rows_changed(
+        session,
+        update(Delivery)
+        .where(Delivery.claimed_by == worker, Delivery.status == PENDING)
+        .values(claimed_until=until, **_owner_values(owner)),
+    )
 
 
 def record_part(session: Session, delivery_id: int, message_id: int, now: dt.datetime, *, last: bool) -> None:
@@ -163,15 +227,76 @@ def record_part(session: Session, delivery_id: int, message_id: int, now: dt.dat
         row.sent_at = now
         row.claimed_by = None
         row.claimed_until = None
+        row.claim_pid = None
+        row.claim_backend_start = None
         row.last_error = None
+        row.next_attempt_at = None
+        row.first_error_at = None
 
 
 def note_error(session: Session, delivery_id: int, error: str, *, failed: bool) -> None:
     """Count an attempt that went wrong; FAILED gives the row up."""
     values: dict[str, Any] = {"attempts": Delivery.attempts + 1, "last_error": error[:500]}
     if failed:
-        values.update(status=FAILED, claimed_by=None, claimed_until=None)
+        values.update(status=FAILED, next_attempt_at=None, **_UNCLAIMED)
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+def defer(
+    session: Session, delivery_id: int, error: str, now: dt.datetime, next_at: dt.datetime, *, attempts: int
+) -> None:
+    """Put a row that failed for a passing reason back, due again at NEXT_AT, after ATTEMPTS more tries."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == PENDING)
+        .values(
+            attempts=Delivery.attempts + attempts,
+            last_error=error[:500],
+            next_attempt_at=next_at,
+            first_error_at=func.coalesce(Delivery.first_error_at, now),
+            **_UNCLAIMED,
+        )
+    )
+
+
+def give_up_stale(session: Session, now: dt.datetime, give_up_after: dt.timedelta) -> int:
+    """Fail the pending rows nobody holds that have kept failing for GIVE_UP_AFTER; return how many."""
+    return rows_changed(
+        session,
+        update(Delivery)
+        .where(Delivery.status == PENDING, Delivery.first_error_at <= now - give_up_after)
+        .where(or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
+        .values(status=FAILED, next_attempt_at=None, **_UNCLAIMED),
+    )
+
+
+def wake_deferred(session: Session, now: dt.datetime) -> int:
+    """Make every row waiting after an error due now (Telegram answers again)."""
+    return rows_changed(
+        session,
+        update(Delivery)
+        .where(Delivery.status == PENDING, Delivery.next_attempt_at > now)
+        .values(next_attempt_at=now),
+    )
+
+
+def next_attempt(session: Session, now: dt.datetime) -> dt.datetime | None:
+    """When the next row waiting after an error is due again, after NOW (None when none waits)."""
+    return session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status == PENDING, Delivery.next_attempt_at > now
+        )
+    )
+
+
+def recent_sends(session: Session, since: dt.datetime) -> list[tuple[int, dt.datetime, int]]:
+    """(chat, sent at, messages) of the rows sent since SINCE: what the per-chat limit must remember."""
+    rows = session.execute(
+        select(Delivery.chat_id, Delivery.sent_at, Delivery.message_ids).where(
+            Delivery.status == SENT, Delivery.sent_at >= since
+        )
+    )
+    return [(chat, at, len(ids or ())) for chat, at, ids in rows if at is not None]
 
 
 def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
@@ -180,7 +305,7 @@ def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
         session,
         update(Delivery)
         .where(Delivery.chat_id == chat_id, Delivery.status == PENDING)
-        .values(status=FAILED, last_error=error[:500], claimed_by=None, claimed_until=None),
+        .values(status=FAILED, last_error=error[:500], next_attempt_at=None, **_UNCLAIMED),
     )
 
 

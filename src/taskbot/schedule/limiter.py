@@ -103,6 +103,12 @@ class RateLimiter:
             window = self._chats[chat_id] = Window(self._per_chat, 60.0, self.margin)
         return window
 
+    def remember(self, chat_id: int, seconds_ago: float, count: int = 1) -> None:
+        """Count COUNT messages CHAT_ID got SECONDS_AGO (before a restart: the ledger knows them)."""
+        window = self._chat(chat_id)
+        window.done.extend([self.clock() - seconds_ago] * count)
+        window.done = deque(sorted(window.done))
+
     def _wake(self) -> None:
         if self._released is not None:
             self._released.set()

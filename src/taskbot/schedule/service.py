@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from taskbot.domain.beats import last_fire, next_fire
+from taskbot.domain.beats import fires_between, last_fire, next_fire
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.values import Beat
 from taskbot.ops.logs import log_context
@@ -30,6 +30,8 @@ from taskbot.services.digest import StoreView, load_view, red_black_rules
 from taskbot.store.db import transaction
 
 log = logging.getLogger(__name__)
+
+MAX_SKIP_LINES = 50  # lines about skipped missed beats per beat, then a count
 
 
 class ReminderService:
@@ -207,6 +209,26 @@ class ReminderService:
             return SendStats()
         return await self.sender.drain()
 
+    def stop(self) -> None:
+        """Stop sending between two sends: what is not sent stays pending for the next start."""
+        if self.sender is not None:
+            self.sender.stop()
+
+    @property
+    def stopping(self) -> bool:
+        return self.sender is not None and self.sender.stopping
+
+    def next_attempt(self) -> dt.datetime | None:
+        """When the sender can next send a row that is waiting (after an error or an outage pause)."""
+        if self.sender is None:
+            return None
+        now = self.runtime.clock()
+        paused = self.sender.paused_until
+        if paused is not None and paused > now:
+            return paused
+        with self.sessions() as session:
+            return ledger.next_attempt(session, now)
+
     # --- restarts ---
 
     def catch_up(self, now: dt.datetime) -> list[tuple[Beat, dt.datetime]]:
@@ -224,6 +246,8 @@ class ReminderService:
                 last = ledger.last_fired(session, beat.value)
                 if last is not None and last >= latest:
                     continue
+                if last is not None:
+                    self._log_superseded(beat, last, latest, rules)
                 if now - latest > grace:
                     log.info(
                         "skipping the missed %s beat of %s: more than %s h ago",
@@ -242,6 +266,19 @@ class ReminderService:
                 continue
             planned.append((beat, latest))
         return planned
+
+    def _log_superseded(self, beat: Beat, last: dt.datetime, latest: dt.datetime, rules: PlanRules) -> None:
+        """One line for each missed fire of BEAT before LATEST: only the latest is ever sent."""
+        missed = fires_between(beat, last, latest - dt.timedelta(seconds=1), rules.beats, self.cal)
+        for at in missed[:MAX_SKIP_LINES]:
+            log.info(
+                "skipping the missed %s beat of %s: the later one of %s replaces it",
+                beat.value,
+                at.isoformat(),
+                latest.isoformat(),
+            )
+        if len(missed) > MAX_SKIP_LINES:
+            log.info("… and %d more missed %s beats skipped", len(missed) - MAX_SKIP_LINES, beat.value)
 
     async def start(self, now: dt.datetime, *, single_process: bool | None = None) -> SendStats:
         """After a (re)start: resend what is pending, catch up missed beats, send those.

@@ -5,8 +5,13 @@
   beats (once, within the grace), then schedule the next fire of every beat;
 - each beat is ONE date job with a stable id (``taskbot:beat:<beat>``, replaced, never added
   twice) that fires the beat and schedules the next one;
-- the sweep (every minute) catches up a beat whose job failed, sends rows left pending (a claim
-  that expired), and lets a replica take the scheduler over when its holder died.
+- the sweep (every 15 s) catches up a beat whose job failed, sends rows left pending (a claim
+  that expired or whose holder died), and lets a replica take the scheduler over when its holder
+  died;
+- a retry job (``taskbot:retry``) wakes the sender when the earliest row waiting after a network
+  error is due again, or when sending paused during an outage should probe Telegram again.
+
+A job's failure is logged as that job's (the beat, its fire time), never as an update's.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from typing import Any
 
 from taskbot.domain.values import Beat
 from taskbot.runtime import Runtime
-from taskbot.schedule.leader import SchedulerLock
+from taskbot.schedule.leader import Presence, SchedulerLock
 from taskbot.schedule.limiter import RateLimiter
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 60
+SWEEP_SECONDS = 15
+RETRY_JOB = "taskbot:retry"
+CLAIM_SECONDS = 30  # a claim takes what the bot-wide rate lets out in about this long
 
 
 def job_id(beat: Beat) -> str:
@@ -98,26 +105,66 @@ class BeatJobs:
             return
         try:
             await self.service.run_beat(beat, at)
+        except Exception:
+            log.exception("the %s beat of %s failed; the sweep catches it up", beat.value, at.isoformat())
         finally:
             self.schedule(beat, self.service.next_fire(beat, at))
+            self.schedule_retry()
 
     async def sweep(self, context: Any = None) -> None:
         """Send what is left pending; take the scheduler over when its holder is gone."""
-        if not self.running:
-            await self.start()
+        try:
+            if not self.running:
+                await self.start()
+                return
+            if not self.lock.alive():
+                self.unschedule()
+                return
+            # A beat whose job could not plan (the store was down) is caught up here, once.
+            await self.service.resume(self.service.runtime.clock())
+        except Exception:
+            log.exception("the delivery sweep failed; it runs again in %d s", SWEEP_SECONDS)
+        finally:
+            self.schedule_retry()
+
+    async def _retry(self, context: Any = None) -> None:
+        """Send the rows whose next attempt came (or probe Telegram again during an outage)."""
+        try:
+            if self.running and self.lock.alive():
+                await self.service.drain()
+        except Exception:
+            log.exception("the delivery retry failed; the sweep tries again")
+        finally:
+            self.schedule_retry()
+
+    def schedule_retry(self) -> None:
+        """Wake the sender when the next row waiting after an error is due, if before the sweep."""
+        if not self.running or self.service.stopping:
             return
-        if not self.lock.alive():
-            self.unschedule()
+        try:
+            at = self.service.next_attempt()
+        except Exception:
+            log.exception("cannot read when the next delivery retry is due")
             return
-        # A beat whose job could not plan (the store was down) is caught up here, once.
-        await self.service.resume(self.service.runtime.clock())
+        now = self.service.runtime.clock()
+        if at is None or at > now + dt.timedelta(seconds=SWEEP_SECONDS):
+            return
+        self.job_queue.run_once(
+            self._retry,
+            max(0.0, (at - now).total_seconds()),
+            name=RETRY_JOB,
+            job_kwargs={"id": RETRY_JOB, "replace_existing": True, "misfire_grace_time": None},
+        )
 
     async def _startup(self, context: Any) -> None:
         """Start the scheduler once the application runs."""
         try:
             await self.start()
+        except Exception:
+            log.exception("starting the scheduler failed; the sweep tries again in %d s", SWEEP_SECONDS)
         finally:
             self.ready.set()
+            self.schedule_retry()
 
 
 def install(
@@ -131,8 +178,9 @@ def install(
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    presence = Presence(runtime.engine)
     if sender is None:
-        limit = settings.rate_limit
+        limit, delivery = settings.rate_limit, settings.delivery
         sender = Sender(
             application.bot,
             runtime.sessions,
@@ -141,12 +189,19 @@ def install(
             max_retries=limit.max_retries,
             admins=settings.admins,
             language=settings.language,
+            concurrency=delivery.concurrency,
+            claim_batch=max(delivery.concurrency, int(limit.per_second * CLAIM_SECONDS)),
+            lease=delivery.lease,
+            retry_cap=delivery.retry_cap,
+            give_up_after=delivery.give_up_after,
+            owner=presence.owner,
         )
     service = ReminderService(runtime, sender)
     lock = SchedulerLock(runtime.engine)
     jobs = BeatJobs(service, job_queue, lock)
     service.jobs = jobs
     service.on_close(lock.release)
+    service.on_close(presence.close)
     if hasattr(application.bot_data, "reminders"):  # taskbot's BotData (tests may pass a bare app)
         application.bot_data.reminders = service
     if not settings.schedule.enabled:
@@ -156,7 +211,8 @@ def install(
         jobs._startup,
         0,
         name="taskbot:startup",
-        job_kwargs={"id": "taskbot:startup", "replace_existing": True},
+        # however late a busy start runs it, it runs (a missed start-up would wait for the sweep)
+        job_kwargs={"id": "taskbot:startup", "replace_existing": True, "misfire_grace_time": None},
     )
     job_queue.run_repeating(
         jobs.sweep,

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# An arbitrary 64-bit key naming "a taskbot schema migration" among advisory locks.
+MIGRATION_LOCK_KEY = 0x7A5B_0002
 MEMORY_URL = "sqlite://"
 
 
@@ -150,19 +152,44 @@ def _reachable(engine: Engine) -> Iterator[None]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> bool:
-    """Bring the schema up to REVISION; return whether anything was applied."""
-    before = current_revision(engine)
-    if revision == "head" and before == head_revision():
-        return False
-    store = sqlite_file(engine.url.render_as_string(hide_password=False))
-    if before is not None and store is not None and store.exists():
-        from taskbot.store.backup import backup_beside
+    """Bring the schema up to REVISION; return whether anything was applied.
 
-        copy = backup_beside(store, "migration", dt.datetime.now(dt.UTC))
-        log.info("backed up the store to %s before migrating it", copy)
-    log.info("migrating database from %s to %s", before or "empty", revision)
-    command.upgrade(_alembic_config(engine), revision)
+    On PostgreSQL the upgrade holds an advisory lock: replicas starting together on one database
+    migrate it one after the other, and the later ones find it up to date.
+    """
+    if revision == "head" and current_revision(engine) == head_revision():
+        return False
+    with _migration_lock(engine):
+        before = current_revision(engine)
+        if revision == "head" and before == head_revision():
+            return False
+        store = sqlite_file(engine.url.render_as_string(hide_password=False))
+        if before is not None and store is not None and store.exists():
+            from taskbot.store.backup import backup_beside
+
+            copy = backup_beside(store, "migration", dt.datetime.now(dt.UTC))
+            log.info("backed up the store to %s before migrating it", copy)
+        log.info("migrating database from %s to %s", before or "empty", revision)
+        command.upgrade(_alembic_config(engine), revision)
     return True
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock for migrations while the block runs (nothing on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with _reachable(engine):
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        conn.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
+        try:
+            yield
+        finally:
+            conn.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
+    finally:
+        conn.close()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -335,6 +335,14 @@ class Delivery(Base):
     # A sender that claimed the row holds it until then; a crashed sender's claim simply expires.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[dt.datetime | None]
+    # On PostgreSQL, the claimer's database session (pg_backend_pid, backend_start): when that
+    # session is gone, so is the claimer, and the claim is free at once.
+    claim_pid: Mapped[int | None] = mapped_column(Integer)
+    claim_backend_start: Mapped[dt.datetime | None]
+    # A row that met a network error or a 5xx waits until then; it is given up only when it has
+    # kept failing for ``delivery.give_up_after`` since FIRST_ERROR_AT.
+    next_attempt_at: Mapped[dt.datetime | None]
+    first_error_at: Mapped[dt.datetime | None]
 
 
 class ChatMigration(Base):
