@@ -101,7 +101,7 @@ def test_constraints_and_indexes_follow_the_naming_convention(engine: Engine) ->
 
 def test_assignments_revision_carries_each_tasks_standing_to_its_units_and_back(engine: Engine) -> None:
     """0005: every (task, receiving chat) gets an assignment with the task's status; down drops them."""
-    db.upgrade(engine, "0003")
+    db.upgrade(engine, "0004")
     t0 = "2026-10-01 01:00:00+00:00"
     with engine.begin() as conn:
         conn.execute(
@@ -158,7 +158,7 @@ def test_assignments_revision_carries_each_tasks_standing_to_its_units_and_back(
     ]
     assert roles == {"lead"} and units == [None]
 
-    db.downgrade(engine, "0003")
+    db.downgrade(engine, "0004")
     inspector = inspect(engine)
     assert "assignment" not in inspector.get_table_names()
     assert "role" not in {c["name"] for c in inspector.get_columns("task_party")}
