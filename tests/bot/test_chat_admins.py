@@ -36,8 +36,8 @@ async def test_group_administrators_are_admins_in_their_group_only(bot: BotHarne
     bot.api.set_member_status(GROUP, OFFICIAL, "administrator")
     group_admin_help = text_of(await bot.send(GROUP, OFFICIAL, "/help"))
     assert "/close" in group_admin_help
-    # binding parties and importing bulletins stay with the configured admins
-    assert "/bind" not in group_admin_help and "/import" not in group_admin_help
+    # an import reaches every chat, so it stays with the configured admins
+    assert "/bind" in group_admin_help and "/import" not in group_admin_help
     assert "/close" not in text_of(await bot.send(GROUP, OFFICIAL_2, "/help"))
     assert _member_calls(bot) == 2
     await bot.send(GROUP, OFFICIAL, "/help")
@@ -79,17 +79,28 @@ async def test_a_plain_member_is_still_refused(bot: BotHarness) -> None:
     assert task_row(bot, ids["towns"])["status"] == "open"
 
 
-@pytest.mark.parametrize("command", ["/bind 各镇街", "/import"])
+@pytest.mark.parametrize("command", ["/bind 各部门", "/import"])
 async def test_a_groups_telegram_admin_may_not_route_other_parties_tasks(
     bot: BotHarness, command: str
 ) -> None:
     bot.add_group()
+    bot.add_group(OTHER_GROUP, "部门工作群")
     bot.add_official()
+    bot.bind(OTHER_GROUP, "各部门")
     bot.api.set_member_status(GROUP, OFFICIAL, "administrator")
     answer = text_of(await bot.send(GROUP, OFFICIAL, command))
-    assert answer == t("error.office_admin_only", "zh")
+    assert plain(answer) == plain(t("error.reaches_other_chats", "zh"))
     with bot.runtime.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Binding)) == 0
+        assert session.scalar(select(func.count()).select_from(Binding)) == 1
+
+
+async def test_a_groups_telegram_admin_may_bind_a_party_of_their_own_group(bot: BotHarness) -> None:
+    bot.add_group()
+    bot.add_official()
+    bot.api.set_member_status(GROUP, OFFICIAL, "administrator")
+    assert "本群专班" in text_of(await bot.send(GROUP, OFFICIAL, "/bind 本群专班"))
+    with bot.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Binding)) == 1
 
 
 async def test_the_configured_admin_sees_and_may_use_every_admin_command(bot: BotHarness) -> None:

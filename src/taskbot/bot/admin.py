@@ -1,8 +1,9 @@
 """The admins' task commands: /add (one line or step by step), /assign, /bind, /unbind, /cadence,
 /deadline, /close, /reopen.
 
-Every handler checks the caller is an admin before it reads its arguments, so a non-admin gets the
-same polite refusal whatever they typed; the task service then records each change in the history.
+Every handler checks the caller is an admin here before it reads its arguments, so a non-admin gets
+the same polite refusal whatever they typed; the task service then applies the permission rule to
+everything the change reaches (``taskbot.domain.permissions``) and records each change in the history.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller, identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import Caller, identify, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.permissions import Reach, Roles, Verdict, decide
 from taskbot.domain.values import Cadence
 from taskbot.i18n import t
 from taskbot.services.people import person_by_username, upsert_person
@@ -129,26 +131,23 @@ def register(app: Application) -> None:
 # --- shared steps -------------------------------------------------------------------------------
 
 
-async def require_admin(update: Update, context: BotContext) -> None:
-    """Refuse (NotAllowed) unless the sender is an admin here."""
-    if not await is_admin(update, context):
-        raise NotAllowed("admin_only")
+async def require_admin(update: Update, context: BotContext, reach: Reach | None = None) -> Roles:
+    """The sender's roles; refuse (NotAllowed) unless the permission rule lets them act here on REACH.
 
-
-async def require_office_admin(update: Update, context: BotContext) -> None:
-    """Refuse (NotAllowed) unless the sender is one of the configured ``admins``.
-
-    Binding a party or importing a bulletin reaches beyond the current group: a group's own
-    Telegram administrators (``chat_admins_are_admins``) must not route other parties' tasks.
+    Without REACH only "an admin of this chat" is checked; the task service checks what the change
+    itself reaches once it knows (a group's Telegram admin may not touch other groups' tasks).
     """
-    if not is_office_admin(update, context):
-        # A group's own administrator hears why; anyone else gets the plain refusal.
-        raise NotAllowed("office_admin_only" if await is_admin(update, context) else "admin_only")
+    roles = await roles_of(update, context)
+    here = update.effective_chat.id if update.effective_chat is not None else None
+    verdict = decide(roles, reach or Reach(), here)
+    if verdict is not Verdict.ALLOWED:
+        raise NotAllowed(verdict.value)
+    return roles
 
 
-def admin_caller(session: Session, update: Update, context: BotContext) -> Caller:
+def admin_caller(session: Session, update: Update, context: BotContext, roles: Roles) -> Caller:
     """The admin (already checked) behind UPDATE, with their Person and Chat in SESSION."""
-    return identify(session, update, context.runtime.settings, admin=True)
+    return identify(session, update, context.runtime.settings, roles=roles)
 
 
 def receivers_line(session: Session, task: Task, lang: str) -> str:
@@ -266,14 +265,14 @@ async def _prompt(message: Message, text: str, placeholder: str) -> None:
 async def add_command(update: Update, context: BotContext) -> int | None:
     """Create a task from one line, or start asking for its fields one by one."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     args = command_args(message.text or "")
     lang = lang_of(update, context)
     rt = context.runtime
     if args:
         draft = parse_add(args, local_today(rt))
         with transaction(rt.sessions) as session:
-            caller = admin_caller(session, update, context)
+            caller = admin_caller(session, update, context, roles)
             text = create_task(session, caller, draft, rt.clock())
         await reply(message, text)
         return ConversationHandler.END
@@ -407,7 +406,7 @@ async def _create_from_draft(update: Update, context: BotContext) -> str:
     rt = context.runtime
     with transaction(rt.sessions) as session:
         # Still an admin? Rights may have changed while the questions were answered.
-        caller = identify(session, update, rt.settings, admin=await is_admin(update, context))
+        caller = identify(session, update, rt.settings, roles=await roles_of(update, context))
         text = create_task(session, caller, draft, rt.clock())
     _drop_draft(context, update)
     return text
@@ -462,11 +461,11 @@ def _named_person(session: Session, message: Message, rest: str) -> Person:
 async def assign_command(update: Update, context: BotContext) -> None:
     """Make a known user answer for a task: /assign N @user."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.assign")
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         person = _named_person(session, message, parsed.rest)
         report = assign_task(session, parsed.task_id, caller.actor, rt.clock(), person)
         who = mention(person, person.telegram_user_id)
@@ -481,11 +480,11 @@ async def assign_command(update: Update, context: BotContext) -> None:
 async def bind_command(update: Update, context: BotContext) -> None:
     """Make this chat receive a party's tasks: /bind 责任单位 (the party is created if new)."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    roles = await require_admin(update, context)
     name = parse_party_name(command_args(message.text or ""))
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         result = bind_party(session, caller.actor, name, chat=caller.chat)
         if not result.created:
             key = "admin.bind.already"
@@ -501,12 +500,12 @@ async def bind_command(update: Update, context: BotContext) -> None:
 async def unbind_command(update: Update, context: BotContext) -> None:
     """Stop this chat receiving a party's tasks: /unbind 责任单位, or every party with /unbind alone."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     args = command_args(message.text or "")
     name = parse_party_name(args) if args else None
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         parties = unbind_party(session, caller.actor, caller.chat, name)
         text = t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
     await reply(message, text)
@@ -519,14 +518,14 @@ async def unbind_command(update: Update, context: BotContext) -> None:
 async def cadence_command(update: Update, context: BotContext) -> None:
     """Set on which beats a task is reminded: /cadence N weekly|fortnightly|monthly|none."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.cadence")
     if not parsed.rest:
         raise BadArguments("admin.usage.cadence")
     cadence = parse_cadence(parsed.rest)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         report = set_cadence(session, parsed.task_id, caller.actor, rt.clock(), cadence_list(cadence))
         lang = caller.lang
         if cadence is None:
@@ -542,14 +541,14 @@ async def cadence_command(update: Update, context: BotContext) -> None:
 async def deadline_command(update: Update, context: BotContext) -> None:
     """Set or clear a task's deadline: /deadline N 2026-12-31 (or 12月31日, or none)."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.deadline")
     if not parsed.rest:
         raise BadArguments("admin.usage.deadline")
     rt = context.runtime
     deadline = parse_deadline_or_none(parsed.rest, local_today(rt))
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         report = set_deadline(session, parsed.task_id, caller.actor, rt.clock(), deadline)
         if deadline is None:
             text = t("admin.deadline.cleared", caller.lang, task=task_ref(report.task))
@@ -575,11 +574,11 @@ async def _change_state(
 ) -> None:
     """Apply CHANGE (close_task or reopen_task) to the task named in the command, with its note."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), usage_key)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         report = change(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
         text = t(answer_key, caller.lang, task=task_ref(report.task))
     await reply(message, text)

@@ -11,9 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import identify, lang_of, roles_of
 from taskbot.bot.render import esc, report_buttons, task_detail, task_list
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.permissions import Roles
 from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
@@ -27,8 +28,9 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "done", "status", "blocked")
 ADMIN_HELP = ("add", "assign", "bind", "cadence", "deadline", "close", "import", "report", "export")
-# Commands whose effect reaches beyond the current group: only the configured admins may use them.
-OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})
+# Commands whose effect always reaches beyond the current group (an import's tasks go wherever its
+# parties are bound): by the permission rule, only the configured admins may use them.
+OFFICE_ONLY_COMMANDS = frozenset({"import"})
 
 
 def register(app: Application) -> None:
@@ -47,11 +49,11 @@ def local_today(runtime: Runtime) -> dt.date:
     return runtime.clock().astimezone(runtime.settings.tz).date()
 
 
-def help_text(lang: str, *, admin: bool, office_admin: bool = False) -> str:
+def help_text(lang: str, roles: Roles) -> str:
     """The commands this user may use; admins also see theirs, the office's admins all of them."""
     lines = [t("bot.help.header", lang), *(t(f"bot.help.{name}", lang) for name in OFFICIAL_COMMANDS)]
-    if admin or office_admin:
-        names = [n for n in ADMIN_HELP if office_admin or n not in OFFICE_ONLY_COMMANDS]
+    if roles.any:
+        names = [n for n in ADMIN_HELP if roles.office or n not in OFFICE_ONLY_COMMANDS]
         lines += ["", t("bot.help.admin_header", lang), *(t(f"bot.help.admin.{n}", lang) for n in names)]
     lines += ["", t("bot.help.footer", lang)]
     return "\n".join(lines)
@@ -60,36 +62,32 @@ def help_text(lang: str, *, admin: bool, office_admin: bool = False) -> str:
 @polite
 async def start_command(update: Update, context: BotContext) -> None:
     """Greet the user and show what they may do."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         name = caller.actor.name
-    office = is_office_admin(update, context)
-    text = t("bot.start", caller.lang, name=esc(name)) + help_text(
-        caller.lang, admin=admin, office_admin=office
-    )
+    text = t("bot.start", caller.lang, name=esc(name)) + help_text(caller.lang, roles)
     await reply(message_of(update), text)
 
 
 @polite
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands this user may use."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-    office = is_office_admin(update, context)
-    await reply(message_of(update), help_text(caller.lang, admin=admin, office_admin=office))
+        caller = identify(session, update, rt.settings, roles=roles)
+    await reply(message_of(update), help_text(caller.lang, roles))
 
 
 @polite
 async def tasks_command(update: Update, context: BotContext) -> None:
     """List this chat's open tasks (an admin's private chat: every open task)."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         lang = caller.lang
         if caller.actor.sees_everything:
             tasks = queries.open_tasks(session)
@@ -110,10 +108,10 @@ async def tasks_command(update: Update, context: BotContext) -> None:
 @polite
 async def my_command(update: Update, context: BotContext) -> None:
     """List the open tasks the user answers for (in a group: those of this group)."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         lang = caller.lang
         tasks = my_tasks(session, caller.actor)
         if tasks:
@@ -130,10 +128,10 @@ async def task_command(update: Update, context: BotContext) -> None:
     """Show a task's detail and history, with the report buttons while it is open."""
     message = message_of(update)
     task_id = parse_task_number(command_args(message.text or ""), "bot.usage.task")
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         task = get_task(session, task_id, caller.actor, history=True)
         parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
         is_open = task.status in OPEN_STATUSES

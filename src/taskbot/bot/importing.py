@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.admin import join_parties, require_office_admin
+from taskbot.bot.admin import join_parties, require_admin
 from taskbot.bot.args import BadArguments, command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
@@ -38,6 +38,7 @@ from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import Directive, ParsedBulletin
+from taskbot.domain.permissions import Reach
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
 from taskbot.services.admin import unbound_parties
@@ -60,6 +61,8 @@ _CAPTION = re.compile(r"^/import(?:@([A-Za-z0-9_]+))?(?:\s|$)", re.IGNORECASE)
 _PENDING = "pending_imports"
 # The source recorded for a bulletin pasted as text (a file's is its name).
 PASTED_SOURCE = "(pasted text)"
+# A bulletin's tasks go wherever its parties are bound: an import reaches every chat.
+IMPORT_REACH = Reach.everywhere()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ def _mb(size: int) -> str:
 async def import_command(update: Update, context: BotContext) -> int | None:
     """Start an import: take pasted text or the replied-to file at once, else wait for one."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     text = command_args(message.text or "")
     if text:
         await _preview(update, context, PASTED_SOURCE, text)
@@ -219,7 +222,7 @@ async def import_sent_file(update: Update, context: BotContext) -> int | None:
 
 async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     assert message.document is not None  # both handlers' filters ask for one
     name, text = await _document_text(message.document, context)
     await _preview(update, context, name, text)
@@ -231,7 +234,7 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
 async def import_sent_text(update: Update, context: BotContext) -> int | None:
     """Preview the text pasted after /import."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     await _preview(update, context, PASTED_SOURCE, message.text or "")
     return ConversationHandler.END
 
@@ -341,7 +344,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     match = re.match(BUTTONS, query.data)
     assert match is not None  # the handler's pattern
     action, token = match.groups()
-    await require_office_admin(update, context)
+    roles = await require_admin(update, context, IMPORT_REACH)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
@@ -355,7 +358,7 @@ async def import_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(t("import.cancelled", lang))
         return
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=True)
+        caller = identify(session, update, rt.settings, roles=roles)
         actor, person_id = caller.actor.name, caller.person.id
     try:
         # A bulletin of hundreds of directives is a long transaction; keep the loop free meanwhile.

@@ -28,7 +28,7 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, lang_of
+from taskbot.bot.identity import identify, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.i18n import t
@@ -77,7 +77,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t("bot.callback.unknown", lang_of(update, context)))
         return
     action, task_id = parsed
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     chat_id = update.effective_chat.id
     under = (
         ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True)
@@ -86,7 +86,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     )
     if action == DONE:
         with transaction(rt.sessions) as session:
-            caller = identify(session, update, rt.settings, admin=admin)
+            caller = identify(session, update, rt.settings, roles=roles)
             report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
             text = confirmation(report, caller.actor.name, caller.lang)
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
@@ -94,7 +94,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t("bot.callback.done", caller.lang))
         return
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         task = task_for_report(session, task_id, caller.actor)
         who = mention(caller.person, query.from_user.id)
         prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
@@ -150,10 +150,10 @@ def apply_report(session: Session, actor: Actor, now: dt.datetime, action: str, 
 
 async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
     """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         row = apply_report(session, caller.actor, rt.clock(), action, report)
         text = confirmation(row, caller.actor.name, caller.lang)
     await reply(message_of(update), text)

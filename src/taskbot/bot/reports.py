@@ -1,7 +1,8 @@
 """/report (the progress digest and red/black list now) and /export (tasks and history as .xlsx).
 
 Both are for admins. In a group they cover that group's tasks — a chat sees only its own — while
-privately, or in the leaders' chat, they cover every task. /report renders the digest with the
+privately, or in the leaders' chat, they cover every task, which by the permission rule only the
+configured admins may ask for. /report renders the digest with the
 fortnightly bulletin's renderer, so the two read the same.
 """
 
@@ -23,13 +24,14 @@ from taskbot.bot.identity import Caller
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.calendar import default_calendar
+from taskbot.domain.permissions import Reach
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
 from taskbot.services.digest import load_view, red_black_rules
-from taskbot.services.tasks import chat_tasks
+from taskbot.services.tasks import chat_tasks, require
 from taskbot.store.db import transaction
 from taskbot.store.models import Chat
 
@@ -86,11 +88,12 @@ def digest_parts(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: 
 async def report_command(update: Update, context: BotContext) -> None:
     """Show the progress digest and the red/black list as they stand now."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = admin_caller(session, update, context, roles)
         overall = covers_every_task(caller, rt)
+        require(caller.actor, Reach.everywhere() if overall else Reach())
         chat_id = None if overall else caller.chat.telegram_chat_id
     # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
     parts = await asyncio.to_thread(digest_parts, rt, chat_id, rt.clock(), caller.lang)
@@ -124,12 +127,14 @@ async def export_command(update: Update, context: BotContext) -> None:
     from taskbot.services.export import export_filename  # see export_workbook
 
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     rt = context.runtime
     now = rt.clock()
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
-        chat = None if covers_every_task(caller, rt) else caller.chat
+        caller = admin_caller(session, update, context, roles)
+        overall = covers_every_task(caller, rt)
+        require(caller.actor, Reach.everywhere() if overall else Reach())
+        chat = None if overall else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.
     data, payload = await asyncio.to_thread(export_workbook, rt, chat, lang)
