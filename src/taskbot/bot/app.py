@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder
 from taskbot.bot import admin, common, importing, reporting, reports
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
 from taskbot.bot.errors import on_error
+from taskbot.bot.lanes import MAX_RUNNING, ChatLanes
 from taskbot.i18n import LANGUAGES, t
 from taskbot.runtime import Runtime
 
@@ -32,9 +33,19 @@ def build_application(
     base_file_url: str | None = None,
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
+    max_running: int = MAX_RUNNING,
 ) -> Application:
-    """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server."""
-    builder: ApplicationBuilder = Application.builder().token(token).context_types(CONTEXT_TYPES)
+    """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server.
+
+    Updates are handled concurrently across chats and in order within a chat (``bot/lanes.py``),
+    at most MAX_RUNNING at once.
+    """
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(ChatLanes(max_running))
+    )
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
