@@ -41,8 +41,9 @@ from taskbot.bulletin.model import Directive, ParsedBulletin
 from taskbot.domain.permissions import Reach
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
+from taskbot.runtime import Runtime
 from taskbot.services.admin import unbound_parties
-from taskbot.services.ingest import ImportConflict, import_document, preview_import
+from taskbot.services.ingest import ImportConflict, ImportPreview, import_document, preview_import
 from taskbot.store.db import transaction
 
 log = logging.getLogger(__name__)
@@ -274,14 +275,21 @@ def directive_line(number: int, directive: Directive, lang: str) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
+def _parse_and_compare(runtime: Runtime, text: str) -> tuple[ParsedBulletin, ImportPreview]:
+    """TEXT parsed, and what importing it would create; blocking, run in a thread."""
+    parsed = parse_bulletin(text, today=local_today(runtime))
+    with runtime.sessions() as session:
+        return parsed, preview_import(session, parsed, text=text)
+
+
 async def _preview(update: Update, context: BotContext, source: str, text: str) -> None:
     """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
     message = message_of(update)
     rt = context.runtime
     lang = lang_of(update, context)
-    parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
-    with rt.sessions() as session:
-        preview = preview_import(session, parsed, text=text)
+    # Parsing is CPU work and comparing thousands of directives with the store is store work:
+    # both off the event loop, so other chats are answered meanwhile.
+    parsed, preview = await asyncio.to_thread(_parse_and_compare, rt, text)
     if not preview.new and not preview.unchanged:
         raise BadArguments("import.empty")
     if not preview.new:
