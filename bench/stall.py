@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.ingest.documents import make_pdf
+
 from bench.updates import machine
 from taskbot.bot.app import build_application
 from taskbot.config import load_settings
@@ -36,7 +38,6 @@ from taskbot.runtime import build_runtime
 from taskbot.services import tasks as task_service
 from taskbot.services.people import Actor, upsert_chat
 from taskbot.store.db import transaction
-from tests.ingest.documents import make_pdf
 
 TOKEN = "434343:BENCH-stall-token"
 ADMIN = 800001
@@ -173,11 +174,13 @@ def report(data: dict[str, Any]) -> str:
     m, pdf = data["machine"], data["pdf"]
     lines = [
         f"machine: {m['cpu']}, {m['cores']} cores, {m['os']}",
-        f"         Python {m['python']}, python-telegram-bot {m['python-telegram-bot']}, SQLite {m['sqlite']}",
+        f"         Python {m['python']}, python-telegram-bot {m['python-telegram-bot']}, "
+        f"SQLite {m['sqlite']}",
         f"PDF: {pdf['pages']} pages, {pdf['bytes'] / 2**20:.1f} MiB (generated in {pdf['generated_s']} s); "
         f"handlers running at once: {data['max_running']}",
         "",
-        f"{'/tasks in another chat':32} {'probes':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'phase s':>8}",
+        f"{'/tasks in another chat':32} {'probes':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+        f"{'phase s':>8}",
     ]
     for label, key in (
         ("bot idle", "idle"),

@@ -404,9 +404,10 @@ async def add_confirm_text(update: Update, context: BotContext) -> int | None:
 async def _create_from_draft(update: Update, context: BotContext) -> str:
     draft = _draft(context, update)
     rt = context.runtime
+    # Still an admin? Rights may have changed while the questions were answered.
+    roles = await roles_of(update, context)
     with transaction(rt.sessions) as session:
-        # Still an admin? Rights may have changed while the questions were answered.
-        caller = identify(session, update, rt.settings, roles=await roles_of(update, context))
+        caller = identify(session, update, rt.settings, roles=roles)
         text = create_task(session, caller, draft, rt.clock())
     _drop_draft(context, update)
     return text
