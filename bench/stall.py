@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import logging
 import statistics
@@ -33,7 +32,7 @@ from tests.ingest.documents import make_pdf
 from bench.updates import machine
 from taskbot.bot.app import build_application
 from taskbot.config import load_settings
-from taskbot.localapi import FakeBotApi
+from taskbot.localapi import FakeBotApi, polling
 from taskbot.runtime import build_runtime
 from taskbot.services import tasks as task_service
 from taskbot.services.people import Actor, upsert_chat
@@ -132,29 +131,24 @@ async def main(pages: int, max_running: int) -> dict[str, Any]:
         app = build_application(
             runtime, TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, max_running=max_running
         )
-        await app.initialize()
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=dt.timedelta(seconds=10))
-        await api.wait_until_polling()
         try:
-            idle = Probe(api)
-            for _ in range(IDLE_PROBES):
-                idle.latencies.append(await idle.round_trip())
-            await api.user_sends_document(IMPORT_CHAT, ADMIN, "bulletin.pdf", pdf, caption="/import")
-            preview_phase, preview = await during(api, api.wait_for_message(IMPORT_CHAT, timeout=3600))
-            if "reply_markup" not in preview:
-                raise SystemExit(f"no preview: {preview.get('text')}")
-            data = [b["callback_data"] for row in preview["reply_markup"]["inline_keyboard"] for b in row]
-            query = await api.user_presses(IMPORT_CHAT, ADMIN, preview["message_id"], data[0])
-            answered = api.wait_for_call(
-                "answerCallbackQuery", lambda p: p.get("callback_query_id") == query, timeout=3600
-            )
-            confirm_phase, answer = await during(api, answered)
+            async with polling(app, api):
+                idle = Probe(api)
+                for _ in range(IDLE_PROBES):
+                    idle.latencies.append(await idle.round_trip())
+                await api.user_sends_document(IMPORT_CHAT, ADMIN, "bulletin.pdf", pdf, caption="/import")
+                preview_phase, preview = await during(api, api.wait_for_message(IMPORT_CHAT, timeout=3600))
+                if "reply_markup" not in preview:
+                    raise SystemExit(f"no preview: {preview.get('text')}")
+                buttons = preview["reply_markup"]["inline_keyboard"]
+                query = await api.user_presses(
+                    IMPORT_CHAT, ADMIN, preview["message_id"], buttons[0][0]["callback_data"]
+                )
+                answered = api.wait_for_call(
+                    "answerCallbackQuery", lambda p: p.get("callback_query_id") == query, timeout=3600
+                )
+                confirm_phase, answer = await during(api, answered)
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
             await api.stop()
             runtime.close()
     idle_figures = figures(idle.latencies)
