@@ -15,10 +15,8 @@ from taskbot.config import Settings, load_settings
 from taskbot.runtime import Runtime, build_runtime
 from tests.support.clock import ManualClock
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_BULLETIN = Path(__file__).resolve().parents[1] / "examples" / "bulletin-foshan-2022-06.txt"
-SEED_KEY = SHARED / "fixtures" / "bulletin-foshan-2022-06.gold.yaml"
-SCORER = SHARED / "tools" / "score_directives.py"
+SEED_KEY = Path(__file__).resolve().parent / "fixtures" / "bulletin-foshan-2022-06.key.yaml"
 PG_ADMIN_URL = os.environ.get(
     "TASKBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

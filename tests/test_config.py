@@ -52,6 +52,20 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
         ("schedule:\n  deadline_offsets: [7, -1]\n", "schedule.deadline_offsets"),
         ("- just\n- a list\n", "the top level must be a mapping"),
         ("a: [unclosed\n", "not valid YAML at line"),
+        (
+            "calendar:\n  holidays: [2027-02-13..2027-02-06]\n",
+            "calendar.holidays: Value error, '2027-02-13..2027-02-06' ends before it starts",
+        ),
+        (
+            "calendar:\n  workdays: ['2027-02-07 to 2027-02-08']\n",
+            "calendar.workdays: Value error, '2027-02-07 to",
+        ),
+        ("calendar:\n  workdays: [2027-02-30]\n", "not valid YAML (day is out of range for month)"),
+        ("calendar:\n  holidays: 2027-02-06\n", "calendar.holidays: Input should be a valid list"),
+        (
+            "calendar:\n  holidays: [2027-02-06..2027-02-13]\n  workdays: [2027-02-07]\n",
+            "calendar: Value error, 2027-02-07 is both in calendar.holidays and in calendar.workdays",
+        ),
     ],
 )
 def test_invalid_config_names_file_and_field(tmp_path: Path, content: str, expected: str) -> None:
@@ -86,3 +100,15 @@ def test_cli_exits_2_with_one_line_and_never_shows_the_token(
 def test_example_config_is_valid_and_documents_the_defaults() -> None:
     example = Path(__file__).resolve().parents[1] / "config.example.yaml"
     assert load_settings(example).model_dump() == load_settings().model_dump()
+
+
+def test_calendar_days_from_yaml_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "c.yaml"
+    # YAML reads a bare date as a date and a range as a string: both are accepted.
+    cfg.write_text("calendar:\n  holidays: [2027-02-05..2027-02-07, 2027-10-04]\n  workdays: [2027-02-14]\n")
+    s = load_settings(cfg)
+    assert s.calendar.holidays == ["2027-02-05..2027-02-07", "2027-10-04"]
+    assert s.calendar.holiday_dates() == {dt.date(2027, 2, d) for d in (5, 6, 7)} | {dt.date(2027, 10, 4)}
+    assert s.calendar.workday_dates() == {dt.date(2027, 2, 14)}
+    monkeypatch.setenv("TASKBOT_CALENDAR__WORKDAYS", '["2027-02-20..2027-02-21"]')
+    assert load_settings(cfg).calendar.workday_dates() == {dt.date(2027, 2, 20), dt.date(2027, 2, 21)}

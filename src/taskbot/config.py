@@ -14,7 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONFIG_ENV = "TASKBOT_CONFIG"
@@ -90,6 +90,47 @@ class RedBlackSettings(BaseModel):
     size: int = Field(5, ge=1)
 
 
+class CalendarSettings(BaseModel):
+    """The office's own rest days and make-up workdays; they win over chinese-calendar and the
+    statutory fallback (see ``taskbot.domain.calendar``)."""
+
+    holidays: list[str] = Field(default_factory=list)
+    workdays: list[str] = Field(default_factory=list)
+
+    @field_validator("holidays", "workdays", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> Any:
+        from taskbot.domain.calendar import parse_days
+
+        if not isinstance(v, list):
+            return v
+        # YAML reads a bare 2027-01-01 as a date, a range as a string: keep both as text.
+        specs = [item.isoformat() if isinstance(item, dt.date) else item for item in v]
+        for spec in specs:
+            if isinstance(spec, str):
+                parse_days(spec)
+        return specs
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarSettings:
+        from taskbot.domain.calendar import expand_days
+
+        both = sorted(expand_days(self.holidays) & expand_days(self.workdays))
+        if both:
+            raise ValueError(f"{both[0]} is both in calendar.holidays and in calendar.workdays")
+        return self
+
+    def holiday_dates(self) -> frozenset[dt.date]:
+        from taskbot.domain.calendar import expand_days
+
+        return expand_days(self.holidays)
+
+    def workday_dates(self) -> frozenset[dt.date]:
+        from taskbot.domain.calendar import expand_days
+
+        return expand_days(self.workdays)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -109,6 +150,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    calendar: CalendarSettings = CalendarSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")
@@ -163,6 +205,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
+    except ValueError as exc:
+        # A value YAML reads as a date but no calendar has, e.g. 2027-02-30.
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of settings")
     return data

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskbot.clock import Clock, system_clock
 from taskbot.config import Settings
+from taskbot.domain.calendar import WorkCalendar, default_calendar, use_calendar
 from taskbot.store import db
 
 
@@ -18,6 +19,7 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default=system_clock)
+    calendar: WorkCalendar = field(default_factory=default_calendar)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -28,4 +30,12 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
     engine = db.make_engine(settings.database.url, echo=settings.database.echo)
     if migrate:
         db.upgrade(engine)
-    return Runtime(settings, engine, db.make_sessionmaker(engine), clock or system_clock)
+    calendar = work_calendar(settings)
+    # The bulletin parser counts 工作日 without a runtime at hand: it reads the process-wide calendar.
+    use_calendar(calendar)
+    return Runtime(settings, engine, db.make_sessionmaker(engine), clock or system_clock, calendar)
+
+
+def work_calendar(settings: Settings) -> WorkCalendar:
+    """The work calendar with the office's own holidays and make-up workdays from SETTINGS."""
+    return WorkCalendar(settings.calendar.holiday_dates(), settings.calendar.workday_dates())

@@ -18,6 +18,7 @@ from tests.bot.test_admin_commands import plain
 
 LEADERS = -100777
 JSON = dict[str, Any]
+CHART_SECONDS = 60.0
 
 
 def scene(bot: BotHarness) -> dict[str, int]:
@@ -72,10 +73,19 @@ async def test_report_in_a_group_covers_its_tasks_and_the_overall_lists(bot: Bot
     assert t("reminder.black.entry", "zh", rank=2, party="各社区", overdue=0, days=0, silent=1) in black
 
 
+async def overall_report(bot: BotHarness, chat_id: int, user_id: int) -> tuple[JSON, str]:
+    """USER_ID sends /report where it covers every task: the chart picture comes first, then the text."""
+    await bot.api.user_sends(chat_id, user_id, "/report")
+    # The first chart of a process imports matplotlib and looks for a CJK font: allow for a busy machine.
+    picture = await bot.api.wait_for_message(chat_id, timeout=CHART_SECONDS)
+    assert "photo" in picture, text_of(picture)
+    return picture, text_of(await bot.api.wait_for_message(chat_id))
+
+
 async def test_report_privately_covers_every_task(bot: BotHarness) -> None:
     scene(bot)
     bot.add_private(ADMIN)
-    report = text_of(await bot.send(ADMIN, ADMIN, "/report"))
+    _, report = await overall_report(bot, ADMIN, ADMIN)
     assert t("reminder.fortnightly.scope_all", "zh", count=5) in report
     assert counts(done=1, on_track=1, overdue=1, blocked=1, silent=1) in report
     assert "社区创熟" in report
@@ -93,7 +103,7 @@ def bot_settings(tmp_path: Any) -> dict[str, Any]:
 async def test_report_in_the_leaders_chat_covers_every_task(bot: BotHarness) -> None:
     scene(bot)
     bot.add_group(LEADERS, "领导群")
-    report = text_of(await bot.send(LEADERS, ADMIN, "/report"))
+    _, report = await overall_report(bot, LEADERS, ADMIN)
     assert t("reminder.fortnightly.scope_all", "zh", count=5) in report
 
 
@@ -110,7 +120,7 @@ async def test_report_in_english(bot: BotHarness) -> None:
     bot.runtime.settings.admins.append(4001)
     bot.add_user(4001, "Alice", "alice", "en")
     bot.add_private(4001)
-    report = text_of(await bot.send(4001, 4001, "/report"))
+    _, report = await overall_report(bot, 4001, 4001)
     assert report.startswith("[Progress report] 2026-10-05 09:00")
     assert counts("en", done=1, on_track=1, overdue=1, blocked=1, silent=1) in report
 

@@ -100,7 +100,10 @@ def test_festivals() -> None:
     assert festival("清明", 2024) == dt.date(2024, 4, 4)
     assert festival("国庆", 2030) == dt.date(2030, 10, 1)
     assert festival("春节", 2024) == dt.date(2024, 2, 10)
-    assert festival("端午", 2090) is None  # no holiday data that far ahead
+    # Years chinese-calendar does not know: the statutory rule, 春节 from 除夕 (lunar 2027 starts 02-06)
+    assert festival("春节", 2027) == dt.date(2027, 2, 5)
+    assert festival("中秋", 2027) == dt.date(2027, 9, 15)
+    assert festival("端午", 2150) is None  # beyond the lunar table
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_fortnightly_semimonthly(prev: dt.datetime, expected: dt.datetime) -> No
         (at(2026, 4, 20), at(2026, 5, 6)),  # Labour Day
         (at(2024, 2, 29), at(2024, 3, 1)),  # leap day
         (at(2024, 1, 31), at(2024, 2, 1)),
-        (at(2026, 12, 31), at(2027, 1, 1)),  # 2027 is unknown: Monday–Friday fallback
+        (at(2026, 12, 31), at(2027, 1, 4)),  # 2027 is unknown: the statutory 元旦 (a Friday) is rest
     ],
 )
 def test_monthly_consultation(prev: dt.datetime, expected: dt.datetime) -> None:
@@ -109,14 +109,15 @@ def test_configured_time_and_zone() -> None:
     assert fire == dt.datetime(2026, 3, 9, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
-def test_unknown_year_warns_once_and_never_crashes(caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_year_logs_once_and_never_crashes(caplog: pytest.LogCaptureFixture) -> None:
     cal = WorkCalendar()
-    with caplog.at_level(logging.WARNING, logger="taskbot.domain.calendar"):
+    with caplog.at_level(logging.INFO, logger="taskbot.domain.calendar"):
         fires = fires_between(Beat.WEEKLY, at(2027, 1, 1), at(2027, 3, 1), RULES, cal)
         next_fire(Beat.MONTHLY, at(2027, 5, 1), RULES, cal)
     assert fires[0] == at(2027, 1, 4)
-    assert all(f.weekday() == 0 for f in fires)
-    assert len(fires) == 9  # 1-4 … 3-1, nine Mondays
+    # 春节 2027 by the statutory rule: 除夕 2-5 to 初三 2-8, and 2-9, 2-10 made up for the weekend.
+    assert [f for f in fires if f.weekday() != 0] == [at(2027, 2, 11)]
+    assert len(fires) == 9  # 1-4 … 3-1, nine weeks
     assert sum("2027" in r.getMessage() for r in caplog.records) == 1
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from taskbot.bot.admin import admin_caller, require_admin
@@ -23,7 +26,7 @@ from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
-from taskbot.domain.calendar import default_calendar
+from taskbot.charts import UnitStandings, chart_text, render_standings, units_from_entries
 from taskbot.domain.permissions import Reach
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
@@ -37,6 +40,8 @@ from taskbot.store.models import Chat
 
 if TYPE_CHECKING:
     from taskbot.services.export import ExportData
+
+log = logging.getLogger(__name__)
 
 
 def register(app: Application) -> None:
@@ -54,12 +59,20 @@ def covers_every_task(caller: Caller, runtime: Runtime) -> bool:
 # --- /report ------------------------------------------------------------------------------------
 
 
-def digest_parts(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str) -> list[str]:
-    """The digest at NOW as plain-text messages: of CHAT_ID's tasks, or (None) of every task.
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    """The digest as plain-text messages, and (for a report on every task) each unit's standings."""
+
+    parts: list[str]
+    units: list[UnitStandings]
+
+
+def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str) -> DigestReport:
+    """The digest at NOW: of CHAT_ID's tasks, or (None) of every task, with each unit's standings.
 
     Blocking (it loads every open task), so the handler runs it in a thread.
     """
-    calendar = default_calendar()
+    calendar = runtime.calendar
     rules = PlanRules.from_settings(runtime.settings)
     # The period is the fortnightly bulletin's: what was done since the last one still counts.
     since = previous_fire(Beat.FORTNIGHTLY, now, rules, calendar)
@@ -72,16 +85,18 @@ def digest_parts(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: 
         else:
             ids, audience = tuple(i for i in every if chat_id in view.routes.get(i, ())), Audience.CHAT
         if not ids:
-            return []
+            return DigestReport([], [])
         ctx = RenderContext(view, rules, red_black_rules(runtime.settings), calendar, default_language=lang)
         fire = Fire(now, Beat.FORTNIGHTLY, chat_id, ids, audience)
         parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
+        # The renderer has judged every task already (once per fire time): the chart reuses it.
+        units = units_from_entries(ctx.overall_digest(fire, every).entries) if chat_id is None else []
     # The renderer's first line names the fortnightly beat; a report on demand says what it is.
     local = now.astimezone(runtime.settings.tz)
     header = t("report.header", lang, time=f"{local:%Y-%m-%d %H:%M}")
     first = parts[0].split("\n", 1)
     parts[0] = header + ("\n" + first[1] if len(first) > 1 else "")
-    return parts
+    return DigestReport(parts, units)
 
 
 @polite
@@ -95,13 +110,33 @@ async def report_command(update: Update, context: BotContext) -> None:
         overall = covers_every_task(caller, rt)
         require(caller.actor, Reach.everywhere() if overall else Reach())
         chat_id = None if overall else caller.chat.telegram_chat_id
+    now = rt.clock()
     # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
-    parts = await asyncio.to_thread(digest_parts, rt, chat_id, rt.clock(), caller.lang)
-    if not parts:
+    report = await asyncio.to_thread(digest_report, rt, chat_id, now, caller.lang)
+    if not report.parts:
         await reply(message, t("report.empty_all" if overall else "report.empty_chat", caller.lang))
         return
+    if report.units:
+        await send_chart(message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang)
     # The renderer writes plain text; the bot speaks HTML, so escape it whole.
-    await reply(message, [esc(part) for part in parts])
+    await reply(message, [esc(part) for part in report.parts])
+
+
+async def send_chart(message: Message, units: list[UnitStandings], day: dt.date, lang: str) -> None:
+    """Answer MESSAGE with the units' standings as a picture; without one the text goes alone."""
+    try:
+        # About a second of drawing (more on the first chart, which imports matplotlib): in a thread.
+        png = await asyncio.to_thread(render_standings, units, chart_text(lang, day))
+    except Exception:
+        # The picture is extra: whatever breaks in drawing it must not cost the leaders the text.
+        log.exception("the standings chart could not be drawn; sending the text alone")
+        return
+    if png is None:
+        return
+    try:
+        await message.reply_photo(photo=png, caption=t("report.chart_caption", lang), parse_mode=PARSE_MODE)
+    except TelegramError as exc:
+        log.warning("the standings chart could not be sent (%s); sending the text alone", exc)
 
 
 # --- /export ------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Dates in bulletin text: the bulletin's own date, and deadlines resolved against it.
 
 Deadlines are end dates: 年底前 → 31 December, 9月底前 → 30 September, 上半年 → 30 June,
-10个工作日内 → ten workdays after the bulletin date (the work calendar of taskbot.domain:
-official holidays and make-up days where chinese-calendar knows the year, Monday–Friday otherwise).
+10个工作日内 → ten workdays after the bulletin date (the work calendar of taskbot.domain: the
+office's configured days, the official schedule where chinese-calendar knows the year, else the
+statutory holidays and weekends).
 A month or season named without a year that already lies before the bulletin date is taken to mean
 next year's; an expression that plainly looks back (今年以来) is no deadline.
 """
@@ -82,7 +83,7 @@ def issue_date(matching: str) -> dt.date | None:
 
 
 def add_workdays(start: dt.date, count: int) -> dt.date:
-    """COUNT workdays after START (the work calendar knows holidays; Monday–Friday otherwise)."""
+    """COUNT workdays after START, by the process-wide work calendar (the runtime installs the office's)."""
     from taskbot.domain.calendar import default_calendar
 
     cal = default_calendar()
@@ -178,7 +179,7 @@ _LUNAR_FESTIVALS = {"春节": "spring_festival", "端午": "dragon_boat_festival
 
 def festival(name: str, year: int) -> dt.date | None:
     """The date of a festival in YEAR: fixed dates, 清明 by its solar term, lunar festivals by the
-    first day of their official holiday (known for the years chinese-calendar covers, else None)."""
+    first day of their official holiday (the statutory one for years chinese-calendar does not know)."""
     if name in _FIXED_FESTIVALS:
         return valid_date(year, *_FIXED_FESTIVALS[name])
     if not 1901 <= year <= 2099:
@@ -190,7 +191,12 @@ def festival(name: str, year: int) -> dt.date | None:
         return terms[0][0] if terms else None
     holiday = getattr(chinese_calendar.Holiday, _LUNAR_FESTIVALS[name]).value
     days = [d for d, h in chinese_calendar.holidays.items() if d.year == year and h == holiday]
-    return min(days) if days else None
+    if days:
+        return min(days)
+    from taskbot.domain.calendar import festival_start
+
+    # A year chinese-calendar does not know: the statutory rule (春节 starts on 除夕).
+    return festival_start(name, year)
 
 
 def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | None:

@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from taskbot import __version__
-from taskbot.cli import bot, dbcmd, export, ingest, parsing, reports, schedule, tasks
+from taskbot.cli import bot, calendarcmd, dbcmd, export, ingest, parsing, reports, schedule, tasks
 from taskbot.cli.common import EXIT_FAILURE, EXIT_USAGE, CliError
 from taskbot.store.errors import StoreError
 
-COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, export, dbcmd)
+COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, export, calendarcmd, dbcmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

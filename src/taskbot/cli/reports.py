@@ -29,7 +29,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def show_report(args: argparse.Namespace) -> int:
     """Print the digest of all tasks as tables or JSON."""
     from taskbot.domain.beats import last_fire
-    from taskbot.domain.calendar import default_calendar
     from taskbot.domain.values import Beat
     from taskbot.schedule.planner import PlanRules
     from taskbot.services.digest import current_digest, red_black_rules
@@ -39,7 +38,7 @@ def show_report(args: argparse.Namespace) -> int:
         settings = runtime.settings
         now = runtime.clock()
         rules = red_black_rules(settings)
-        period = last_fire(Beat.FORTNIGHTLY, now, PlanRules.from_settings(settings).beats, default_calendar())
+        period = last_fire(Beat.FORTNIGHTLY, now, PlanRules.from_settings(settings).beats, runtime.calendar)
         with runtime.sessions() as session:
             digest = current_digest(session, now, now.astimezone(settings.tz).date(), rules, since=period)
         if args.format == "json":

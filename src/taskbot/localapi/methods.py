@@ -19,6 +19,10 @@ from taskbot.localapi.state import JSON, MEMBER_STATUSES, ChatState, World, chat
 
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
 MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# sendPhoto: at most 10 MB, width + height at most 10000, sides at most 20:1.
+MAX_PHOTO_SIZE = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10000
+MAX_PHOTO_RATIO = 20
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -400,25 +404,66 @@ class BotMethods:
     async def send_document(self, params: Params) -> JSON:
         state = self.world.reachable_chat(params.raw.get("chat_id"))
         document = self._file_from(params, "document")
-        caption, caption_entities = render_outgoing(
-            params.get_str("caption") or "", params.get_str("parse_mode"), params.get_json("caption_entities")
-        )
-        check_text(caption, caption=True)
-        markup = self._markup(params)
+        fields = self._caption_fields(params)
         reply_to = self._reply_target(state, params)
         self._admit(state)
         if isinstance(document, tuple):
             filename, data, mime_type = document
             document = self.world.store_file(filename, data, mime_type).as_document()
-        fields: JSON = {"document": document}
+        fields = {"document": document, **fields}
+        message = self.world.new_message(state, self.world.bot_user, fields, reply_to)
+        return self._deliver(state, message, params)
+
+    @api_method("sendPhoto")
+    async def send_photo(self, params: Params) -> JSON:
+        """A picture (PNG or JPEG here) with Telegram's limits; the message carries one size, the original."""
+        state = self.world.reachable_chat(params.raw.get("chat_id"))
+        photo = self._file_from(params, "photo")
+        if isinstance(photo, tuple):
+            filename, data, _ = photo
+            existing = None
+        else:
+            existing = self.world.files[photo["file_id"]]
+            filename, data = existing.file_name, existing.data
+        if len(data) > MAX_PHOTO_SIZE:
+            raise bad_request("PHOTO_SAVE_FILE_INVALID")
+        size = image_size(data)
+        if size is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        fields = self._caption_fields(params)
+        reply_to = self._reply_target(state, params)
+        self._admit(state)
+        mime_type = mimetypes.guess_type(filename)[0] or "image/png"
+        stored = existing or self.world.store_file(filename, data, mime_type)
+        photo_size = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": width,
+            "height": height,
+            "file_size": stored.file_size,
+        }
+        fields = {"photo": [photo_size], **fields}
+        message = self.world.new_message(state, self.world.bot_user, fields, reply_to)
+        return self._deliver(state, message, params)
+
+    def _caption_fields(self, params: Params) -> JSON:
+        """The caption, its entities and the keyboard of a send method that carries a file."""
+        caption, caption_entities = render_outgoing(
+            params.get_str("caption") or "", params.get_str("parse_mode"), params.get_json("caption_entities")
+        )
+        check_text(caption, caption=True)
+        markup = self._markup(params)
+        fields: JSON = {}
         if caption:
             fields["caption"] = caption
         if caption_entities:
             fields["caption_entities"] = caption_entities
         if markup is not None:
             fields["reply_markup"] = markup
-        message = self.world.new_message(state, self.world.bot_user, fields, reply_to)
-        return self._deliver(state, message, params)
+        return fields
 
     @api_method("sendChatAction")
     async def send_chat_action(self, params: Params) -> bool:
@@ -597,3 +642,20 @@ def _set_or_drop(message: JSON, key: str, value: Any) -> None:
         message.pop(key, None)
     else:
         message[key] = value
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG or JPEG image (None for anything else)."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] != b"\xff\xd8":
+        return None
+    at = 2
+    while at + 9 < len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        # SOF0..SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(data[at + 5 : at + 7], "big")
+        at += 2 + length
+    return None

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from taskbot.domain.beats import last_fire, next_fire
-from taskbot.domain.calendar import WorkCalendar, default_calendar
+from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.values import Beat
 from taskbot.runtime import Runtime
 from taskbot.schedule import ledger
@@ -40,7 +40,7 @@ class ReminderService:
         self.settings = runtime.settings
         self.sessions = runtime.sessions
         self.sender = sender
-        self.cal = calendar or default_calendar()
+        self.cal = calendar or runtime.calendar
         # The beat jobs when installed on a JobQueue (``schedule.wiring``).
         self.jobs: Any = None
         self._planning = asyncio.Lock()
