@@ -7,6 +7,7 @@ it waits, another chat is answered, and the chat's own later updates wait their 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -17,7 +18,7 @@ from telegram import Chat, Message, Update, User
 from taskbot.bot import importing
 from taskbot.bot.lanes import ChatLanes, lane_of
 from taskbot.i18n import t
-from tests.bot.conftest import ADMIN, GROUP, OFFICIAL, OTHER_GROUP, BotHarness, text_of
+from tests.bot.conftest import ADMIN, GROUP, OFFICIAL, OFFICIAL_2, OTHER_GROUP, BotHarness, text_of
 from tests.bot.test_admin_commands import plain
 
 BULLETIN = "一、各镇街要在年底前完成社区创熟全覆盖。\n二、各相关部门要每周报送工作进展。"
@@ -98,6 +99,33 @@ async def test_ten_chats_report_done_at_once_on_sqlite(bot: BotHarness) -> None:
     assert not any(t("error.internal", "zh") in a for a in answers)
     assert [bot.task(ids[c]) for c in chats] == [("done", 100)] * 10
     assert all(len(bot.history(ids[c])) == 2 for c in chats)
+
+
+async def test_a_write_waiting_for_sqlites_lock_holds_up_no_other_chat(bot: BotHarness) -> None:
+    """Another writer (an import, a second process) holds SQLite's write lock: a /done waits for
+    it in a worker thread while another chat is answered; once the lock is free the /done lands."""
+    bot.add_group(GROUP, "镇街工作群")
+    bot.add_group(OTHER_GROUP, "部门工作群")
+    bot.add_official()
+    bot.add_official(OFFICIAL_2, "李四", "lisi")
+    mine = bot.add_task("本群任务", chat_id=GROUP)
+    bot.add_task("部门任务", chat_id=OTHER_GROUP)
+    await bot.send(GROUP, OFFICIAL, "/tasks")  # both have spoken: reading needs no write now
+    await bot.send(OTHER_GROUP, OFFICIAL_2, "/tasks")
+    database = bot.runtime.engine.url.database
+    assert database is not None
+    holder = sqlite3.connect(database, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, as a long import transaction holds it
+        await bot.api.user_sends(GROUP, OFFICIAL, f"/done {mine} 已完成")
+        await bot.api.user_sends(OTHER_GROUP, OFFICIAL_2, "/tasks")
+        assert "部门任务" in text_of(await bot.api.wait_for_message(OTHER_GROUP))
+        assert len(bot.api.sent_messages(GROUP)) == 1  # only the first /tasks: /done still waits
+        holder.execute("COMMIT")
+        assert "已完成" in plain(text_of(await bot.api.wait_for_message(GROUP, timeout=10)))
+    finally:
+        holder.close()
+    assert bot.task(mine) == ("done", 100)
 
 
 def _update(update_id: int, chat: Chat | None) -> Update:

@@ -8,11 +8,12 @@ everything the change reaches (``taskbot.domain.permissions``) and records each 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 from telegram import (
@@ -71,6 +72,8 @@ from taskbot.services.tasks import (
 from taskbot.store import queries
 from taskbot.store.db import transaction
 from taskbot.store.models import Person, Task
+
+_T = TypeVar("_T")
 
 # Steps of the guided /add.
 ADD_TITLE, ADD_PARTIES, ADD_CADENCE, ADD_DEADLINE, ADD_CONFIRM = range(5)
@@ -148,6 +151,23 @@ async def require_admin(update: Update, context: BotContext, reach: Reach | None
 def admin_caller(session: Session, update: Update, context: BotContext, roles: Roles) -> Caller:
     """The admin (already checked) behind UPDATE, with their Person and Chat in SESSION."""
     return identify(session, update, context.runtime.settings, roles=roles)
+
+
+async def as_admin(
+    update: Update, context: BotContext, roles: Roles, work: Callable[[Session, Caller], _T]
+) -> _T:
+    """WORK(session, caller) in one transaction, in a worker thread; its result.
+
+    Store work runs off the event loop: a write waiting for SQLite's lock, or a change touching
+    many rows, must not hold up the other chats. The permission rule is checked by the services.
+    """
+    runtime = context.runtime
+
+    def run() -> _T:
+        with transaction(runtime.sessions) as session:
+            return work(session, admin_caller(session, update, context, roles))
+
+    return await asyncio.to_thread(run)
 
 
 def receivers_line(session: Session, task: Task, lang: str) -> str:
@@ -271,9 +291,9 @@ async def add_command(update: Update, context: BotContext) -> int | None:
     rt = context.runtime
     if args:
         draft = parse_add(args, local_today(rt))
-        with transaction(rt.sessions) as session:
-            caller = admin_caller(session, update, context, roles)
-            text = create_task(session, caller, draft, rt.clock())
+        text = await as_admin(
+            update, context, roles, lambda session, caller: create_task(session, caller, draft, rt.clock())
+        )
         await reply(message, text)
         return ConversationHandler.END
     _drop_draft(context, update)
@@ -406,9 +426,9 @@ async def _create_from_draft(update: Update, context: BotContext) -> str:
     rt = context.runtime
     # Still an admin? Rights may have changed while the questions were answered.
     roles = await roles_of(update, context)
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        text = create_task(session, caller, draft, rt.clock())
+    text = await as_admin(
+        update, context, roles, lambda session, caller: create_task(session, caller, draft, rt.clock())
+    )
     _drop_draft(context, update)
     return text
 
@@ -465,13 +485,15 @@ async def assign_command(update: Update, context: BotContext) -> None:
     roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.assign")
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         person = _named_person(session, message, parsed.rest)
         report = assign_task(session, parsed.task_id, caller.actor, rt.clock(), person)
         who = mention(person, person.telegram_user_id)
         text = t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 # --- /bind and /unbind ----------------------------------------------------------------------------
@@ -483,9 +505,8 @@ async def bind_command(update: Update, context: BotContext) -> None:
     message = message_of(update)
     roles = await require_admin(update, context)
     name = parse_party_name(command_args(message.text or ""))
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         result = bind_party(session, caller.actor, name, chat=caller.chat)
         if not result.created:
             key = "admin.bind.already"
@@ -494,7 +515,9 @@ async def bind_command(update: Update, context: BotContext) -> None:
         else:
             key = "admin.bind.ok"
         text = t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
@@ -504,12 +527,13 @@ async def unbind_command(update: Update, context: BotContext) -> None:
     roles = await require_admin(update, context)
     args = command_args(message.text or "")
     name = parse_party_name(args) if args else None
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         parties = unbind_party(session, caller.actor, caller.chat, name)
         text = t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 # --- /cadence, /deadline, /close, /reopen ----------------------------------------------------------
@@ -525,8 +549,8 @@ async def cadence_command(update: Update, context: BotContext) -> None:
         raise BadArguments("admin.usage.cadence")
     cadence = parse_cadence(parsed.rest)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = set_cadence(session, parsed.task_id, caller.actor, rt.clock(), cadence_list(cadence))
         lang = caller.lang
         if cadence is None:
@@ -535,7 +559,9 @@ async def cadence_command(update: Update, context: BotContext) -> None:
             text = t(
                 "admin.cadence.ok", lang, task=task_ref(report.task), cadence=cadence_label([cadence], lang)
             )
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
@@ -548,14 +574,16 @@ async def deadline_command(update: Update, context: BotContext) -> None:
         raise BadArguments("admin.usage.deadline")
     rt = context.runtime
     deadline = parse_deadline_or_none(parsed.rest, local_today(rt))
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = set_deadline(session, parsed.task_id, caller.actor, rt.clock(), deadline)
         if deadline is None:
             text = t("admin.deadline.cleared", caller.lang, task=task_ref(report.task))
         else:
             text = t("admin.deadline.ok", caller.lang, task=task_ref(report.task), date=deadline.isoformat())
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
@@ -578,8 +606,10 @@ async def _change_state(
     roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), usage_key)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = change(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
         text = t(answer_key, caller.lang, task=task_ref(report.task))
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from telegram import Update
@@ -11,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, lang_of, roles_of
+from taskbot.bot.identity import Caller, identify, lang_of, roles_of
 from taskbot.bot.render import esc, report_buttons, task_detail, task_list
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.permissions import Roles
@@ -59,15 +60,16 @@ def help_text(lang: str, roles: Roles) -> str:
     return "\n".join(lines)
 
 
+# Handlers do their store work (and the rendering that reads the store) in a worker thread: a write
+# waiting for SQLite's lock, or a list of thousands of tasks, must not hold the event loop.
+
+
 @polite
 async def start_command(update: Update, context: BotContext) -> None:
     """Greet the user and show what they may do."""
     roles = await roles_of(update, context)
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        name = caller.actor.name
-    text = t("bot.start", caller.lang, name=esc(name)) + help_text(caller.lang, roles)
+    caller = await asyncio.to_thread(identified, update, context.runtime, roles)
+    text = t("bot.start", caller.lang, name=esc(caller.actor.name)) + help_text(caller.lang, roles)
     await reply(message_of(update), text)
 
 
@@ -75,10 +77,14 @@ async def start_command(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands this user may use."""
     roles = await roles_of(update, context)
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
+    caller = await asyncio.to_thread(identified, update, context.runtime, roles)
     await reply(message_of(update), help_text(caller.lang, roles))
+
+
+def identified(update: Update, runtime: Runtime, roles: Roles) -> Caller:
+    """The caller of UPDATE, their Person and Chat stored (blocking: run in a thread)."""
+    with transaction(runtime.sessions) as session:
+        return identify(session, update, runtime.settings, roles=roles)
 
 
 @polite
@@ -86,23 +92,25 @@ async def tasks_command(update: Update, context: BotContext) -> None:
     """List this chat's open tasks (an admin's private chat: every open task)."""
     roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        lang = caller.lang
-        if caller.actor.sees_everything:
-            tasks = queries.open_tasks(session)
-            header = t("bot.tasks.all_header", lang, count=len(tasks))
-        elif caller.actor.in_private:
-            tasks = my_tasks(session, caller.actor)
-            header = t("bot.tasks.header", lang, count=len(tasks))
-        else:
-            tasks = chat_tasks(session, caller.chat)
-            header = t("bot.tasks.header", lang, count=len(tasks))
-        if tasks:
-            parts = task_list(header, tasks, local_today(rt), lang)
-        else:
-            parts = [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
-    await reply(message_of(update), parts)
+
+    def listing() -> list[str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            lang = caller.lang
+            if caller.actor.sees_everything:
+                tasks = queries.open_tasks(session)
+                header = t("bot.tasks.all_header", lang, count=len(tasks))
+            elif caller.actor.in_private:
+                tasks = my_tasks(session, caller.actor)
+                header = t("bot.tasks.header", lang, count=len(tasks))
+            else:
+                tasks = chat_tasks(session, caller.chat)
+                header = t("bot.tasks.header", lang, count=len(tasks))
+            if tasks:
+                return task_list(header, tasks, local_today(rt), lang)
+            return [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
+
+    await reply(message_of(update), await asyncio.to_thread(listing))
 
 
 @polite
@@ -110,17 +118,21 @@ async def my_command(update: Update, context: BotContext) -> None:
     """List the open tasks the user answers for (in a group: those of this group)."""
     roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        lang = caller.lang
-        tasks = my_tasks(session, caller.actor)
-        if tasks:
-            parts = task_list(t("bot.my.header", lang, count=len(tasks)), tasks, local_today(rt), lang)
-        else:
-            parts = [t("bot.my.empty", lang)]
-        if not caller.actor.in_private:
-            parts[-1] += "\n\n" + t("bot.my.group_hint", lang)
-    await reply(message_of(update), parts)
+
+    def listing() -> list[str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            lang = caller.lang
+            tasks = my_tasks(session, caller.actor)
+            if tasks:
+                parts = task_list(t("bot.my.header", lang, count=len(tasks)), tasks, local_today(rt), lang)
+            else:
+                parts = [t("bot.my.empty", lang)]
+            if not caller.actor.in_private:
+                parts[-1] += "\n\n" + t("bot.my.group_hint", lang)
+            return parts
+
+    await reply(message_of(update), await asyncio.to_thread(listing))
 
 
 @polite
@@ -130,15 +142,24 @@ async def task_command(update: Update, context: BotContext) -> None:
     task_id = parse_task_number(command_args(message.text or ""), "bot.usage.task")
     roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        task = get_task(session, task_id, caller.actor, history=True)
-        parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
-        is_open = task.status in OPEN_STATUSES
-    sent = await reply(message, parts, markup=report_buttons(task_id, caller.lang) if is_open else None)
-    if is_open:
+
+    def detail() -> tuple[list[str], bool, str]:
         with transaction(rt.sessions) as session:
-            messages.remember(session, sent.chat_id, sent.message_id, task_id, messages.DETAIL, rt.clock())
+            caller = identify(session, update, rt.settings, roles=roles)
+            task = get_task(session, task_id, caller.actor, history=True)
+            parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
+            return parts, task.status in OPEN_STATUSES, caller.lang
+
+    parts, is_open, lang = await asyncio.to_thread(detail)
+    sent = await reply(message, parts, markup=report_buttons(task_id, lang) if is_open else None)
+    if is_open:
+        await asyncio.to_thread(remember_message, rt, sent.chat_id, sent.message_id, task_id, messages.DETAIL)
+
+
+def remember_message(runtime: Runtime, chat_id: int, message_id: int, task_id: int, purpose: str) -> None:
+    """Remember that message MESSAGE_ID in CHAT_ID is about TASK_ID (blocking: run in a thread)."""
+    with transaction(runtime.sessions) as session:
+        messages.remember(session, chat_id, message_id, task_id, purpose, runtime.clock())
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -27,13 +27,13 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.admin import join_parties, require_admin
+from taskbot.bot.admin import as_admin, join_parties, require_admin
 from taskbot.bot.args import BadArguments, command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, lang_of
+from taskbot.bot.identity import lang_of
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
@@ -44,7 +44,6 @@ from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_byt
 from taskbot.runtime import Runtime
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, ImportPreview, import_document, preview_import
-from taskbot.store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +274,12 @@ def directive_line(number: int, directive: Directive, lang: str) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
+def _unbound(runtime: Runtime, task_ids: list[int]) -> list[str]:
+    """The parties of TASK_IDS no chat receives yet (blocking: run in a thread)."""
+    with runtime.sessions() as session:
+        return unbound_parties(session, task_ids)
+
+
 def _parse_and_compare(runtime: Runtime, text: str) -> tuple[ParsedBulletin, ImportPreview]:
     """TEXT parsed, and what importing it would create; blocking, run in a thread."""
     parsed = parse_bulletin(text, today=local_today(runtime))
@@ -365,9 +370,8 @@ async def import_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_text(t("import.cancelled", lang))
         return
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        actor, person_id = caller.actor.name, caller.person.id
+    caller = await as_admin(update, context, roles, lambda _, caller: caller)
+    actor, person_id = caller.actor.name, caller.person.id
     try:
         # A bulletin of hundreds of directives is a long transaction; keep the loop free meanwhile.
         result = await asyncio.to_thread(
@@ -383,8 +387,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     except ImportConflict:
         await query.answer(t("import.conflict", lang), show_alert=True)
         return
-    with rt.sessions() as session:
-        unbound = unbound_parties(session, result.created)
+    unbound = await asyncio.to_thread(_unbound, rt, result.created)
     lines = [t("import.done", lang, created=len(result.created), unchanged=len(result.unchanged))]
     if result.created:
         first, last = min(result.created), max(result.created)

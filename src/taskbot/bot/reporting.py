@@ -6,6 +6,7 @@ it is recorded. A reply to a one-task reminder, or to a task's detail, is a stat
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from sqlalchemy.orm import Session
@@ -25,13 +26,14 @@ from taskbot.bot.args import (
     parse_status,
     split_progress,
 )
-from taskbot.bot.common import NEW_MESSAGES
+from taskbot.bot.common import NEW_MESSAGES, remember_message
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.i18n import t
+from taskbot.runtime import Runtime
 from taskbot.services import messages
 from taskbot.services.people import Actor
 from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
@@ -85,20 +87,28 @@ async def on_button(update: Update, context: BotContext) -> None:
         else None
     )
     if action == DONE:
-        with transaction(rt.sessions) as session:
-            caller = identify(session, update, rt.settings, roles=roles)
-            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
-            text = confirmation(report, caller.actor.name, caller.lang)
+
+        def mark() -> tuple[str, str]:
+            with transaction(rt.sessions) as session:
+                caller = identify(session, update, rt.settings, roles=roles)
+                report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
+                return confirmation(report, caller.actor.name, caller.lang), caller.lang
+
+        text, lang = await asyncio.to_thread(mark)
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
-        await query.answer(t("bot.callback.done", caller.lang))
+        await query.answer(t("bot.callback.done", lang))
         return
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        task = task_for_report(session, task_id, caller.actor)
-        who = mention(caller.person, query.from_user.id)
-        prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
-        placeholder = t(f"bot.prompt.placeholder.{action}", caller.lang)
+
+    def ask() -> tuple[str, str, str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            task = task_for_report(session, task_id, caller.actor)
+            who = mention(caller.person, query.from_user.id)
+            prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
+            return prompt, t(f"bot.prompt.placeholder.{action}", caller.lang), caller.lang
+
+    prompt, placeholder, lang = await asyncio.to_thread(ask)
     # selective: in a group only the mentioned user gets the reply box.
     sent = await context.bot.send_message(
         chat_id,
@@ -108,9 +118,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         reply_parameters=under,
     )
     purpose = messages.BLOCKED if action == BLOCKED else messages.PROGRESS
-    with transaction(rt.sessions) as session:
-        messages.remember(session, chat_id, sent.message_id, task_id, purpose, rt.clock())
-    await query.answer(t("bot.callback.prompted", caller.lang))
+    await asyncio.to_thread(remember_message, rt, chat_id, sent.message_id, task_id, purpose)
+    await query.answer(t("bot.callback.prompted", lang))
 
 
 @polite
@@ -121,8 +130,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     rt = context.runtime
-    with rt.sessions() as session:
-        about = messages.recall(session, message.chat_id, replied.message_id)
+    about = await asyncio.to_thread(recall, rt, message.chat_id, replied.message_id)
     if about is None:
         return  # a reply to some other message of ours: conversation, not a report
     task_id = about.single_task
@@ -152,8 +160,18 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
     """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
     roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, roles=roles)
-        row = apply_report(session, caller.actor, rt.clock(), action, report)
-        text = confirmation(row, caller.actor.name, caller.lang)
-    await reply(message_of(update), text)
+
+    def record() -> str:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            row = apply_report(session, caller.actor, rt.clock(), action, report)
+            return confirmation(row, caller.actor.name, caller.lang)
+
+    # Store work in a worker thread: a write waiting for SQLite's lock must not hold the event loop.
+    await reply(message_of(update), await asyncio.to_thread(record))
+
+
+def recall(runtime: Runtime, chat_id: int, message_id: int) -> messages.MessageAbout | None:
+    """What message MESSAGE_ID in CHAT_ID is about, if we remember (blocking: run in a thread)."""
+    with runtime.sessions() as session:
+        return messages.recall(session, chat_id, message_id)

@@ -19,7 +19,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from taskbot.bot.admin import admin_caller, require_admin
+from taskbot.bot.admin import as_admin, require_admin
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
@@ -35,7 +35,6 @@ from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
 from taskbot.services.digest import load_view, red_black_rules
 from taskbot.services.tasks import chat_tasks, require
-from taskbot.store.db import transaction
 from taskbot.store.models import Chat
 
 if TYPE_CHECKING:
@@ -54,6 +53,14 @@ def covers_every_task(caller: Caller, runtime: Runtime) -> bool:
     """Whether a report asked by CALLER covers every task: privately, or in the leaders' chat."""
     leaders = runtime.settings.leaders_chat_id
     return caller.actor.in_private or (leaders is not None and caller.chat.telegram_chat_id == leaders)
+
+
+def scope_of(caller: Caller, runtime: Runtime) -> tuple[Caller, bool]:
+    """CALLER, and whether their report covers every task — which by the permission rule only the
+    office may ask for (a group's admin may have their group's)."""
+    overall = covers_every_task(caller, runtime)
+    require(caller.actor, Reach.everywhere() if overall else Reach())
+    return caller, overall
 
 
 # --- /report ------------------------------------------------------------------------------------
@@ -105,11 +112,8 @@ async def report_command(update: Update, context: BotContext) -> None:
     message = message_of(update)
     roles = await require_admin(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
-        overall = covers_every_task(caller, rt)
-        require(caller.actor, Reach.everywhere() if overall else Reach())
-        chat_id = None if overall else caller.chat.telegram_chat_id
+    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    chat_id = None if overall else caller.chat.telegram_chat_id
     now = rt.clock()
     # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
     report = await asyncio.to_thread(digest_report, rt, chat_id, now, caller.lang)
@@ -165,11 +169,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     roles = await require_admin(update, context)
     rt = context.runtime
     now = rt.clock()
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context, roles)
-        overall = covers_every_task(caller, rt)
-        require(caller.actor, Reach.everywhere() if overall else Reach())
-        chat = None if overall else caller.chat
+    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    chat = None if overall else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.
     data, payload = await asyncio.to_thread(export_workbook, rt, chat, lang)
