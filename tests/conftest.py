@@ -28,6 +28,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("TASKBOT_") and name != "TASKBOT_TEST_POSTGRES":
             monkeypatch.delenv(name)
+    # The default store (taskbot.db in the data directory) is then ./taskbot.db of the test.
+    monkeypatch.setenv("TASKBOT_HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
 
 

@@ -10,9 +10,10 @@ from taskbot.cli import main
 from taskbot.config import ConfigError, load_settings
 
 
-def test_defaults_are_the_embedded_store_in_shanghai() -> None:
+def test_defaults_are_the_embedded_store_in_shanghai(tmp_path: Path) -> None:
     s = load_settings()
-    assert s.database.url == "sqlite:///taskbot.db"
+    assert s.database.url is None
+    assert s.database.effective_url == f"sqlite:///{tmp_path / 'taskbot.db'}"  # TASKBOT_HOME (conftest)
     assert s.timezone == "Asia/Shanghai"
     assert s.language == "zh"
     assert s.telegram.token is None

@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONFIG_ENV = "TASKBOT_CONFIG"
+HOME_ENV = "TASKBOT_HOME"
+DEFAULT_DATABASE_FILE = "taskbot.db"
 # The YAML layer for the Settings being built now (a context variable keeps this thread-safe).
 _pending_file_data: ContextVar[dict[str, Any] | None] = ContextVar("_pending_file_data", default=None)
 
@@ -26,9 +28,25 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message is fit to show a user as it is."""
 
 
+def data_home() -> Path:
+    """The data directory: $TASKBOT_HOME, else $XDG_DATA_HOME/taskbot, else ~/.local/share/taskbot."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "taskbot"
+
+
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///taskbot.db"
+    # None: the SQLite file taskbot.db in the data directory (see data_home), wherever the command runs.
+    url: str | None = None
     echo: bool = False
+
+    @property
+    def effective_url(self) -> str:
+        """The URL to open: URL, or the SQLite file in the per-user data directory."""
+        return self.url or f"sqlite:///{data_home() / DEFAULT_DATABASE_FILE}"
 
 
 class WebhookSettings(BaseModel):
@@ -88,6 +106,18 @@ class RedBlackSettings(BaseModel):
     red_min_progress: int = Field(0, ge=0, le=100)
     black_overdue_days: int = Field(1, ge=0)
     size: int = Field(5, ge=1)
+
+
+class HttpSettings(BaseModel):
+    """The operations HTTP server in the bot process: /healthz, /readyz, /metrics (see README)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
+
+
+class LoggingSettings(BaseModel):
+    format: Literal["text", "json"] = "text"
 
 
 class CalendarSettings(BaseModel):
@@ -152,6 +182,8 @@ class Settings(BaseSettings):
     redblack: RedBlackSettings = RedBlackSettings()
     calendar: CalendarSettings = CalendarSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http: HttpSettings = HttpSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from taskbot.clock import Clock, system_clock
 from taskbot.config import Settings
 from taskbot.domain.calendar import WorkCalendar, default_calendar, use_calendar
+from taskbot.ops.metrics import Metrics
 from taskbot.store import db
 
 
@@ -20,14 +21,25 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock = field(default=system_clock)
     calendar: WorkCalendar = field(default_factory=default_calendar)
+    # The process's Prometheus registry (exported at /metrics when http.enabled).
+    metrics: Metrics = field(default_factory=Metrics)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Runtime:
-    """Open the store named by SETTINGS (upgrading its schema unless MIGRATE is false)."""
-    engine = db.make_engine(settings.database.url, echo=settings.database.echo)
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True, create: bool = True
+) -> Runtime:
+    """Open the store named by SETTINGS (upgrading its schema unless MIGRATE is false).
+
+    With CREATE false a SQLite file that does not exist yet is not created: the runtime gets an empty
+    in-memory store instead, so a command that only reads leaves no file behind.
+    """
+    url = settings.database.effective_url
+    if not create and db.sqlite_file_missing(url):
+        url = db.MEMORY_URL
+    engine = db.make_engine(url, echo=settings.database.echo)
     if migrate:
         db.upgrade(engine)
     calendar = work_calendar(settings)

@@ -56,7 +56,7 @@ async def test_weekly_reminder_arrives_and_a_reply_to_it_is_recorded(running: Bo
     reminder = await running.api.wait_for_message(GROUP, timeout=10)
     assert "抓目标节点" in text_of(reminder)
     assert "done:1" in buttons_of(reminder)
-    assert running.app.bot_data.extras.get("reminders") is not None
+    assert running.app.bot_data.reminders is not None
     answer = await running.send(GROUP, OFFICIAL, "40% 已完成摸底", reply_to=reminder["message_id"])
     assert "已完成摸底" in text_of(answer)
     assert running.task(1) == ("in_progress", 40)

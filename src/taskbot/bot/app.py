@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from taskbot.bot import admin, common, importing, reporting, reports
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 HANDLER_MODULES = (importing, admin, reporting, reports, common)
 
 TaskbotApplication = Application  # Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue]
-Hook = Callable[[Application], Awaitable[None]]
+Hook = Callable[[Application], Coroutine[Any, Any, None]]
 
 
 def build_application(
@@ -33,10 +35,12 @@ def build_application(
     base_file_url: str | None = None,
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
+    request: BaseRequest | None = None,
     max_running: int = MAX_RUNNING,
 ) -> Application:
     """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server.
 
+    REQUEST replaces the HTTP client of the bot's calls (not getUpdates'): the metered one of ops.
     Updates are handled concurrently across chats and in order within a chat (``bot/lanes.py``),
     at most MAX_RUNNING at once.
     """
@@ -54,6 +58,8 @@ def build_application(
         builder = builder.post_init(post_init)
     if post_shutdown:
         builder = builder.post_shutdown(post_shutdown)
+    if request is not None:
+        builder = builder.request(request)
     app = builder.build()
     bot_data: BotData = app.bot_data
     bot_data.runtime = runtime

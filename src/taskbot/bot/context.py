@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from taskbot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from taskbot.bot.dialogs import Dialogs
+    from taskbot.bot.importing import PendingImports
+    from taskbot.schedule.service import ReminderService
 
 
 class BotData:
     """What the Application carries for every handler; filled in by ``build_application``."""
 
     runtime: Runtime
-    # Extra objects the composition root attaches (the reminder service, the scheduler, …).
-    extras: dict[str, Any]
+    # The multi-step dialogs in progress (bot/dialogs.py) and the /import previews awaiting a yes.
+    dialogs: Dialogs
+    pending_imports: PendingImports
+    # The reminder engine, once ``schedule.wiring.install`` put it on the JobQueue.
+    reminders: ReminderService | None
     # (chat id, user id) -> (valid until, is a Telegram administrator of that chat); see bot/identity.py.
     chat_admins: dict[tuple[int, int], tuple[dt.datetime, bool]]
 
     def __init__(self) -> None:
-        self.extras = {}
+        # Here, not at the top: both modules import this one for BotContext.
+        from taskbot.bot.dialogs import Dialogs
+        from taskbot.bot.importing import PendingImports
+
+        self.dialogs = Dialogs()
+        self.pending_imports = PendingImports()
+        self.reminders = None
         self.chat_admins = {}
 
 

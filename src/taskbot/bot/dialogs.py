@@ -9,7 +9,7 @@ dialogue started last is the active one, per user and chat, and every step handl
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Message, Update
@@ -18,7 +18,6 @@ from telegram.ext import ConversationHandler, filters
 from taskbot.bot.context import BotContext, BotData
 
 Key = tuple[int, int]
-_EXTRA = "dialogs"
 
 
 class Dialogs:
@@ -40,11 +39,8 @@ class Dialogs:
 
 
 def dialogs_of(bot_data: BotData) -> Dialogs:
-    """The Application's one Dialogs registry (created on first use)."""
-    found = bot_data.extras.get(_EXTRA)
-    if not isinstance(found, Dialogs):
-        found = bot_data.extras[_EXTRA] = Dialogs()
-    return found
+    """The Application's one Dialogs registry."""
+    return bot_data.dialogs
 
 
 def key_of(update: Update) -> Key | None:
@@ -66,7 +62,7 @@ class InDialog(filters.MessageFilter):
         return user is not None and self.dialogs.is_in((message.chat.id, user.id), self.dialogue)
 
 
-Step = Callable[[Update, BotContext], Awaitable[Any]]
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
 def tracked(name: str) -> Callable[[Step], Step]:

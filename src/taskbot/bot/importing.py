@@ -58,7 +58,6 @@ WAITING = 0
 DIALOG = "import"
 BUTTONS = r"^imp:(ok|no):([A-Za-z0-9_-]{1,16})$"
 _CAPTION = re.compile(r"^/import(?:@([A-Za-z0-9_]+))?(?:\s|$)", re.IGNORECASE)
-_PENDING = "pending_imports"
 # The source recorded for a bulletin pasted as text (a file's is its name).
 PASTED_SOURCE = "(pasted text)"
 # A bulletin's tasks go wherever its parties are bound: an import reaches every chat.
@@ -108,10 +107,7 @@ class PendingImports:
 
 
 def pending_imports(context: BotContext) -> PendingImports:
-    store = context.bot_data.extras.get(_PENDING)
-    if not isinstance(store, PendingImports):
-        store = context.bot_data.extras[_PENDING] = PendingImports()
-    return store
+    return context.bot_data.pending_imports
 
 
 def register(app: Application) -> None:

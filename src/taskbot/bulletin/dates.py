@@ -223,8 +223,8 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
             day = dt.date(y, 6, 30) if g["th"] == "上半年" else dt.date(y, 12, 31)
             return day if day >= issued else None
         if g["tq"]:
-            day = valid_date(y, *_QUARTER_END[_quarter(g["tq"])])
-            return day if day and day >= issued else None
+            quarter_end = valid_date(y, *_QUARTER_END[_quarter(g["tq"])])
+            return quarter_end if quarter_end and quarter_end >= issued else None
         return dt.date(y, 12, 31)
     if g["ye"] or g["whole"]:
         return dt.date(y, 12, 31)
@@ -247,21 +247,21 @@ def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | Non
     if g["nmo"]:
         nxt = add_months(issued.replace(day=1), 1)
         text = m.group(0)
-        for tenth, day in _TEN_DAY.items():
+        for tenth, day_of_month in _TEN_DAY.items():
             if tenth in text:
-                return nxt.replace(day=day)
+                return nxt.replace(day=day_of_month)
         return month_end(nxt.year, nxt.month)
     if g["bw"]:
         return issued + dt.timedelta(days=max(0, 4 - issued.weekday()))  # that week's Friday
     if g["q"]:
-        day = valid_date(y, *_QUARTER_END[_quarter(g["q"])])
-        return _forward(day, issued) if g["qs"] else _not_past(day, issued)
+        quarter_end = valid_date(y, *_QUARTER_END[_quarter(g["q"])])
+        return _forward(quarter_end, issued) if g["qs"] else _not_past(quarter_end, issued)
     if g["h"]:
         day = dt.date(y, 6, 30) if g["h"] == "上半年" else dt.date(y, 12, 31)
         return _forward(day, issued) if g["hs"] else _not_past(day, issued)
     if g["fest"]:
-        day = festival(g["fest"], y)
-        return day if day is None or day >= issued else festival(g["fest"], y + 1)
+        feast = festival(g["fest"], y)
+        return feast if feast is None or feast >= issued else festival(g["fest"], y + 1)
     if g["n"]:
         count = 0.5 if g["n"] == "半" else _cn_or_digit(g["n"].replace("两", "二"))
         unit = g["unit"]

@@ -163,7 +163,7 @@ _SEMICOLON = re.compile("[；，]")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     for end in _SENTENCE_END.finditer(m):
         if "；" in m[pos : end.end()] or "，" in m[pos : end.end()]:

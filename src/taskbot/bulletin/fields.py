@@ -72,6 +72,9 @@ _NOUN_STOPS = re.compile(
 )
 
 
+_TIME_TAIL = re.compile(r"(?:个)?(?:工作日|小时|天|日|分钟)?(?:以内|之内|内)?")
+
+
 def target(masked: str, clean: str) -> str | None:
     """The first quantity the directive aims at, as written (numbers with their thing counted)."""
     for m in _TARGET.finditer(masked):
@@ -79,9 +82,8 @@ def target(masked: str, clean: str) -> str | None:
         after = masked[m.end("unit") :]
         if _SHORTENED.search(masked, max(0, m.start() - 6), m.start()):
             # 压缩至1个工作日以内: a time that is itself the target
-            end = m.end("unit") + len(
-                re.match(r"(?:个)?(?:工作日|小时|天|日|分钟)?(?:以内|之内|内)?", after).group(0)
-            )
+            tail = _TIME_TAIL.match(after)  # all of it optional: it always matches, maybe empty
+            end = m.end("unit") + (tail.end() if tail else 0)
             return clean[m.start("num") : end]
         if _NOT_TARGET_UNIT.match(unit + after[:3]) or after.startswith(
             ("工作日", "小时", "月", "日", "天", "年", "周岁", "岁")

@@ -64,8 +64,8 @@ def parse(text: str, date: dt.date | None = None, *, today: dt.date | None = Non
     extraction = extract(paras)
     sections = [s for s in (_section(a, issued) for a in extraction.articles) if s is not None]
     directives = [_directive(c, issued) for c in extraction.candidates]
-    found = keywords_many([_statement(d.text) for d in directives])
-    directives = [replace(d, keywords=k) for d, k in zip(directives, found, strict=True)]
+    keywords = keywords_many([_statement(d.text) for d in directives])
+    directives = [replace(d, keywords=k) for d, k in zip(directives, keywords, strict=True)]
     title = next((s.title for s in sections if s.title), None)
     return ParsedBulletin(issued, title, sections, directives, source)
 

@@ -1,4 +1,4 @@
-"""`taskbot run`: the Telegram bot, by long polling or a webhook; in local mode without a token.
+"""`taskbot run`: the Telegram bot, by long polling or a webhook; in local mode when asked (--local).
 
 Local mode starts the project's fake Bot API inside the process, the same Application against it and
 a terminal chat in which you are the admin of a local group (``--demo`` imports the sample bulletin
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from taskbot.config import Settings
+    from taskbot.ops.web import OpsServer
     from taskbot.runtime import Runtime
 
 log = logging.getLogger("taskbot.run")
@@ -30,19 +31,24 @@ LOCAL_TOKEN = "1000001:LOCAL-taskbot-not-a-real-token"
 LOCAL_BOT_USERNAME = "taskbot_local_bot"
 SAMPLE_BULLETIN = "bulletin-foshan-2022-06.txt"
 POLL_TIMEOUT_SECONDS = 10
+NO_TOKEN_MESSAGE = (
+    "no bot token: set TASKBOT_TELEGRAM__TOKEN (or telegram.token in the config file), "
+    "or run `taskbot run --local` to try it without Telegram"
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "run",
-        help="run the Telegram bot (local mode with a terminal chat when no token is configured)",
+        help="run the Telegram bot (--local: a terminal chat against an in-process Bot API)",
         description="Run the bot: long polling by default, a webhook with telegram.mode: webhook. "
-        "Without telegram.token it runs in LOCAL MODE against an in-process Bot API with a terminal chat.",
+        "With --local or --demo (or with no token, at a terminal) it runs in LOCAL MODE against an "
+        "in-process Bot API with a terminal chat. With no token and no terminal it exits with status 2.",
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="local mode: first import the sample bulletin and send its tasks to the local group",
+        help="local mode, first importing the sample bulletin and sending its tasks to the local group",
     )
     parser.add_argument(
         "--local", action="store_true", help="run in local mode even when a token is configured"
@@ -56,15 +62,18 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load(args)
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
-    local = args.local or not token
+    if args.demo and token and not args.local:
+        raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
+    local = wants_local_mode(args, token, interactive=_at_a_terminal())
+    if not token and not local:
+        raise CliError(NO_TOKEN_MESSAGE, EXIT_USAGE)
     # In local mode the terminal is the chat: only warnings interleave with it unless -v.
     level = "DEBUG" if args.verbose else ("WARNING" if local else settings.log_level)
     configure_logging(
         level,
         secrets=[s for s in (token, _secret(settings.telegram.webhook.secret_token)) if s],
+        fmt=settings.logging.format,
     )
-    if args.demo and not local:
-        raise CliError("--demo is for local mode: remove the token or add --local", EXIT_USAGE)
     if local:
         settings = local_settings(settings)
         runtime = _open_runtime(settings)
@@ -89,11 +98,27 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def wants_local_mode(args: argparse.Namespace, token: str | None, *, interactive: bool) -> bool:
+    """Local mode only when asked (--local, --demo) or when a person at a terminal has no token yet.
+
+    A container or a service unit without a token must fail loudly, not "succeed" doing nothing.
+    """
+    return bool(args.local or args.demo or (not token and interactive))
+
+
+def _at_a_terminal() -> bool:
+    """Whether a person may be typing: standard input is a terminal (not closed, not a pipe)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed or detached
+        return False
+
+
 async def _check_connection(token: str, base_url: str | None) -> None:
     from telegram import Bot
 
-    kwargs = {"base_url": base_url, "base_file_url": file_url_for(base_url)} if base_url else {}
-    async with Bot(token, **kwargs) as bot:  # initialize() calls getMe
+    bot = Bot(token, base_url=base_url, base_file_url=file_url_for(base_url)) if base_url else Bot(token)
+    async with bot:  # initialize() calls getMe
         log.info("the Bot API knows this token as @%s", bot.username)
 
 
@@ -114,22 +139,25 @@ def _startup_error(exc: Exception, settings: Settings) -> CliError:
     return CliError(f"the bot stopped on an unexpected error ({exc.__class__.__name__}); see the log above")
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
-    """Log at LEVEL through the root handlers, never showing SECRETS, with URL loggers kept quiet.
+def configure_logging(level: str, secrets: list[str], fmt: str = "text") -> None:
+    """Log at LEVEL through the root handlers in FMT (text or json), never showing SECRETS.
 
     httpx logs every request URL at INFO, and Telegram URLs contain the token; it stays at WARNING
-    whatever LEVEL is. The formatter also masks the secrets in any message or traceback.
+    whatever LEVEL is. The formatter also masks the secrets in any message or traceback. Every line
+    carries the context at hand (update, chat, user, task, beat; see taskbot.ops.logs).
     """
+    from taskbot.ops.logs import ContextFilter, formatter_for
+
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig()
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     for handler in root.handlers:
-        inner = handler.formatter or logging.Formatter()
-        if not isinstance(inner, RedactingFormatter):
-            handler.setFormatter(RedactingFormatter(inner, secrets))
+        handler.setFormatter(RedactingFormatter(formatter_for(fmt), secrets))
+        if not any(isinstance(f, ContextFilter) for f in handler.filters):
+            handler.addFilter(ContextFilter())
 
 
 class RedactingFormatter(logging.Formatter):
@@ -166,17 +194,22 @@ def local_settings(settings: Settings) -> Settings:
 def build_connected_application(runtime: Runtime, token: str, *, base_url: str | None = None) -> Application:
     """The Application with its start-up (command menu, reminders) and shutdown wired in."""
     from taskbot.bot.app import build_application
+    from taskbot.ops.logs import update_context
+    from taskbot.ops.metrics import instrument, metered_request
 
     base_url = base_url or runtime.settings.telegram.base_url
     lifecycle = Lifecycle(runtime)
-    return build_application(
+    app = build_application(
         runtime,
         token,
         base_url=base_url,
         base_file_url=file_url_for(base_url) if base_url else None,
         post_init=lifecycle.post_init,
         post_shutdown=lifecycle.post_shutdown,
+        request=metered_request(runtime.metrics),
     )
+    instrument(app, runtime.metrics, around=update_context)
+    return app
 
 
 def file_url_for(base_url: str) -> str:
@@ -193,6 +226,7 @@ class Lifecycle:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.reminders: Any = None
+        self.ops: OpsServer | None = None
 
     async def post_init(self, app: Application) -> None:
         """Publish the command menu and put the reminders on the JobQueue."""
@@ -206,10 +240,37 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
+        self.ops = await self.start_ops_server()
         settle_heap()
+        log.info("taskbot started as @%s", app.bot.username)
+
+    async def start_ops_server(self) -> OpsServer | None:
+        """Serve /healthz, /readyz and /metrics when http.enabled."""
+        from taskbot.ops.health import Probe
+        from taskbot.ops.web import OpsServer
+
+        runtime = self.runtime
+        probe = Probe(runtime, leader=self.is_leader)
+        runtime.metrics.watch_store(probe)
+        http = runtime.settings.http
+        if not http.enabled:
+            return None
+        server = OpsServer(http.listen, http.port)
+        server.add_operations(probe, runtime.metrics)
+        await server.start()
+        return server
+
+    def is_leader(self) -> bool:
+        """Whether this process runs the scheduler now."""
+        jobs = getattr(self.reminders, "jobs", None)
+        return bool(jobs is not None and jobs.running)
 
     async def post_shutdown(self, app: Application) -> None:
-        """Release what the reminder engine holds (the scheduler lock)."""
+        """Stop the HTTP server; release what the reminder engine holds (the scheduler lock)."""
+        log.info("taskbot stopping")
+        if self.ops is not None:
+            await self.ops.stop()
+            self.ops = None
         if self.reminders is not None:
             self.reminders.close()
             self.reminders = None
@@ -263,13 +324,12 @@ def _secret(value: Any) -> str | None:
 
 
 def _open_runtime(settings: Settings) -> Runtime:
-    from taskbot.runtime import build_runtime
-    from taskbot.store.db import StoreError
+    from taskbot.cli.common import runtime_for
+    from taskbot.cli.dbcmd import describe_store
 
-    try:
-        return build_runtime(settings)
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
+    runtime = runtime_for(settings)
+    log.info("store %s", describe_store(settings.database.effective_url))
+    return runtime
 
 
 # --- local mode ---
@@ -338,7 +398,7 @@ def local_banner(runtime: Runtime, base_url: str, imported: Any) -> str:
         "=" * 72,
         "taskbot — LOCAL MODE (本地模式): nothing is sent to Telegram.",
         f"  Bot API: in-process fake at {base_url.rsplit('/', 1)[0]}",
-        f"  Store:   {runtime.settings.database.url}",
+        f"  Store:   {runtime.engine.url.render_as_string(hide_password=True)}",
         f"  You are the admin (user {LOCAL_ADMIN_ID}) in the local group 本地工作群; reminders appear here.",
     ]
     if imported is not None:

@@ -36,14 +36,25 @@ def load(args: argparse.Namespace) -> Settings:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
-def open_runtime(args: argparse.Namespace, *, migrate: bool = True) -> Runtime:
-    """Load the settings and open the store, upgrading an out-of-date schema."""
-    from taskbot.runtime import build_runtime
-    from taskbot.store.db import StoreError
+def open_runtime(args: argparse.Namespace, *, migrate: bool = True, writes: bool = True) -> Runtime:
+    """Load the settings and open the store, upgrading an out-of-date schema.
 
+    A command that WRITES nothing gets an empty in-memory store when the SQLite file does not exist
+    yet, so it creates no file.
+    """
     settings = load(args)
+    return runtime_for(settings, migrate=migrate, create=writes)
+
+
+def runtime_for(settings: Settings, *, migrate: bool = True, create: bool = True) -> Runtime:
+    """Open the store of SETTINGS, or fail with one line (exit 2 when the URL itself is unusable)."""
+    from taskbot.runtime import build_runtime
+    from taskbot.store.errors import StoreConfigError, StoreError
+
     try:
-        return build_runtime(settings, migrate=migrate)
+        return build_runtime(settings, migrate=migrate, create=create)
+    except StoreConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
 

@@ -37,7 +37,7 @@ def run_export(args: argparse.Namespace) -> int:
     from taskbot.cli.common import open_runtime
     from taskbot.services.export import export_filename, write_xlsx
 
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=False)
     try:
         settings = runtime.settings
         target = Path(args.output) if args.output else Path(export_filename(runtime.clock(), settings.tz))

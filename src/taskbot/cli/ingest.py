@@ -67,7 +67,7 @@ def run_import(args: argparse.Namespace) -> int:
         text = read_document(args.file)
     except UnreadableDocument as exc:
         raise CliError(str(exc)) from None
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=not args.dry_run)
     try:
         now = runtime.clock()
         parsed = parse_bulletin(text, date, today=now.astimezone(settings.tz).date())

@@ -33,7 +33,7 @@ def show_report(args: argparse.Namespace) -> int:
     from taskbot.schedule.planner import PlanRules
     from taskbot.services.digest import current_digest, red_black_rules
 
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=False)
     try:
         settings = runtime.settings
         now = runtime.clock()

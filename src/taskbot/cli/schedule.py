@@ -59,7 +59,7 @@ def show_plan(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= MAX_DAYS:
         raise CliError(f"--days must be between 1 and {MAX_DAYS}", EXIT_USAGE)
     first = date_option(args.start, "--from")
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=False)
     try:
         tz = runtime.settings.tz
         first = first or runtime.clock().astimezone(tz).date()
@@ -110,7 +110,7 @@ def show_deliveries(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1", EXIT_USAGE)
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=False)
     try:
         tz = runtime.settings.tz
         with runtime.sessions() as session:

@@ -35,7 +35,7 @@ def list_tasks(args: argparse.Namespace) -> int:
     """Print the tasks (optionally of one status) as a table or JSON."""
     from taskbot.services import ingest
 
-    runtime = open_runtime(args)
+    runtime = open_runtime(args, writes=False)
     try:
         with runtime.sessions() as session:
             tasks = ingest.list_tasks(session, args.status)

@@ -162,7 +162,7 @@ class FakeBotApi:
         self.stats.by_method[call.method] = self.stats.by_method.get(call.method, 0) + 1
         try:
             if entry is None:
-                raise ApiError(404, NOT_FOUND["description"])
+                raise ApiError(404, str(NOT_FOUND["description"]))
             injection = self._take_injection(call)
             if injection is not None and injection.error is None:
                 return DISCONNECT, {}

@@ -17,7 +17,7 @@ from taskbot.localapi.params import Params, Upload
 Dispatch = Callable[[str, Params], Awaitable[tuple[int, dict[str, Any]]]]
 FileLookup = Callable[[str], bytes | None]
 WELL_FORMED_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
+NOT_FOUND: dict[str, Any] = {"ok": False, "error_code": 404, "description": "Not Found"}
 DISCONNECT = 0  # the status a dispatcher returns to have the connection dropped unanswered
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 

@@ -276,7 +276,7 @@ async def run_terminal_chat(
         session.say(BANNER)
         session.say(HELP)
         session.say(f"(you are user {user_id} in {session.chat_label(chat_id)})")
-    lines: AsyncIterable[str] = stdin_lines(input) if input is None or hasattr(input, "readline") else input
+    lines: AsyncIterable[str] = input if isinstance(input, AsyncIterable) else stdin_lines(input)
     events = api.subscribe()
     printer = asyncio.create_task(session.print_events(events), name="taskbot-terminal-output")
     try:

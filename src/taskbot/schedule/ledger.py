@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from taskbot.domain.values import DeliveryStatus
 from taskbot.schedule.planner import Fire
 from taskbot.schedule.render import Part
+from taskbot.store.db import rows_changed
 from taskbot.store.models import Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
 from taskbot.store.queries import chat_by_telegram_id
 
@@ -134,7 +135,7 @@ def release_claims(session: Session, worker: str | None = None) -> int:
     stmt = update(Delivery).where(Delivery.status == PENDING, Delivery.claimed_by.is_not(None))
     if worker is not None:
         stmt = stmt.where(Delivery.claimed_by == worker)
-    return session.execute(stmt.values(claimed_by=None, claimed_until=None)).rowcount or 0
+    return rows_changed(session, stmt.values(claimed_by=None, claimed_until=None))
 
 
 def extend_claim(session: Session, delivery_id: int, worker: str, until: dt.datetime) -> bool:
@@ -143,12 +144,13 @@ def extend_claim(session: Session, delivery_id: int, worker: str, until: dt.date
     A lease can run out while a long queue waits on the rate limiter; another replica may then
     have claimed the row, and it must not be sent twice.
     """
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.claimed_by == worker, Delivery.status == PENDING)
-        .values(claimed_until=until)
+        .values(claimed_until=until),
     )
-    return (result.rowcount or 0) == 1
+    return changed == 1
 
 
 def record_part(session: Session, delivery_id: int, message_id: int, now: dt.datetime, *, last: bool) -> None:
@@ -174,12 +176,12 @@ def note_error(session: Session, delivery_id: int, error: str, *, failed: bool) 
 
 def fail_pending_for_chat(session: Session, chat_id: int, error: str) -> int:
     """Give up every pending row addressed to CHAT_ID (the bot may not write there any more)."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Delivery)
         .where(Delivery.chat_id == chat_id, Delivery.status == PENDING)
-        .values(status=FAILED, last_error=error[:500], claimed_by=None, claimed_until=None)
+        .values(status=FAILED, last_error=error[:500], claimed_by=None, claimed_until=None),
     )
-    return result.rowcount or 0
 
 
 def deactivate_chat(session: Session, chat_id: int) -> Chat | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from taskbot.domain.beats import last_fire, next_fire
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.values import Beat
+from taskbot.ops.logs import log_context
 from taskbot.runtime import Runtime
 from taskbot.schedule import ledger
 from taskbot.schedule.ledger import PlannedDelivery, delivery_key
@@ -163,9 +165,21 @@ class ReminderService:
         Planning runs in a worker thread, one beat at a time: a beat over many tasks takes seconds,
         and the bot keeps answering meanwhile.
         """
-        async with self._planning:
-            await asyncio.to_thread(self.fire, beat, at)
-        return await self.drain()
+        started = time.perf_counter()
+        with log_context(beat=beat.value):
+            async with self._planning:
+                planned = await asyncio.to_thread(self.fire, beat, at)
+            stats = await self.drain()
+            log.info(
+                "%s beat of %s: planned %d, sent %d, failed %d in %.1f s",
+                beat.value,
+                at.isoformat(),
+                planned,
+                stats.delivered,
+                stats.failed,
+                time.perf_counter() - started,
+            )
+        return stats
 
     async def drain(self) -> SendStats:
         if self.sender is None:

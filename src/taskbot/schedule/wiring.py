@@ -25,7 +25,6 @@ from taskbot.schedule.service import ReminderService
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "reminders"
 SWEEP_SECONDS = 60
 
 
@@ -148,9 +147,8 @@ def install(
     jobs = BeatJobs(service, job_queue, lock)
     service.jobs = jobs
     service.on_close(lock.release)
-    extras = getattr(application.bot_data, "extras", None)
-    if isinstance(extras, dict):
-        extras[EXTRAS_KEY] = service
+    if hasattr(application.bot_data, "reminders"):  # taskbot's BotData (tests may pass a bare app)
+        application.bot_data.reminders = service
     if not settings.schedule.enabled:
         log.info("schedule.enabled is false: no reminders will be sent")
         return service

@@ -70,7 +70,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     for party_id, chat_pk in session.execute(
         select(Binding.party_id, Binding.chat_id).where(Binding.chat_id.is_not(None)).order_by(Binding.id)
     ):
-        chat = by_pk.get(chat_pk)
+        chat = by_pk.get(chat_pk) if chat_pk is not None else None  # the query keeps bound chats only
         if chat is not None and chat.active:
             party_chats[party_id].append(chat.telegram_id)
     task_parties: dict[int, list[int]] = defaultdict(list)
@@ -199,7 +199,8 @@ def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFa
         .where(Task.status.in_(OPEN_STATUS_VALUES), Report.progress.is_not(None), Report.at <= since)
         .order_by(Report.task_id, Report.at, Report.id)
     ):
-        then[task_id] = progress
+        if progress is not None:  # the query keeps reports with a progress only
+            then[task_id] = progress
     return frozenset(t.id for t in tasks.values() if t.progress > then.get(t.id, 0))
 
 

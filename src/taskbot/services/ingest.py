@@ -241,7 +241,7 @@ def _task_ids_by_fingerprint(session: Session, bulletin: Bulletin | None) -> dic
             Task.bulletin_id == bulletin.id, Task.fingerprint.is_not(None)
         )
     )
-    return {fingerprint: task_id for fingerprint, task_id in rows}
+    return {fingerprint: task_id for fingerprint, task_id in rows if fingerprint is not None}
 
 
 def _distinct_directives(parsed: ParsedBulletin) -> Iterator[tuple[str, Directive]]:

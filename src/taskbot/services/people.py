@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -223,7 +223,7 @@ def parties_reach_for_task(session: Session, party_names: Iterable[str]) -> Reac
     return reach if reach.chats else Reach.everywhere()
 
 
-def _bindings_reach(session: Session, party_ids: Select[tuple[int]]) -> Reach:
+def _bindings_reach(session: Session, party_ids: Select[Any]) -> Reach:
     rows = session.execute(
         select(Chat.telegram_chat_id, Person.telegram_user_id, Binding.person_id)
         .select_from(Binding)
@@ -243,14 +243,14 @@ def _bindings_reach(session: Session, party_ids: Select[tuple[int]]) -> Reach:
     return Reach(frozenset(chats), open_)
 
 
-def _insert_or_fetch(session: Session, row: _Row, refetch: Select[tuple[_Row]]) -> _Row:
-    """Insert ROW; when another writer got there first (unique key), return theirs instead."""
+def _insert_or_fetch(session: Session, row: _Row, refetch: Select[Any]) -> _Row:
+    """Insert ROW; when another writer got there first (unique key), return theirs (REFETCH) instead."""
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        found = session.scalar(refetch)
+        found: _Row | None = session.scalar(refetch)
         if found is None:
             raise
         return found

@@ -10,6 +10,7 @@ status, blocked) also moves ``task.last_report_at``, which is what "silent" mean
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ from taskbot.services.people import (
 )
 from taskbot.store import queries
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000  # longer report texts are cut: history is for the gist, files go to /import
 _REPORT_KINDS = {ReportKind.STATUS, ReportKind.DONE, ReportKind.BLOCKED}
@@ -303,6 +306,7 @@ def add_task(
     session.add(task)
     session.flush()
     session.add(_report(task, actor, now, ReportKind.CREATED, text=task.title))
+    _log_change(task, actor, ReportKind.CREATED, task.title)
     return task
 
 
@@ -347,11 +351,11 @@ def bind_party(
     if (chat is None) == (person is None):
         raise ValueError("bind a party to exactly one of a chat or a person")
     if chat is not None:
-        target = Reach.of(chat.telegram_chat_id)
+        reaches = Reach.of(chat.telegram_chat_id)
     else:
         assert person is not None
-        target = Reach.of(person.telegram_user_id, open=person.telegram_user_id is None)
-    require(actor, target | party_reach(session, [party_name]))
+        reaches = Reach.of(person.telegram_user_id, open=person.telegram_user_id is None)
+    require(actor, reaches | party_reach(session, [party_name]))
     party, new_party = _party_named(session, party_name)
     chat_id = chat.id if chat is not None else None
     person_id = person.id if person is not None else None
@@ -365,6 +369,8 @@ def bind_party(
     if existing is None:
         session.add(Binding(party_id=party.id, chat_id=chat_id, person_id=person_id))
         session.flush()
+        target = f"chat {chat.telegram_chat_id}" if chat is not None else f"person {person_id}"
+        log.info("party %s bound to %s by %s", party.id, target, actor.name)
     count = session.scalar(
         select(func.count())
         .select_from(TaskParty)
@@ -390,6 +396,9 @@ def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | N
     for binding in bindings:
         session.delete(binding)
     session.flush()
+    log.info(
+        "%d party binding(s) removed from chat %s by %s", len(bindings), chat.telegram_chat_id, actor.name
+    )
     return parties
 
 
@@ -456,9 +465,26 @@ def _change(
     report = _report(task, actor, now, kind, text=text, progress=shown_progress)
     session.add(report)
     session.flush()
+    _log_change(task, actor, kind, report.text)
     # Link the report to its task for the caller without loading the task's whole history.
     set_committed_value(report, "task", task)
     return report
+
+
+def _log_change(task: Task, actor: Actor, kind: ReportKind, text: str) -> None:
+    """Who did what to which task, at INFO; what they wrote only at DEBUG (officials' words)."""
+    who = actor.person.telegram_user_id if actor.person is not None else actor.name
+    log.info(
+        "task %s: %s by %s (status %s, progress %s%%)",
+        task.id,
+        kind.value,
+        who,
+        task.status,
+        task.progress,
+        extra={"task_id": task.id},
+    )
+    if text:
+        log.debug("task %s: %s text: %s", task.id, kind.value, text, extra={"task_id": task.id})
 
 
 def _report(

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from taskbot.store.errors import StoreError
+from taskbot.store.errors import StoreConfigError, StoreError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MEMORY_URL = "sqlite://"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database or an in-memory one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Whether URL names a SQLite file that does not exist yet."""
+    path = sqlite_file(url)
+    return path is not None and not path.exists()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -43,7 +62,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(parsed, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except NoSuchModuleError:
+        raise StoreConfigError(
+            f"database.url: unknown kind of database {parsed.drivername!r} "
+            "(use sqlite:///PATH or postgresql+psycopg://…)"
+        ) from None
+    except ImportError as exc:
+        raise StoreConfigError(
+            f"database.url: the driver for {parsed.drivername} is not installed "
+            f"(module {exc.name or '?'}); for PostgreSQL: pip install 'taskbot[postgres]'"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
@@ -70,6 +100,12 @@ def _sqlite_begin_before_savepoint(conn: Any, _name: str) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Execute an UPDATE or DELETE STATEMENT in SESSION; the number of rows it changed."""
+    result = session.execute(statement)
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 @contextmanager
@@ -114,6 +150,12 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     before = current_revision(engine)
     if revision == "head" and before == head_revision():
         return False
+    store = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if before is not None and store is not None and store.exists():
+        from taskbot.store.backup import backup_beside
+
+        copy = backup_beside(store, "migration", dt.datetime.now(dt.UTC))
+        log.info("backed up the store to %s before migrating it", copy)
     log.info("migrating database from %s to %s", before or "empty", revision)
     command.upgrade(_alembic_config(engine), revision)
     return True

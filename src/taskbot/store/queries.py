@@ -62,8 +62,8 @@ def chats_by_task(session: Session, tasks: Iterable[Task]) -> dict[int, list[Cha
     result: dict[int, list[Chat]] = {}
     for task in tasks:
         if task.chat_id is not None:
-            chat = direct.get(task.chat_id)
-            result[task.id] = [chat] if chat else []
+            own = direct.get(task.chat_id)
+            result[task.id] = [own] if own else []
             continue
         seen: dict[int, Chat] = {}
         for party_id in task_parties.get(task.id, ()):
