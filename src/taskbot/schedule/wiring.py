@@ -156,7 +156,8 @@ def install(
         jobs._startup,
         0,
         name="taskbot:startup",
-        job_kwargs={"id": "taskbot:startup", "replace_existing": True},
+        # Due at once: a start-up slower than APScheduler's default 1 s grace must not skip it.
+        job_kwargs={"id": "taskbot:startup", "replace_existing": True, "misfire_grace_time": None},
     )
     job_queue.run_repeating(
         jobs.sweep,
