@@ -490,8 +490,7 @@ async def assign_command(update: Update, context: BotContext) -> None:
         person = _named_person(session, message, parsed.rest)
         report = assign_task(session, parsed.task_id, caller.actor, rt.clock(), person)
         who = mention(person, person.telegram_user_id)
-        text = t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
-        return text
+        return t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
 
     await reply(message, await as_admin(update, context, roles, answer))
 
@@ -514,8 +513,7 @@ async def bind_command(update: Update, context: BotContext) -> None:
             key = "admin.bind.new_party"
         else:
             key = "admin.bind.ok"
-        text = t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
-        return text
+        return t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
 
     await reply(message, await as_admin(update, context, roles, answer))
 
@@ -530,8 +528,7 @@ async def unbind_command(update: Update, context: BotContext) -> None:
 
     def answer(session: Session, caller: Caller) -> str:
         parties = unbind_party(session, caller.actor, caller.chat, name)
-        text = t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
-        return text
+        return t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
 
     await reply(message, await as_admin(update, context, roles, answer))
 
@@ -609,7 +606,6 @@ async def _change_state(
 
     def answer(session: Session, caller: Caller) -> str:
         report = change(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
-        text = t(answer_key, caller.lang, task=task_ref(report.task))
-        return text
+        return t(answer_key, caller.lang, task=task_ref(report.task))
 
     await reply(message, await as_admin(update, context, roles, answer))
