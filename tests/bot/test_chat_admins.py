@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from taskbot.bot.identity import CHAT_ADMIN_TTL
 from taskbot.i18n import t
-from taskbot.store.models import Binding
+from taskbot.store.models import Binding, Task
 from tests.bot.conftest import ADMIN, GROUP, OFFICIAL, OFFICIAL_2, OTHER_GROUP, BotHarness, text_of
 from tests.bot.test_admin_commands import plain, scene, task_row
 
@@ -126,3 +126,19 @@ async def test_the_admin_cache_drops_expired_answers_once_it_is_large(
     bot.add_official(4004, "王五", "wangwu")
     await bot.send(GROUP, 4004, "/help")
     assert set(cache) == {(GROUP, OFFICIAL_2), (GROUP, 4004)}  # the expired answer went
+
+
+async def test_a_groups_admin_cannot_push_a_task_into_another_group(bot: BotHarness) -> None:
+    """Issue 7, item 1: in group B, B's Telegram admin adds a daily task for 各镇街, bound in group A."""
+    bot.add_group(GROUP, "镇街工作群")  # group A, where 各镇街 is bound
+    bot.add_group(OTHER_GROUP, "部门工作群")  # group B
+    bot.add_official()
+    bot.bind(GROUP, "各镇街")
+    bot.api.set_member_status(OTHER_GROUP, OFFICIAL, "administrator")
+    answer = await bot.send(OTHER_GROUP, OFFICIAL, "/add 请立即点击 http://evil.example 上报 | 各镇街 | 每日")
+    assert plain(text_of(answer)) == plain(t("error.reaches_other_chats", "zh"))
+    with bot.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0
+    assert bot.api.sent_messages(GROUP) == []
+    # what reaches only B is still B's admin's to add
+    assert "已创建任务" in text_of(await bot.send(OTHER_GROUP, OFFICIAL, "/add 本群自己的任务"))
