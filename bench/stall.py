@@ -117,6 +117,13 @@ async def main(pages: int, max_running: int) -> dict[str, Any]:
             database={"url": f"sqlite:///{Path(tmp) / 'stall.db'}"},
             schedule={"enabled": False},
             telegram={"max_file_bytes": max(len(pdf) + 1, 10 * 1024 * 1024)},
+            # The file limits would refuse this PDF at once; raised to fit it, to measure the stall.
+            ingest={
+                "max_pdf_pages": max(pages, 2000),
+                "max_chars": max(pages * 40, 1_000_000),
+                "worker_timeout_seconds": 3600,
+                "worker_memory_mb": 4096,
+            },
         )
         runtime = build_runtime(settings)
         with transaction(runtime.sessions) as s:

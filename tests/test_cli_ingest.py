@@ -216,3 +216,58 @@ def test_a_bulletin_without_directives_is_stored_with_a_warning(
     assert code == 0 and "created 0, unchanged 0" in out
     assert err.strip() == f"taskbot: no directives found in {path}"
     assert _count(Bulletin) == 1
+
+
+@pytest.mark.parametrize("command", ["import", "parse"])
+def test_a_zip_bomb_is_refused_in_one_line_and_nothing_is_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    from tests.test_readers import zip_bomb_docx
+
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(zip_bomb_docx())
+    code, out, err = _run(capsys, command, str(bomb))
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1 and "zip bomb" in err and "Traceback" not in err
+    assert not Path("taskbot.db").exists()  # refused before the store was even opened
+
+
+def test_the_file_limits_are_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("ingest:\n  max_pdf_pages: 2\n", encoding="utf-8")
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(make_pdf([["各镇街要加强督查。"]] * 3))
+    code, _, err = _run(capsys, "--config", str(cfg), "import", str(pdf))
+    assert code == 1
+    assert err.strip().endswith("long.pdf: the PDF has 3 pages, over the limit of 2")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_the_cli_never_prints_control_characters_raw(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    from taskbot.config import load_settings
+    from taskbot.runtime import build_runtime
+    from taskbot.store.db import transaction
+
+    runtime = build_runtime(load_settings())
+    with transaction(runtime.sessions) as s:
+        # written by SQL, past every check: an escape sequence, DEL, a C1 control and a bidi override
+        now = dt.datetime(2026, 10, 5, tzinfo=dt.UTC)
+        s.add(
+            Task(
+                title="清屏\x1b[2J\x7f\x9b任务\u202e",
+                text="x",
+                status="open",
+                progress=0,
+                cadence=[],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    runtime.close()
+    code, out, err = _run(capsys, "tasks", "--format", fmt)
+    assert code == 0, err
+    assert not any(ch in out for ch in "\x1b\x7f\x9b\u202e")
+    assert "清屏" in out
+    if fmt == "json":
+        assert json.loads(out)[0]["title"] == "清屏\x1b[2J\x7f\x9b任务\u202e"  # the data itself is intact

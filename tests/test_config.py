@@ -54,6 +54,10 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
         ("- just\n- a list\n", "the top level must be a mapping"),
         ("a: [unclosed\n", "not valid YAML at line"),
         (
+            "schedule:\n  fortnightly:\n    anchor: 1999-12-27\n",
+            "schedule.fortnightly.anchor: Value error, the date must lie between 2000-01-01 and 2100-12-31",
+        ),
+        (
             "calendar:\n  holidays: [2027-02-13..2027-02-06]\n",
             "calendar.holidays: Value error, '2027-02-13..2027-02-06' ends before it starts",
         ),
@@ -101,6 +105,125 @@ def test_cli_exits_2_with_one_line_and_never_shows_the_token(
 def test_example_config_is_valid_and_documents_the_defaults() -> None:
     example = Path(__file__).resolve().parents[1] / "config.example.yaml"
     assert load_settings(example).model_dump() == load_settings().model_dump()
+
+
+TOKEN = "123456789:AAEhBP0av28sPzTOKENvalueNEVERshown"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "telegram:\n  webhook:\n    secret_tokne: abc\n",
+            'telegram.webhook.secret_tokne: unknown setting (did you mean "secret_token"?)',
+        ),
+        (
+            "schedule:\n  grace_hour: 3\n",
+            'schedule.grace_hour: unknown setting (did you mean "grace_hours"?)',
+        ),
+        (
+            "schedule:\n  weekly:\n    tiem: '10:00'\n",
+            'schedule.weekly.tiem: unknown setting (did you mean "time"?)',
+        ),
+        ("database:\n  uri: sqlite:///x.db\n", 'database.uri: unknown setting (did you mean "url"?)'),
+        (
+            "ingest:\n  max_pdf_page: 3\n",
+            'ingest.max_pdf_page: unknown setting (did you mean "max_pdf_pages"?)',
+        ),
+        ("redblack:\n  zzz: 1\n", "redblack.zzz: unknown setting"),
+        (
+            "schedule:\n  deadline_offsets: [100000]\n",
+            "schedule.deadline_offsets: Value error, offsets are days",
+        ),
+        ("schedule:\n  escalate_after_days: 3000000\n", "schedule.escalate_after_days: Input should be less"),
+        ("schedule:\n  grace_hours: 1e15\n", "schedule.grace_hours: Input should be less"),
+        ("redblack:\n  silent_days: 99999999\n", "redblack.silent_days: Input should be less"),
+        (
+            "telegram:\n  webhook:\n    secret_token: 'has spaces/and:colons'\n",
+            "telegram.webhook.secret_token: Value error, 1 to 256 characters, only A-Z, a-z, 0-9, _ and -",
+        ),
+        ("timezon: UTC\n", 'timezon: unknown setting (did you mean "timezone"?)'),
+    ],
+)
+def test_unknown_keys_are_errors_at_every_level(tmp_path: Path, content: str, expected: str) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(content)
+    with pytest.raises(ConfigError) as err:
+        load_settings(cfg)
+    assert expected in str(err.value)
+
+
+def test_unknown_nested_keys_in_the_environment_are_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKBOT_TELEGRAM__WEBHOOK__SECRET_TOKNE", "abcdefgh")
+    with pytest.raises(ConfigError, match=r"telegram\.webhook\.secret_tokne: unknown setting"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"timezone: '{TOKEN}'\n",
+        f"language: '{TOKEN}'\n",
+        f"admins: ['{TOKEN}']\n",
+        f"schedule:\n  weekly:\n    time: '{TOKEN}'\n",
+        f"telegram:\n  mode: '{TOKEN}'\n",
+        f"telegram:\n  webhook:\n    port: '{TOKEN}'\n",
+        f"schedule:\n  fortnightly:\n    anchor: '{TOKEN}'\n",
+        f"'{TOKEN}': 1\n",
+        f"calendar:\n  holidays: ['{TOKEN}']\n",
+        f"calendar:\n  workdays: ['2027-02-07..{TOKEN}']\n",
+    ],
+)
+def test_no_error_message_contains_a_configured_value(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(content)
+    code = main(["--config", str(cfg), "db", "current"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "AAEhBP0av28sPz" not in err and "123456789" not in err
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (TOKEN, "database.url is not a database URL"),
+        ("AAEhBP0av28sPzTOKEN://user:pw@host/db", "database.url names a database taskbot cannot use"),
+        ("mysql://user:SECRETPW@host/db", "database.url: the mysql driver is not installed"),
+        ("postgresql+psycopg2://u:SECRETPW@h/db", "database.url: the postgresql driver is not installed"),
+    ],
+)
+def test_a_database_url_that_cannot_be_used_is_one_line_without_the_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, expected: str
+) -> None:
+    monkeypatch.setenv("TASKBOT_DATABASE__URL", url)
+    code = main(["db", "current"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1 and expected in err
+    assert "AAEhBP0av28sPz" not in err and "SECRETPW" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TASKBOT_ADMINS", "[1,2"),
+        ("TASKBOT_SCHEDULE__DEADLINE_OFFSETS", "{" + TOKEN),
+        ("TASKBOT_ADMINS", TOKEN),
+    ],
+)
+def test_json_in_the_environment_that_does_not_parse_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    code = main(["db", "current"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("taskbot: environment: invalid configuration: ")
+    assert "[1,2" not in err and "AAEhBP0av28sPz" not in err
 
 
 def test_calendar_days_from_yaml_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from taskbot.readers import UnreadableDocument, read_document, read_document_bytes
+from taskbot.readers import ReadLimits, UnreadableDocument, read_document, read_document_bytes
 from tests.conftest import SEED_BULLETIN
 from tests.ingest.documents import make_docx, make_pdf
 
@@ -195,10 +195,12 @@ def test_empty_and_blank_files_are_refused(tmp_path: Path) -> None:
 def test_size_limit_applies_to_paths_and_bytes(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes("要".encode() * 400)
-    assert "too large (1200 bytes, the limit is 1000 bytes)" in _error(path, max_bytes=1000)
-    assert read_document(path, max_bytes=1200) == "要" * 400
+    assert "too large (1200 bytes, the limit is 1000 bytes)" in _error(
+        path, limits=ReadLimits(max_bytes=1000)
+    )
+    assert read_document(path, limits=ReadLimits(max_bytes=1200)) == "要" * 400
     with pytest.raises(UnreadableDocument, match=r"^big\.txt: too large"):
-        read_document_bytes(path.read_bytes(), "big.txt", max_bytes=1000)
+        read_document_bytes(path.read_bytes(), "big.txt", limits=ReadLimits(max_bytes=1000))
 
 
 def test_missing_file_directory_and_permission_denied(
@@ -217,3 +219,96 @@ def test_missing_file_directory_and_permission_denied(
     # Tests may run as root, which chmod cannot lock out; fail the read the way the OS would.
     monkeypatch.setattr(Path, "read_bytes", denied)
     assert _error(locked).endswith(": permission denied")
+
+
+# --- hostile files: refused from what they declare, before the expensive part is read ------------
+
+
+def _rezip(docx: bytes, extra: dict[str, bytes]) -> bytes:
+    """DOCX with the parts in EXTRA added or replaced (deflated, as Word does)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename not in extra:
+                dst.writestr(item, src.read(item))
+        for name, data in extra.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def zip_bomb_docx(unpacked: int = 4 * 1024 * 1024) -> bytes:
+    """A small .docx whose document part unpacks to UNPACKED bytes of padding (ratio ~1000:1)."""
+    doc = make_docx(["要加强督查"])
+    with zipfile.ZipFile(io.BytesIO(doc)) as zf:
+        xml = zf.read("word/document.xml")
+    head, tail = xml.split(b"</w:body>")
+    padded = head + b" " * unpacked + b"</w:body>" + tail
+    return _rezip(doc, {"word/document.xml": padded})
+
+
+def test_a_zip_bomb_docx_is_refused_from_its_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("python-docx must not open a zip bomb")
+
+    bomb = zip_bomb_docx()
+    monkeypatch.setattr(docx, "Document", never)
+    assert len(bomb) < 100 * 1024
+    with pytest.raises(UnreadableDocument, match=r"^bomb\.docx: .*zip bomb"):
+        read_document_bytes(bomb, "bomb.docx")
+
+
+def test_docx_unpacked_size_and_entry_count_are_capped() -> None:
+    doc = make_docx(["要加强督查"])
+    with pytest.raises(UnreadableDocument, match=r"unpacks to .* over the limit of"):
+        read_document_bytes(doc, "a.docx", limits=ReadLimits(max_unzipped_bytes=1000))
+    many = _rezip(doc, {f"customXml/item{i}.xml": b"<a/>" for i in range(30)})
+    with pytest.raises(
+        UnreadableDocument, match=r"too many parts inside the \.docx \(4\d, the limit is 20\)"
+    ):
+        read_document_bytes(many, "a.docx", limits=ReadLimits(max_zip_entries=20))
+    # a normal document is far inside the defaults
+    assert read_document_bytes(doc, "a.docx").strip() == "要加强督查"
+
+
+def test_pdf_pages_and_text_are_capped() -> None:
+    pdf = make_pdf([["要加强督查"]] * 5)
+    with pytest.raises(UnreadableDocument, match=r"^a\.pdf: the PDF has 5 pages, over the limit of 4$"):
+        read_document_bytes(pdf, "a.pdf", limits=ReadLimits(max_pdf_pages=4))
+    with pytest.raises(UnreadableDocument, match=r"too much text \(over the limit of 12 characters\)"):
+        read_document_bytes(pdf, "a.pdf", limits=ReadLimits(max_chars=12))
+    assert read_document_bytes(pdf, "a.pdf").count("要加强督查") == 5
+
+
+def test_text_is_capped_in_characters() -> None:
+    with pytest.raises(UnreadableDocument, match=r"too much text \(over the limit of 100 characters\)"):
+        read_document_bytes(("要" * 101).encode(), "a.txt", limits=ReadLimits(max_chars=100))
+    with pytest.raises(UnreadableDocument, match=r"too much text"):
+        read_document_bytes(b"x" * 1000, "a.txt", limits=ReadLimits(max_chars=100))
+    assert read_document_bytes(("要" * 100).encode(), "a.txt", limits=ReadLimits(max_chars=100)) == "要" * 100
+
+
+def test_an_aes_pdf_with_an_empty_password_opens() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf([["要加强督查"]]))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    assert read_document_bytes(out.getvalue(), "aes.pdf").strip() == "要加强督查"
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (20 * 1024 * 1024 + 5, 20 * 1024 * 1024, ("20.000005 MB", "20.000000 MB")),
+        (20 * 1024 * 1024 + 40_000, 20 * 1024 * 1024, ("20.04 MB", "20.00 MB")),
+        (30 * 1024 * 1024, 20 * 1024 * 1024, ("30.0 MB", "20.0 MB")),
+        (1200, 1000, ("1200 bytes", "1000 bytes")),
+    ],
+)
+def test_sizes_are_shown_so_they_differ(size: int, limit: int, expected: tuple[str, str]) -> None:
+    from taskbot.readers import file_sizes
+
+    assert file_sizes(size, limit) == expected

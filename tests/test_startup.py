@@ -126,8 +126,8 @@ def test_db_current_names_a_store_not_created_yet(capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("url", "words"),
     [
-        ("postgresql+pg8000://u:hidden-pass@127.0.0.1/x", "driver for postgresql+pg8000 is not installed"),
-        ("nosuchdb://u:hidden-pass@host/x", "unknown kind of database"),
+        ("postgresql+pg8000://u:hidden-pass@127.0.0.1/x", "the postgresql driver is not installed"),
+        ("nosuchdb://u:hidden-pass@host/x", "names a database taskbot cannot use"),
     ],
 )
 def test_a_database_url_that_cannot_be_tried_is_one_line_and_exit_2(
@@ -136,7 +136,7 @@ def test_a_database_url_that_cannot_be_tried_is_one_line_and_exit_2(
     monkeypatch.setenv("TASKBOT_DATABASE__URL", url)
     assert main(["tasks"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("taskbot: database.url: ") and words in err
+    assert err.count("\n") == 1 and err.startswith("taskbot: database.url") and words in err
     assert "hidden-pass" not in err
 
 

@@ -7,15 +7,27 @@ file (``--config PATH`` or ``TASKBOT_CONFIG``), then the defaults below.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+
+from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
 
 CONFIG_ENV = "TASKBOT_CONFIG"
 HOME_ENV = "TASKBOT_HOME"
@@ -38,7 +50,13 @@ def data_home() -> Path:
     return base / "taskbot"
 
 
-class DatabaseSettings(BaseModel):
+class Section(BaseModel):
+    """A nested section of the settings: an unknown key in it is an error, as at the top level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
     # None: the SQLite file taskbot.db in the data directory (see data_home), wherever the command runs.
     url: str | None = None
     echo: bool = False
@@ -49,15 +67,24 @@ class DatabaseSettings(BaseModel):
         return self.url or f"sqlite:///{data_home() / DEFAULT_DATABASE_FILE}"
 
 
-class WebhookSettings(BaseModel):
+class WebhookSettings(Section):
     listen: str = "0.0.0.0"
     port: int = Field(8443, ge=1, le=65535)
     url: str | None = None
     url_path: str = "telegram"
     secret_token: SecretStr | None = None
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+
+    @field_validator("secret_token")
+    @classmethod
+    def _telegram_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule; a secret it would refuse at setWebhook is better refused here.
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
+            raise ValueError("1 to 256 characters, only A-Z, a-z, 0-9, _ and -")
+        return v
 
 
-class TelegramSettings(BaseModel):
+class TelegramSettings(Section):
     token: SecretStr | None = None
     base_url: str | None = None
     mode: Literal["polling", "webhook"] = "polling"
@@ -65,7 +92,13 @@ class TelegramSettings(BaseModel):
     max_file_bytes: int = Field(10 * 1024 * 1024, ge=1)
 
 
-class BeatTime(BaseModel):
+def _date_in_window(v: dt.date) -> dt.date:
+    if not in_date_window(v):
+        raise ValueError(f"the date must lie between {DATE_MIN} and {DATE_MAX}")
+    return v
+
+
+class BeatTime(Section):
     time: dt.time = dt.time(9, 0)
 
 
@@ -74,41 +107,60 @@ class FortnightlySettings(BeatTime):
     # A Monday; every 14 days from it (moved to the next workday when it is a holiday).
     anchor: dt.date = dt.date(2026, 1, 5)
 
+    @field_validator("anchor")
+    @classmethod
+    def _anchor_in_window(cls, v: dt.date) -> dt.date:
+        return _date_in_window(v)
 
-class ScheduleSettings(BaseModel):
+
+class ScheduleSettings(Section):
     enabled: bool = True
     weekly: BeatTime = BeatTime()
     fortnightly: FortnightlySettings = FortnightlySettings()
     monthly: BeatTime = BeatTime()
     deadline: BeatTime = BeatTime()
     deadline_offsets: list[int] = Field(default_factory=lambda: [7, 3, 1])
-    escalate_after_days: int = Field(3, ge=0)
-    grace_hours: float = Field(12, ge=0)
+    # Bounded so that no date arithmetic on a deadline in the window can overflow.
+    escalate_after_days: int = Field(3, ge=0, le=366)
+    grace_hours: float = Field(12, ge=0, le=24 * 31)
 
     @field_validator("deadline_offsets")
     @classmethod
     def _positive_offsets(cls, v: list[int]) -> list[int]:
-        if any(d <= 0 for d in v):
-            raise ValueError("offsets are days before the deadline and must be positive")
+        if any(d <= 0 or d > 366 for d in v):
+            raise ValueError("offsets are days before the deadline, from 1 to 366")
         return sorted(set(v), reverse=True)
 
 
-class RateLimitSettings(BaseModel):
+class RateLimitSettings(Section):
     per_second: float = Field(30, gt=0)
     per_chat_per_minute: float = Field(20, gt=0)
     max_retries: int = Field(5, ge=0)
 
 
-class RedBlackSettings(BaseModel):
+class IngestSettings(Section):
+    """Limits on bulletin files (``taskbot import`` and ``/import``), checked before they are read."""
+
+    max_file_bytes: int = Field(20 * 1024 * 1024, ge=1)  # taskbot import; /import: telegram.max_file_bytes
+    max_chars: int = Field(1_000_000, ge=1)
+    max_zip_entries: int = Field(1000, ge=1)
+    max_unzipped_bytes: int = Field(100 * 1024 * 1024, ge=1)
+    max_zip_ratio: int = Field(100, ge=1)
+    max_pdf_pages: int = Field(2000, ge=1)
+    worker_timeout_seconds: float = Field(60, gt=0)
+    worker_memory_mb: int = Field(1024, ge=64)
+
+
+class RedBlackSettings(Section):
     """Rules of the red/black list (红黑榜); see the README."""
 
-    silent_days: int = Field(14, ge=1)
+    silent_days: int = Field(14, ge=1, le=3660)
     red_min_progress: int = Field(0, ge=0, le=100)
-    black_overdue_days: int = Field(1, ge=0)
+    black_overdue_days: int = Field(1, ge=0, le=3660)
     size: int = Field(5, ge=1)
 
 
-class HttpSettings(BaseModel):
+class HttpSettings(Section):
     """The operations HTTP server in the bot process: /healthz, /readyz, /metrics (see README)."""
 
     enabled: bool = False
@@ -116,11 +168,11 @@ class HttpSettings(BaseModel):
     port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
 
 
-class LoggingSettings(BaseModel):
+class LoggingSettings(Section):
     format: Literal["text", "json"] = "text"
 
 
-class CalendarSettings(BaseModel):
+class CalendarSettings(Section):
     """The office's own rest days and make-up workdays; they win over chinese-calendar and the
     statutory fallback (see ``taskbot.domain.calendar``)."""
 
@@ -180,6 +232,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
+    ingest: IngestSettings = IngestSettings()
     calendar: CalendarSettings = CalendarSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
@@ -191,7 +244,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {v!r}") from None
+            raise ValueError("unknown timezone (use an IANA name such as Asia/Shanghai)") from None
         return v
 
     @property
@@ -248,13 +301,72 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def _describe(exc: ValidationError, source: str) -> str:
     parts = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "(root)"
+        field = ".".join(_key_name(p) for p in err["loc"]) or "(root)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown setting"
-        # Never echo the offending input: it could be the token.
-        parts.append(f"{field}: {msg}")
+            msg = "unknown setting" + _did_you_mean(err["loc"])
+        # Never echo the offending input: it could be the token. Pydantic's messages name the
+        # expected type or choices; a validator's message that quotes what it was given is scrubbed.
+        parts.append(f"{field}: {_scrub(msg, err.get('input'))}")
     return f"{source}: invalid configuration: " + "; ".join(parts)
+
+
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
+def _key_name(part: int | str) -> str:
+    """A key as the message may show it: a setting's name, never something pasted in its place."""
+    if isinstance(part, int) or _KEY_NAME.fullmatch(part):
+        return str(part)
+    return "(a key that is not a setting name)"
+
+
+def _scrub(message: str, given: Any) -> str:
+    """MESSAGE with every text of the input GIVEN (a value, or the items of a list or mapping) cut out."""
+    texts: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple | set):
+            for item in value:
+                collect(item)
+        elif value is not None and not isinstance(value, bool):
+            texts.append(str(value))
+
+    collect(given)
+    for text in sorted(texts, key=len, reverse=True):
+        # A date or a range of dates (calendar.holidays) is no secret and says what is wrong.
+        if len(text) >= 3 and not _DATES_ONLY.fullmatch(text):
+            message = message.replace(text, "…")
+    return message
+
+
+_DATES_ONLY = re.compile(r"[\d\s./:~-]+(?:(?:\.\.|to|至)[\d\s./:~-]+)?")
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """`` (did you mean "secret_token"?)`` for the unknown key at LOC, when a known one is close."""
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        model = field.annotation if field is not None else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+_ENV_FIELD = re.compile(r'error parsing value for field "([^"]+)" from source "EnvSettingsSource"')
+
+
+def _describe_settings_error(exc: SettingsError) -> str:
+    """One line for an environment value pydantic-settings cannot even parse (bad JSON), without it."""
+    match = _ENV_FIELD.search(str(exc))
+    if match:
+        return f"environment: invalid configuration: TASKBOT_{match.group(1).upper()}: not valid JSON"
+    return "environment: invalid configuration: a TASKBOT_* variable cannot be parsed"
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
@@ -266,5 +378,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+    except SettingsError as exc:
+        raise ConfigError(_describe_settings_error(exc)) from None
     finally:
         _pending_file_data.reset(token)

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,24 @@ class UnreadableDocument(Exception):
     """The file cannot be turned into text; the message is one line fit for a user."""
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """What a file may hold before it is refused; checked before the expensive part is read.
+
+    The defaults are the config's (``ingest.*``); a real bulletin is far inside every one.
+    """
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = 1_000_000  # characters of text, from any format
+    max_zip_entries: int = 1000  # files inside a .docx
+    max_unzipped_bytes: int = 100 * 1024 * 1024  # their total size once decompressed
+    max_zip_ratio: int = 100  # decompressed ÷ compressed, per entry
+    max_pdf_pages: int = 2000
+
+
+def read_document(path: str | Path, *, limits: ReadLimits = ReadLimits()) -> str:
     """Read the bulletin file at PATH into text."""
+    max_bytes = limits.max_bytes
     p = Path(path)
     name = str(path)
     _check_suffix(p.name, name)
@@ -62,31 +79,37 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> st
         raise UnreadableDocument(f"{name}: permission denied") from None
     except OSError as exc:
         raise UnreadableDocument(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
-    return _read(data, p.suffix.lower(), name, max_bytes)
+    return _read(data, p.suffix.lower(), name, limits)
 
 
-def read_document_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+def read_document_bytes(data: bytes, filename: str, *, limits: ReadLimits = ReadLimits()) -> str:
     """Turn the bytes of a bulletin file named FILENAME (its extension decides the format) into text."""
     _check_suffix(filename, filename)
-    return _read(data, Path(filename).suffix.lower(), filename, max_bytes)
+    return _read(data, Path(filename).suffix.lower(), filename, limits)
 
 
-def _read(data: bytes, suffix: str, name: str, max_bytes: int) -> str:
+def _read(data: bytes, suffix: str, name: str, limits: ReadLimits) -> str:
     if not data:
         raise UnreadableDocument(f"{name}: the file is empty")
-    if len(data) > max_bytes:
-        raise UnreadableDocument(f"{name}: {_too_large(len(data), max_bytes)}")
-    reader: Callable[[bytes, str], str]
+    if len(data) > limits.max_bytes:
+        raise UnreadableDocument(f"{name}: {_too_large(len(data), limits.max_bytes)}")
+    reader: Callable[[bytes, str, ReadLimits], str]
     if suffix in TEXT_SUFFIXES:
         reader = _read_text
     elif suffix == ".docx":
         reader = _read_docx
     else:
         reader = _read_pdf
-    text = reader(data, name)
+    text = reader(data, name, limits)
+    if len(text) > limits.max_chars:
+        raise UnreadableDocument(f"{name}: {_too_many_chars(limits)}")
     if not text.strip():
         raise UnreadableDocument(f"{name}: contains no text")
     return text
+
+
+def _too_many_chars(limits: ReadLimits) -> str:
+    return f"too much text (over the limit of {limits.max_chars:,} characters)"
 
 
 def _check_suffix(filename: str, name: str) -> None:
@@ -103,17 +126,29 @@ def _check_suffix(filename: str, name: str) -> None:
 
 
 def _too_large(size: int, max_bytes: int) -> str:
-    return f"too large ({_mb(size)}, the limit is {_mb(max_bytes)})"
+    shown, limit = file_sizes(size, max_bytes)
+    return f"too large ({shown}, the limit is {limit})"
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+def file_sizes(size: int, limit: int) -> tuple[str, str]:
+    """SIZE and LIMIT in MB (bytes when small), with as many decimals as it takes to tell them apart."""
+    if size < 100 * 1024 and limit < 100 * 1024:
+        return f"{size} bytes", f"{limit} bytes"
+    mib = 1024 * 1024
+    for places in (1, 2, 3, 4, 5, 6):
+        shown, cap = f"{size / mib:.{places}f} MB", f"{limit / mib:.{places}f} MB"
+        if shown != cap or size == limit:
+            return shown, cap
+    return f"{size:,} bytes", f"{limit:,} bytes"
 
 
 # --- plain text ---------------------------------------------------------------------------------
 
 
-def _read_text(data: bytes, name: str) -> str:
+def _read_text(data: bytes, name: str, limits: ReadLimits) -> str:
+    # Even UTF-8 spends at least one byte per character: a file this small cannot hold too much.
+    if len(data) > 4 * limits.max_chars + 4:
+        raise UnreadableDocument(f"{name}: {_too_many_chars(limits)}")
     return _normalise_newlines(decode_text(data, name))
 
 
@@ -171,7 +206,7 @@ def _normalise_newlines(text: str) -> str:
 # --- Word (.docx) -------------------------------------------------------------------------------
 
 
-def _read_docx(data: bytes, name: str) -> str:
+def _read_docx(data: bytes, name: str, limits: ReadLimits) -> str:
     import zipfile
 
     import docx
@@ -179,6 +214,7 @@ def _read_docx(data: bytes, name: str) -> str:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableDocument(f"{name}: not a valid .docx file (corrupt, or another format renamed)")
+    _check_zip_directory(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
@@ -186,9 +222,38 @@ def _read_docx(data: bytes, name: str) -> str:
         raise UnreadableDocument(
             f"{name}: not a valid .docx file (corrupt, or another format renamed)"
         ) from None
+    except MemoryError:
+        raise
     except Exception as exc:  # lxml and python-docx raise many kinds on damaged XML
         raise UnreadableDocument(f"{name}: damaged .docx file ({exc.__class__.__name__})") from None
     return _normalise_newlines("\n".join(lines))
+
+
+def _check_zip_directory(data: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a zip bomb from its central directory alone, before anything is decompressed."""
+    import zipfile
+
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UnreadableDocument(
+            f"{name}: not a valid .docx file (corrupt, or another format renamed)"
+        ) from None
+    if len(entries) > limits.max_zip_entries:
+        raise UnreadableDocument(
+            f"{name}: too many parts inside the .docx "
+            f"({len(entries):,}, the limit is {limits.max_zip_entries:,})"
+        )
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_unzipped_bytes:
+        shown, cap = file_sizes(total, limits.max_unzipped_bytes)
+        raise UnreadableDocument(f"{name}: the .docx unpacks to {shown}, over the limit of {cap}")
+    for e in entries:
+        if e.file_size > limits.max_zip_ratio * max(e.compress_size, 1) and e.file_size > 1024 * 1024:
+            raise UnreadableDocument(
+                f"{name}: the .docx is compressed suspiciously well "
+                f"(over {limits.max_zip_ratio}:1); it looks like a zip bomb"
+            )
 
 
 def _docx_lines(container: Any) -> Iterator[str]:
@@ -216,7 +281,7 @@ def _table_lines(table: Any) -> Iterator[str]:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, name: str) -> str:
+def _read_pdf(data: bytes, name: str, limits: ReadLimits) -> str:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
@@ -228,7 +293,12 @@ def _read_pdf(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypt_without_password(reader):
             raise UnreadableDocument(f"{name}: the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        count = _declared_pages(reader)
+        if count > limits.max_pdf_pages:
+            raise UnreadableDocument(
+                f"{name}: the PDF has {count:,} pages, over the limit of {limits.max_pdf_pages:,}"
+            )
+        pages = _pdf_pages(reader, name, limits)
     except UnreadableDocument:
         raise
     except (FileNotDecryptedError, DependencyError):
@@ -241,6 +311,32 @@ def _read_pdf(data: bytes, name: str) -> str:
     if not text.strip():
         raise UnreadableDocument(f"{name}: the PDF has no text layer (scanned?); run OCR on it first")
     return text
+
+
+def _declared_pages(reader: Any) -> int:
+    """The page count the page tree declares (/Count), read without walking the tree.
+
+    ``len(reader.pages)`` flattens the whole tree first: 15 s for 60 000 pages. A tree that lies
+    about its count is still bounded: by the text limit, and in the bot by the worker's time limit.
+    """
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        return int(count)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return len(reader.pages)
+
+
+def _pdf_pages(reader: Any, name: str, limits: ReadLimits) -> list[str]:
+    """Each page's text, stopping as soon as the text is over the character limit."""
+    pages: list[str] = []
+    chars = 0
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        chars += len(text) + 1
+        if chars > limits.max_chars:
+            raise UnreadableDocument(f"{name}: {_too_many_chars(limits)}")
+        pages.append(text)
+    return pages
 
 
 def _decrypt_without_password(reader: Any) -> bool:

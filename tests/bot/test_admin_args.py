@@ -127,6 +127,21 @@ def test_parse_deadline_rejects(word: str) -> None:
     assert caught.value.key == "admin.bad_deadline"
 
 
+@pytest.mark.parametrize("word", ["9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01", "2101年1月1日"])
+def test_parse_deadline_refuses_dates_outside_the_window(word: str) -> None:
+    with pytest.raises(BadArguments) as caught:
+        parse_deadline(word, TODAY)
+    assert caught.value.key == "admin.deadline_out_of_range"
+    assert caught.value.params == {"first": "2000-01-01", "last": "2100-12-31"}
+
+
+@pytest.mark.parametrize("word", ["99999个工作日内", "99999天内", "1000个工作日内"])
+def test_parse_deadline_refuses_a_count_it_cannot_read_whole(word: str) -> None:
+    """Never a clamp: 99999个工作日内 is not read as its last three digits."""
+    with pytest.raises(BadArguments):
+        parse_deadline(word, TODAY)
+
+
 @pytest.mark.parametrize("word", ["none", "NONE", "无", "取消"])
 def test_deadline_none_clears(word: str) -> None:
     assert parse_deadline_or_none(word, TODAY) is None

@@ -99,6 +99,9 @@ async def test_add_with_an_unbound_party_says_how_to_bind_it(bot: BotHarness) ->
     assert task_row(bot, task_count(bot))["chat"] is None
 
 
+WINDOW = {"first": "2000-01-01", "last": "2100-12-31"}
+
+
 @pytest.mark.parametrize(
     ("command", "key", "params"),
     [
@@ -106,6 +109,8 @@ async def test_add_with_an_unbound_party_says_how_to_bind_it(bot: BotHarness) ->
         ("/add 标题 | 各镇街 | sometimes", "admin.add_bad_field", {"given": "sometimes"}),
         ("/add 标题 | 各镇街 | 每周 | 2026-13-40", "admin.bad_deadline", {"given": "2026-13-40"}),
         ("/add a | b | 每周 | 2026-12-31 | c", "admin.add_too_many_fields", {}),
+        ("/add 标题 | 各镇街 | 9999-12-31", "admin.deadline_out_of_range", WINDOW),
+        ("/add 标题 | 各镇街 | 0001-01-01", "admin.deadline_out_of_range", WINDOW),
     ],
 )
 async def test_add_malformed_changes_nothing(
@@ -314,6 +319,10 @@ async def test_deadline_set_in_chinese_form_and_cleared(bot: BotHarness) -> None
         ("{towns} 2026-13-40", "admin.bad_deadline", {"given": "2026-13-40"}),
         ("{towns} tomorrow", "admin.bad_deadline", {"given": "tomorrow"}),
         ("{towns}", "admin.usage.deadline", {}),
+        ("{towns} 9999-12-31", "admin.deadline_out_of_range", WINDOW),
+        ("{towns} 0001-01-01", "admin.deadline_out_of_range", WINDOW),
+        ("{towns} 2101-01-01", "admin.deadline_out_of_range", WINDOW),
+        ("{towns} 99999个工作日内", "admin.bad_deadline", {"given": "99999个工作日内"}),
         ("99999 2026-12-31", "error.not_found", {"task_id": 99999}),
     ],
 )

@@ -252,3 +252,32 @@ async def test_a_refused_token_is_one_line_without_the_token(tmp_path: Path, api
     assert "refused the token" in stderr
     assert "Traceback" not in stderr
     assert "WRONG-secret-token-value" not in stderr
+
+
+async def test_local_mode_message_ids_go_on_across_runs(tmp_path: Path, clock: ManualClock) -> None:
+    """A second run on the same store must not reuse message ids the store links to tasks."""
+    from sqlalchemy import select
+
+    from taskbot.store.models import TaskMessage
+
+    settings = run_cli.local_settings(load_settings(database={"url": f"sqlite:///{tmp_path / 'local.db'}"}))
+    runtime = build_runtime(settings, clock=clock)
+    try:
+        outputs = []
+        for _run in range(2):
+            out = io.StringIO()
+            await run_cli.run_local(runtime, demo=True, input=_lines("/task 1", "/quit"), output=out)
+            outputs.append(out.getvalue())
+        with runtime.sessions() as s:
+            notes = s.execute(
+                select(TaskMessage.message_id, TaskMessage.task_id).where(
+                    TaskMessage.chat_id == LOCAL_GROUP_ID
+                )
+            ).all()
+        assert len(notes) == 2, outputs[1]
+        assert notes[0][0] != notes[1][0]
+        assert all(task == 1 for _, task in notes)
+        assert "抱歉" not in outputs[1]
+    finally:
+        runtime.close()
+        gc.unfreeze()

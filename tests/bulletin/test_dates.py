@@ -55,6 +55,11 @@ ISSUED = dt.date(2022, 6, 24)  # a Friday
         ("2023年是关键之年", None),
         ("一季度GDP增长", None),  # a season already past, named bare: a look back
         ("长期坚持", None),
+        # out of the window of dates taskbot accepts, or a number cut short: no deadline
+        ("99999个工作日内完成", None),
+        ("9999年12月31日前完成", None),
+        ("1999年底前完成", None),
+        ("2101年底前完成", None),
         ("自查阶段（即日起至8月15日）", "2022-08-15"),  # the end of a range
         ("集中检查阶段（8月16日至9月30日）", "2022-09-30"),
         ("", None),

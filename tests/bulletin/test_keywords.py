@@ -45,3 +45,21 @@ def test_a_broken_segmenter_costs_the_keywords_only(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(module, "_segmenter", broken)
     (directive,) = parse("要健全督查督办机制，推动督查全覆盖。", dt.date(2024, 1, 1)).directives
     assert directive.keywords == [] and directive.title == "健全督查督办机制"
+
+
+def test_keywords_are_segmented_once_per_bulletin_and_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskbot.bulletin import keywords as module
+
+    calls: list[int] = []
+    real = module.keywords_many
+
+    def counting(texts: list[str], top: int = module.TOP_K) -> list[list[str]]:
+        calls.append(len(texts))
+        return real(texts, top)
+
+    monkeypatch.setattr(module, "keywords_many", counting)
+    first, second = parse("要健全督查督办机制。要加强防汛物资储备。", dt.date(2024, 1, 1)).directives
+    assert calls == []  # parsing alone segments nothing
+    assert "督查督办" in first.keywords and "防汛" in list(second.keywords)
+    assert calls == [2]  # one pass for the whole bulletin, on first read
+    assert second.to_json()["keywords"] == list(second.keywords) and calls == [2]

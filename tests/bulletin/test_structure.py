@@ -196,6 +196,9 @@ def test_to_json_has_exactly_the_contract_keys() -> None:
         "target",
         "section",
         "keywords",
+        "confidence",
+        "cues",
+        "roles",
     ]
     assert directive["cadence"] == ["weekly"] and directive["deadline"] is None
 

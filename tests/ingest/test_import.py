@@ -148,6 +148,14 @@ def test_values_longer_than_their_columns_are_cut_not_refused(store: Runtime) ->
         assert bulletin is not None and len(bulletin.title or "") == 500
 
 
+def test_a_deadline_outside_the_window_is_not_imported(store: Runtime) -> None:
+    far = dataclasses.replace(DIRECTIVES[0], deadline=dt.date(9999, 12, 31))
+    near = dataclasses.replace(DIRECTIVES[1], deadline=dt.date(2026, 12, 31))
+    _import(store, parsed=parsed([far, near]))
+    with store.sessions() as session:
+        assert [t.deadline for t in ingest.list_tasks(session)] == [None, dt.date(2026, 12, 31)]
+
+
 def test_a_directive_without_title_gets_one_from_its_text(store: Runtime) -> None:
     untitled = dataclasses.replace(DIRECTIVES[1], title="  ")
     _import(store, parsed=parsed([untitled]))

@@ -125,6 +125,24 @@ def test_refusals_change_nothing(runtime: Runtime, ids: dict[str, Any], call: An
         assert (task.status, task.progress, task.updated_at) == ("open", 0, T0)
 
 
+@pytest.mark.parametrize("deadline", [dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(2101, 1, 1)])
+def test_a_deadline_outside_the_window_is_refused(
+    runtime: Runtime, ids: dict[str, Any], deadline: dt.date
+) -> None:
+    with transaction(runtime.sessions) as s:
+        before = s.scalar(select(func.count()).select_from(Task))
+        for call in (
+            lambda: svc.set_deadline(s, ids["ours"], admin(s, ids), T1, deadline),
+            lambda: svc.add_task(s, admin(s, ids), T1, "新任务", deadline=deadline),
+        ):
+            with pytest.raises(svc.InvalidInput) as err:
+                call()
+            assert err.value.code == "deadline_out_of_range"
+            assert err.value.params == {"first": "2000-01-01", "last": "2100-12-31"}
+        assert s.scalar(select(func.count()).select_from(Task)) == before
+        assert s.get(Task, ids["ours"]).deadline is None
+
+
 def test_stranger_in_private_is_not_responsible(runtime: Runtime, ids: dict[str, Any]) -> None:
     with transaction(runtime.sessions) as s:
         private = Chat(telegram_chat_id=1, title="张三", type="private")

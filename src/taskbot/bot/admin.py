@@ -57,7 +57,7 @@ from taskbot.bot.replies import message_of, reply
 from taskbot.domain.permissions import Reach, Roles, Verdict, decide
 from taskbot.domain.values import Cadence
 from taskbot.i18n import t
-from taskbot.services.people import person_by_username, upsert_person
+from taskbot.services.people import people_by_username, upsert_person
 from taskbot.services.tasks import (
     NotAllowed,
     add_task,
@@ -134,12 +134,19 @@ def register(app: Application) -> None:
 # --- shared steps -------------------------------------------------------------------------------
 
 
+def _refuse_anonymous(update: Update) -> None:
+    """An anonymous group admin speaks as a bot account: ask them to write as themselves."""
+    if update.effective_user is not None and update.effective_user.is_bot:
+        raise NotAllowed("anonymous")
+
+
 async def require_admin(update: Update, context: BotContext, reach: Reach | None = None) -> Roles:
     """The sender's roles; refuse (NotAllowed) unless the permission rule lets them act here on REACH.
 
     Without REACH only "an admin of this chat" is checked; the task service checks what the change
     itself reaches once it knows (a group's Telegram admin may not touch other groups' tasks).
     """
+    _refuse_anonymous(update)
     roles = await roles_of(update, context)
     here = update.effective_chat.id if update.effective_chat is not None else None
     verdict = decide(roles, reach or Reach(), here)
@@ -320,8 +327,13 @@ async def add_parties(update: Update, context: BotContext) -> int:
     text = (message.text or "").strip()
     _draft(context, update, parties=[] if text.lower() in SKIP_WORDS else parse_parties(text))
     lang = lang_of(update, context)
-    await message.reply_text(t("admin.add.ask_cadence", lang), reply_markup=_cadence_keyboard(lang))
+    await message.reply_text(
+        t("admin.add.ask_cadence", lang), parse_mode=PARSE_MODE, reply_markup=_cadence_keyboard(lang)
+    )
     return ADD_CADENCE
+
+
+CADENCE_VALUES = frozenset({c.value for c in Cadence} | {"none"})
 
 
 def _cadence_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -348,13 +360,17 @@ async def add_cadence(update: Update, context: BotContext) -> int:
 
 @tracked(DIALOG)
 @polite
-async def add_cadence_button(update: Update, context: BotContext) -> int:
+async def add_cadence_button(update: Update, context: BotContext) -> int | None:
     """Take the pressed cadence and ask for the deadline."""
     query = update.callback_query
     assert query is not None and query.data is not None
     value = query.data.removeprefix("addc:")
-    _draft(context, update, cadence=None if value == "none" else parse_cadence(value))
     lang = lang_of(update, context)
+    if value not in CADENCE_VALUES:
+        # Not one of our buttons (a forged or mangled press): the step stays where it is.
+        await query.answer(t("bot.callback.unknown", lang))
+        return None
+    _draft(context, update, cadence=None if value == "none" else Cadence(value))
     await query.answer()
     chosen = t(f"bot.cadence.{value}", lang) if value != "none" else t("admin.add.no_cadence", lang)
     await query.edit_message_text(t("admin.add.cadence_chosen", lang, cadence=chosen))
@@ -467,10 +483,13 @@ def _named_person(session: Session, message: Message, rest: str) -> Person:
             return upsert_person(session, user.id, username=user.username, display_name=user.full_name)
     username = next((w for w in rest.split() if w.startswith("@")), None)
     if username is not None:
-        person = person_by_username(session, username)
-        if person is None:
+        known = people_by_username(session, username)
+        if not known:
             raise BadArguments("admin.assign_unknown_user", user=username)
-        return person
+        if len(known) > 1:
+            # Usernames change hands; the store may remember two people by one. Never guess.
+            raise BadArguments("admin.assign_ambiguous_user", user=username)
+        return known[0]
     replied = message.reply_to_message
     if not rest and replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
         user = replied.from_user

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from taskbot.bot.args import BadArguments
 from taskbot.bulletin.dates import find_deadline
-from taskbot.domain.values import Cadence
+from taskbot.domain.text import one_line
+from taskbot.domain.values import DATE_MAX, DATE_MIN, Cadence, in_date_window
 
 TITLE_MAX = 500
 PARTY_MAX = 200
@@ -73,8 +74,18 @@ def parse_cadence(word: str) -> Cadence | None:
 
 def parse_deadline(word: str, today: dt.date) -> dt.date:
     """A deadline from 2026-12-31, 2026/12/31, 2026年12月31日 or 12月31日 (the next one from TODAY),
-    or any deadline a bulletin may state (年底前, 6月底前, 10个工作日内, 国庆前 …), resolved from TODAY.
+    or any deadline a bulletin may state (年底前, 6月底前, 10个工作日内, 国庆前 …), resolved from TODAY;
+    a date outside DATE_MIN … DATE_MAX is refused.
     """
+    day = _resolve_deadline(word, today)
+    if not in_date_window(day):
+        raise BadArguments(
+            "admin.deadline_out_of_range", first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat()
+        )
+    return day
+
+
+def _resolve_deadline(word: str, today: dt.date) -> dt.date:
     text = re.sub(r"\s+", "", word).translate(_FULL_WIDTH_DIGITS)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
@@ -110,7 +121,7 @@ def _real_date(year: int, month: int, day: int, given: str) -> dt.date:
 
 def parse_title(text: str) -> str:
     """A task title: one line of text, not empty, not too long."""
-    title = " ".join(text.split())
+    title = one_line(text)
     if not title:
         raise BadArguments("admin.add_no_title")
     if len(title) > TITLE_MAX:
@@ -122,7 +133,7 @@ def parse_parties(text: str) -> list[str]:
     """Responsible parties: names separated by commas or semicolons; duplicates dropped."""
     names: list[str] = []
     for raw in _PARTY_SEPARATOR.split(text):
-        name = " ".join(raw.split())
+        name = one_line(raw)
         if not name or name in names:
             continue
         if len(name) > PARTY_MAX:
@@ -133,7 +144,7 @@ def parse_parties(text: str) -> list[str]:
 
 def parse_party_name(text: str) -> str:
     """One party's name (for /bind); empty is an error."""
-    name = " ".join(text.split())
+    name = one_line(text)
     if not name:
         raise BadArguments("admin.usage.bind")
     if len(name) > PARTY_MAX:

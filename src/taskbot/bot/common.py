@@ -7,7 +7,15 @@ import datetime as dt
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
@@ -36,6 +44,8 @@ OFFICE_ONLY_COMMANDS = frozenset({"import"})
 
 def register(app: Application) -> None:
     """Add this module's handlers to APP (the unknown-command answer last, so it only gets leftovers)."""
+    # Before every other handler: PTB lets a button without data through every pattern.
+    app.add_handler(TypeHandler(Update, empty_button), group=-1)
     app.add_handler(CommandHandler("start", start_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("help", help_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("tasks", tasks_command, filters=NEW_MESSAGES))
@@ -160,6 +170,14 @@ def remember_message(runtime: Runtime, chat_id: int, message_id: int, task_id: i
     """Remember that message MESSAGE_ID in CHAT_ID is about TASK_ID (blocking: run in a thread)."""
     with transaction(runtime.sessions) as session:
         messages.remember(session, chat_id, message_id, task_id, purpose, runtime.clock())
+
+
+async def empty_button(update: Update, context: BotContext) -> None:
+    """Answer a button press that carries no data as unknown, and let no other handler see it."""
+    query = update.callback_query
+    if query is not None and not query.data:
+        await query.answer(t("bot.callback.unknown", lang_of(update, context)))
+        raise ApplicationHandlerStop
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -8,15 +8,16 @@ expires; confirming imports exactly as ``taskbot import`` does, so importing twi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import Document, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import CallbackQuery, Document, ForceReply, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -34,25 +35,28 @@ from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import lang_of
+from taskbot.bot.import_review import REVIEW_BUTTONS, Review, keyboard, page_lines
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
-from taskbot.bulletin.model import Directive, ParsedBulletin
+from taskbot.bulletin.model import ParsedBulletin
 from taskbot.domain.permissions import Reach
 from taskbot.i18n import t
-from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, read_document_bytes
+from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
 from taskbot.runtime import Runtime
+from taskbot.sandbox import read_and_parse_isolated, read_limits
 from taskbot.services.admin import unbound_parties
 from taskbot.services.ingest import ImportConflict, ImportPreview, import_document, preview_import
 
 log = logging.getLogger(__name__)
 
 IMPORT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# Word formats we cannot read but Word and WPS save as .docx in two clicks.
+SAVE_AS_DOCX = frozenset({".doc", ".wps", ".rtf"})
 # The bot waits this long for the file after a bare /import.
 WAIT_TIMEOUT = dt.timedelta(minutes=10)
 # A preview can be confirmed for this long.
 PREVIEW_TTL = dt.timedelta(minutes=30)
-PREVIEW_TASKS = 10
 PREVIEW_TITLE_CHARS = 50
 WAITING = 0
 DIALOG = "import"
@@ -73,6 +77,8 @@ class PendingImport:
     text: str
     parsed: ParsedBulletin
     expires_at: dt.datetime
+    # What the preview shows and what the admin dropped (bot/import_review.py).
+    review: Review = field(default_factory=lambda: Review([]))
 
 
 class PendingImports:
@@ -92,6 +98,15 @@ class PendingImports:
             token = secrets.token_urlsafe(6)
         self._items[token] = item
         return token
+
+    def peek(self, token: str, now: dt.datetime) -> PendingImport | None:
+        """The preview under TOKEN, left in place; None when unknown or expired."""
+        self._purge(now)
+        return self._items.get(token)
+
+    def give_back(self, token: str, item: PendingImport) -> None:
+        """Put back a preview taken but not imported (every item was dropped)."""
+        self._items.setdefault(token, item)
 
     def take(self, token: str, now: dt.datetime) -> PendingImport | None:
         """The preview under TOKEN, removed; None when unknown or expired."""
@@ -135,21 +150,25 @@ def register(app: Application) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(import_button, pattern=BUTTONS))
+    app.add_handler(CallbackQueryHandler(import_review_button, pattern=REVIEW_BUTTONS))
 
 
 # --- getting the text ---------------------------------------------------------------------------
 
 
-async def _document_text(document: Document, context: BotContext) -> tuple[str, str]:
-    """Download and read DOCUMENT; (file name, text). BadArguments says what is wrong with it."""
+async def _document_text(document: Document, context: BotContext) -> tuple[str, str, ParsedBulletin]:
+    """Download, read and parse DOCUMENT; (file name, text, bulletin). BadArguments says what is wrong."""
     name = document.file_name or "document"
     suffix = Path(name).suffix.lower()
+    if suffix in SAVE_AS_DOCX:
+        raise BadArguments("import.save_as_docx", name=name)
     if suffix not in IMPORT_SUFFIXES:
         raise BadArguments("import.wrong_type", name=name)
-    limit = context.runtime.settings.telegram.max_file_bytes
+    settings = context.runtime.settings
+    limit = settings.telegram.max_file_bytes
     # Telegram says the size before we fetch anything: a file too large is never downloaded.
     if document.file_size is not None and document.file_size > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(document.file_size), limit=_mb(limit))
+        raise _too_large(name, document.file_size, limit)
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
@@ -157,17 +176,28 @@ async def _document_text(document: Document, context: BotContext) -> tuple[str, 
         log.warning("downloading %s for /import failed: %s", document.file_id, exc.__class__.__name__)
         raise BadArguments("import.download_failed", name=name) from None
     if len(data) > limit:
-        raise BadArguments("import.too_large", name=name, size=_mb(len(data)), limit=_mb(limit))
+        raise _too_large(name, len(data), limit)
     try:
-        # .docx and .pdf parsing is CPU work: keep the event loop answering other chats meanwhile.
-        text = await asyncio.to_thread(read_document_bytes, data, name, max_bytes=limit)
+        # A file may be built to hurt: it is read in a child process with a time and a memory
+        # limit, awaited from a thread, so the event loop keeps answering other chats meanwhile.
+        text, parsed = await asyncio.to_thread(
+            read_and_parse_isolated,
+            data,
+            name,
+            read_limits(settings, max_bytes=limit),
+            date=None,
+            today=local_today(context.runtime),
+            timeout=settings.ingest.worker_timeout_seconds,
+            memory_mb=settings.ingest.worker_memory_mb,
+        )
     except UnreadableDocument as exc:
         raise BadArguments("import.unreadable", name=name, reason=str(exc)) from None
-    return name, text
+    return name, text, parsed
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def _too_large(name: str, size: int, limit: int) -> BadArguments:
+    shown, cap = file_sizes(size, limit)
+    return BadArguments("import.too_large", name=name, size=shown, limit=cap)
 
 
 # --- entry points and the waiting step -------------------------------------------------------------
@@ -185,8 +215,8 @@ async def import_command(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     replied = message.reply_to_message
     if replied is not None and replied.document is not None:
-        name, text = await _document_text(replied.document, context)
-        await _preview(update, context, name, text)
+        name, text, parsed = await _document_text(replied.document, context)
+        await _preview(update, context, name, text, parsed)
         return ConversationHandler.END
     lang = lang_of(update, context)
     await message.reply_text(
@@ -220,8 +250,8 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
     await require_admin(update, context, IMPORT_REACH)
     assert message.document is not None  # both handlers' filters ask for one
-    name, text = await _document_text(message.document, context)
-    await _preview(update, context, name, text)
+    name, text, parsed = await _document_text(message.document, context)
+    await _preview(update, context, name, text, parsed)
     return ConversationHandler.END
 
 
@@ -259,15 +289,14 @@ async def import_timed_out(update: Update, context: BotContext) -> None:
 # --- the preview --------------------------------------------------------------------------------
 
 
-def directive_line(number: int, directive: Directive, lang: str) -> str:
-    """``3. 标题 — 各镇街 · 截止 2026-12-31``."""
-    line = f"{number}. {esc(clip(directive.title or directive.text, PREVIEW_TITLE_CHARS))}"
-    details = []
-    if directive.responsible:
-        details.append(join_parties(directive.responsible, lang))
-    if directive.deadline:
-        details.append(t("bot.deadline.due", lang, date=directive.deadline.isoformat()))
-    return line + (" — " + " · ".join(details) if details else "")
+def _parse_and_compare(
+    runtime: Runtime, text: str, parsed: ParsedBulletin | None
+) -> tuple[ParsedBulletin, ImportPreview]:
+    """TEXT parsed (unless PARSED already), and what importing it would create; run in a thread."""
+    if parsed is None:  # pasted text: one message, at most 4 096 characters
+        parsed = parse_bulletin(text, today=local_today(runtime))
+    with runtime.sessions() as session:
+        return parsed, preview_import(session, parsed, text=text)
 
 
 def _unbound(runtime: Runtime, task_ids: list[int]) -> list[str]:
@@ -276,21 +305,16 @@ def _unbound(runtime: Runtime, task_ids: list[int]) -> list[str]:
         return unbound_parties(session, task_ids)
 
 
-def _parse_and_compare(runtime: Runtime, text: str) -> tuple[ParsedBulletin, ImportPreview]:
-    """TEXT parsed, and what importing it would create; blocking, run in a thread."""
-    parsed = parse_bulletin(text, today=local_today(runtime))
-    with runtime.sessions() as session:
-        return parsed, preview_import(session, parsed, text=text)
-
-
-async def _preview(update: Update, context: BotContext, source: str, text: str) -> None:
-    """Parse TEXT and show what importing it would do, with the confirm / cancel buttons."""
+async def _preview(
+    update: Update, context: BotContext, source: str, text: str, parsed: ParsedBulletin | None = None
+) -> None:
+    """Show what importing TEXT (PARSED, else parsed here) would do, with the confirm / cancel buttons."""
     message = message_of(update)
     rt = context.runtime
     lang = lang_of(update, context)
-    # Parsing is CPU work and comparing thousands of directives with the store is store work:
-    # both off the event loop, so other chats are answered meanwhile.
-    parsed, preview = await asyncio.to_thread(_parse_and_compare, rt, text)
+    # Parsing pasted text is CPU work, comparing thousands of directives with the store is store
+    # work: both off the event loop, so other chats are answered meanwhile.
+    bulletin, preview = await asyncio.to_thread(_parse_and_compare, rt, text, parsed)
     if not preview.new and not preview.unchanged:
         raise BadArguments("import.empty")
     if not preview.new:
@@ -298,9 +322,15 @@ async def _preview(update: Update, context: BotContext, source: str, text: str) 
         return
     now = rt.clock()
     assert update.effective_chat is not None
-    token = pending_imports(context).put(
-        PendingImport(update.effective_chat.id, source, text, parsed, now + PREVIEW_TTL), now
-    )
+    review = Review(list(preview.new), unchanged=len(preview.unchanged))
+    pending = PendingImport(update.effective_chat.id, source, text, bulletin, now + PREVIEW_TTL, review)
+    token = pending_imports(context).put(pending, now)
+    await reply(message, split_message(_preview_text(pending, lang)), markup=keyboard(review, token, lang))
+
+
+def _preview_text(pending: PendingImport, lang: str) -> str:
+    """The preview's text: the bulletin, the counts, the current page of new tasks, the question."""
+    source, parsed, review = pending.source, pending.parsed, pending.review
     header = (
         t("import.preview.header_pasted", lang)
         if source == PASTED_SOURCE
@@ -321,25 +351,16 @@ async def _preview(update: Update, context: BotContext, source: str, text: str) 
         t(
             "import.preview.counts",
             lang,
-            total=len(preview.new) + len(preview.unchanged),
-            new=len(preview.new),
-            existing=len(preview.unchanged),
+            total=len(review.shown) + review.unchanged,
+            new=len(review.shown),
+            existing=review.unchanged,
         ),
         "",
-        *(directive_line(i, d, lang) for i, d in enumerate(preview.new[:PREVIEW_TASKS], start=1)),
+        *page_lines(review, lang),
+        "",
+        t("import.preview.question", lang, minutes=int(PREVIEW_TTL.total_seconds() // 60)),
     ]
-    if len(preview.new) > PREVIEW_TASKS:
-        lines.append(t("bot.tasks.more", lang, count=len(preview.new) - PREVIEW_TASKS))
-    lines += ["", t("import.preview.question", lang, minutes=int(PREVIEW_TTL.total_seconds() // 60))]
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t("import.button.confirm", lang), callback_data=f"imp:ok:{token}"),
-                InlineKeyboardButton(t("admin.button_cancel", lang), callback_data=f"imp:no:{token}"),
-            ]
-        ]
-    )
-    await reply(message, split_message("\n".join(lines)), markup=keyboard)
+    return "\n".join(lines)
 
 
 # --- the buttons --------------------------------------------------------------------------------
@@ -348,23 +369,22 @@ async def _preview(update: Update, context: BotContext, source: str, text: str) 
 @polite
 async def import_button(update: Update, context: BotContext) -> None:
     """Import the previewed bulletin (确认导入) or drop it (取消)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.match(BUTTONS, query.data)
-    assert match is not None  # the handler's pattern
+    query, match = _pressed(update, BUTTONS)
     action, token = match.groups()
     roles = await require_admin(update, context, IMPORT_REACH)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    if pending is None or pending.chat_id != chat_id:
-        await query.answer(t("import.expired", lang), show_alert=True)
-        await query.edit_message_reply_markup(None)
+    if await _expired(update, query, pending, lang):
         return
+    assert pending is not None
     if action == "no":
         await query.answer()
         await query.edit_message_text(t("import.cancelled", lang))
+        return
+    if pending.review.shown and not pending.review.kept:
+        pending_imports(context).give_back(token, pending)
+        await query.answer(t("import.review.none_kept", lang), show_alert=True)
         return
     caller = await as_admin(update, context, roles, lambda _, caller: caller)
     actor, person_id = caller.actor.name, caller.person.id
@@ -373,7 +393,7 @@ async def import_button(update: Update, context: BotContext) -> None:
         result = await asyncio.to_thread(
             import_document,
             rt.sessions,
-            pending.parsed,
+            pending.review.kept_bulletin(pending.parsed),
             source=pending.source,
             text=pending.text,
             now=rt.clock(),
@@ -393,3 +413,44 @@ async def import_button(update: Update, context: BotContext) -> None:
         lines.append(t("import.unbound", lang, parties=shown, example=esc(unbound[0])))
     await query.answer(t("import.done_short", lang, created=len(result.created)))
     await query.edit_message_text("\n".join(lines), parse_mode=PARSE_MODE)
+
+
+@polite
+async def import_review_button(update: Update, context: BotContext) -> None:
+    """Drop an item of the preview or keep it again (✓ 3 / ✗ 3), or turn its page (◀ ▶)."""
+    query, match = _pressed(update, REVIEW_BUTTONS)
+    action, token, value = match.group(1), match.group(2), int(match.group(3))
+    await require_admin(update, context, IMPORT_REACH)
+    lang = lang_of(update, context)
+    pending = pending_imports(context).peek(token, context.runtime.clock())
+    if await _expired(update, query, pending, lang):
+        return
+    assert pending is not None
+    review = pending.review
+    changed = review.toggle(value) if action == "t" else review.turn_to(value)
+    await query.answer()
+    if changed:
+        await query.edit_message_text(
+            _preview_text(pending, lang), parse_mode=PARSE_MODE, reply_markup=keyboard(review, token, lang)
+        )
+
+
+def _pressed(update: Update, pattern: str) -> tuple[CallbackQuery, re.Match[str]]:
+    """The pressed button's query and its data matched by PATTERN (the handler's own)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.match(pattern, query.data)
+    assert match is not None  # the handler's pattern
+    return query, match
+
+
+async def _expired(update: Update, query: CallbackQuery, pending: PendingImport | None, lang: str) -> bool:
+    """Say so and remove the buttons when the preview is gone or belongs to another chat."""
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    if pending is not None and pending.chat_id == chat_id:
+        return False
+    await query.answer(t("import.expired", lang), show_alert=True)
+    # Another admin's press may have answered the preview already: then there is nothing to remove.
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    return True

@@ -1,7 +1,7 @@
 """The words that tell an order from a report: modal verbs, imperative openers, parties, labels.
 
 Every function here works on the *matching* view (see normalize) and knows nothing of layout.
-Word lists that are data rather than grammar live in ``bulletin/data/*.txt``.
+The word lists are vocab's (and ``bulletin/data/*.txt``); this module builds the patterns.
 """
 
 from __future__ import annotations
@@ -10,41 +10,35 @@ import functools
 import re
 from importlib import resources
 
-# 要 as "must", not as part of 重要/需要/要求/要素/纪要/主要 …; 不要 (must not) is an order too.
-_YAO = (
-    r"(?<![重主需必首只纪摘提概险扼显政机想总紧简次权枢冲])"
-    r"要(?![求素点闻害件务是领员职案地道旨义略塞冲隘目]|紧(?![盯抓跟扣贴密]))"
-    # 但也要清醒看到… / 要认识到…的差距: an assessment before the orders, not an order
-    r"(?!(?:清醒|清楚|客观|冷静)?地?看到)"
-)
+from taskbot.bulletin import vocab
+from taskbot.bulletin.normalize import split_outside_brackets
+
+_YAO = vocab.YAO
+_MUSTS = vocab.MODALS.alt  # 必须|务必|应当
 MODAL = re.compile(
-    rf"{_YAO}|必须|务必|应当|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
+    rf"{_YAO}|{_MUSTS}|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
     r"|请(?=各|全|相关|有关|你|贵|[省市区县镇乡]直?[\u4e00-\u9fff]{0,6}(?:局|委|办|部|单位|部门|政府|街道))"
     # 由区住建局牵头 / 由区教育局会同… / 由…负责: an assignment
     r"|由(?=[^，。；：]{2,24}?(?:牵头|负责|会同|组织实施|承办|主办))"
 )
-_MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|必须|务必|应当|请(?=各|全|相关|有关))")
-REPORTING = re.compile(r"(?:强调|指出|要求|提出|表示|认为|希望|寄语|号召)[，：]?")
+_MODAL_AT_START = re.compile(rf"^(?:不要|{_YAO}|{_MUSTS}|请(?=各|全|相关|有关))")
+REPORTING = re.compile(rf"(?:{vocab.REPORTING.alt})[，：]?")
 
 # The last word of a party: who can be held responsible for a task.
-_PARTY_HEAD = (
-    r"镇（街道）|镇\(街道\)|村（社区）|村\(社区\)|镇街|党委政府|党委和政府|党组织书记|党组织|党工委|党支部|党组|"
-    r"政府|部门|单位|街道|乡镇|社区|领导小组|主要负责同志|主要负责人|负责同志|主要领导|分管领导|领导干部|领导|"
-    r"干部|成员|书记|主任|局长|部长|"
-    r"镇长|区长|市长|县长|负责人|责任人|第一责任人|一把手|上下|同志|人员|公司|集团|协会|商会|机关|企业|"
-    r"学校|医院|指挥部|工作组|专班|办公室|委员会|管委会|中心|系统|合作社|总社|供销社|信用社|银行|"
-    r"局|委|办|厅|署|院|所|站|队|部|室|处|科|股|组|"
-    r"镇|村|区|县|市"
-)
+PARTY_HEAD = vocab.PARTY_HEADS.alt
+_PARTY_HEAD = PARTY_HEAD
 # A character of a party's name; a bracketed note like （街道） or （市、区） counts as one.
 _MIDDLE = r"(?:[\u4e00-\u9fff]|（[^（）。，；]{1,8}）|\([^()。，；]{1,8}\)|“[^“”。，；]{1,10}”)"
 # Words that end a party's name in running text (a verb or a preposition follows the name).
 _NOT_MIDDLE = "要将把对在以为是的和与及并从向于按给让使被都也还"
 _NOT_IN_NAME = "要将把对在以为是的并从向于按给让使被"
-_PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
+# Words that never stand inside a party's name: 各镇(街)指挥办周调度机制参照县 is 各镇(街)指挥办 and
+# the matter it acts on, not one party.
+_NOT_NAME_WORDS = rf"(?!{vocab.NOT_IN_NAME.alt})"
+_PARTY_BODY = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}?(?:{_PARTY_HEAD})"
 # 各镇街 / 各相关部门 / 各地各部门一把手 / 各镇（街道）: 各 + at most 12 characters + a party head.
 _EACH = re.compile(
-    rf"(?=[全各省市区县])(?:全[省市区县镇乡国]|[省市区县](?:直|属))?各(?![项类种个自方面环节领域阶段]|位(?![\u4e00-\u9fff]{{0,6}}(?:成员|同志|领导|干部)))(?:(?![{_NOT_MIDDLE}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+    rf"(?=[全各省市区县])(?:全[省市区县镇乡国]|[省市区县](?:直|属))?各(?![项类种个自方面环节领域阶段]|位(?![\u4e00-\u9fff]{{0,6}}(?:成员|同志|领导|干部)))(?:(?![{_NOT_MIDDLE}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
     # 各地 / 各地区: the places themselves
     r"|(?:全[省市区县镇乡国])?各地区?"
 )
@@ -55,42 +49,12 @@ _LEADERS = re.compile(
 )
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|必须|务必|应当|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
 )
 
-LABELS = re.compile(
-    r"(?P<label>责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|承办单位|"
-    r"主责单位|承办部门|牵头科室|责任科室|配合科室|牵头处室|责任处室|配合处室|责任主体|实施主体|责任领导|牵头领导|"
-    r"责任人|完成时限|完成时间|完成期限|办结时限|办理时限|时间节点|"
-    r"时限要求|进度安排|(?<![\u4e00-\u9fff])时限)[：:]"
-)
-PARTY_LABELS = frozenset(
-    [
-        "责任单位",
-        "牵头单位",
-        "配合单位",
-        "协办单位",
-        "参与单位",
-        "责任部门",
-        "牵头部门",
-        "配合部门",
-        "主办单位",
-        "承办单位",
-        "主责单位",
-        "承办部门",
-        "牵头科室",
-        "责任科室",
-        "配合科室",
-        "牵头处室",
-        "责任处室",
-        "配合处室",
-        "责任主体",
-        "实施主体",
-        "责任领导",
-        "牵头领导",
-        "责任人",
-    ]
-)
+_TIME_LABELS = "|".join(w for w in vocab.TIME_LABELS.words if w != "时限")
+LABELS = re.compile(rf"(?P<label>{vocab.PARTY_LABELS.alt}|{_TIME_LABELS}|(?<![\u4e00-\u9fff])时限)[：:]")
+PARTY_LABELS = frozenset(vocab.PARTY_LABELS.words)
 
 TITLE_WORDS = re.compile(
     r"召开|举行|会议|大会|推进会|座谈会|部署会|动员会|调度会|现场会|常委会|专题会|通知|方案|意见|办法|规定|"
@@ -106,10 +70,7 @@ LEAD_TIME = re.compile(
     r"(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)?(?:之?前|以前|底前)?"
     r"|今年|年内|年底前|本月|近期|下一步|每(?:日|天|周|月|季度|半年|年)|[^，。；]{1,8}期间)[，]?"
 )
-ADVERBIAL = re.compile(
-    r"^(?:今年|明年|年内|近期|当前|目前|下一步|下阶段|接下来|同时|此外|另外|其次|首先|最后|再次|一方面|另一方面|会后|"
-    r"在此基础上|为此|对此|总之|特别是|尤其是)[，,]?"
-)
+ADVERBIAL = re.compile(rf"^(?:{vocab.ADVERBIALS.alt})[，,]?")
 
 
 # Headings of a plan's closing part whose paragraphs do give orders (各部门要…).
@@ -177,18 +138,21 @@ def subject_modal(matching: str) -> re.Match[str] | None:
     return m
 
 
-# A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查".
+# A subject, then when, then the verb: "全年工作总结于12月10日前报送…", "县督查室每半年开展一次督查",
+# "区住建局、燃气公司利用10个工作日展开…", "月牙塘社区于10个工作日内完成…".
 _DUE_BY = re.compile(
-    r"[^，。；：]{2,16}?(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末"
+    r"[^，。；：]{2,24}?(?:(?:于|在)(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|末)|年底|年末"
     # 于每季度最后一个月25日前 / 于每月5日前
     r"|每(?:季度|月|周|年|半年)[^，。；：]{0,8}?\d{1,2}[日号])(?:之?前|以前)"
+    r"|(?:利用|用|于|在)\d{1,3}个?(?:工作日|自然日|天|日|周|星期|月)(?:之?内|以内)?)"
 )
-_EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周|月|季度|半年|年)|定期)(?:[一两]次)?")
+_EVERY = re.compile(rf"{_PARTY_BODY}(?:每(?:日|天|周[一二三四五六日]?|月|季度|半年|年)|定期)(?:[一两]次)?")
 
 
 def timed_order(matching: str) -> bool:
     """Whether the sentence opens with a subject, a deadline or a period, and then a verb."""
-    if "于" not in matching[:18] and "在" not in matching[:18] and "每" not in matching[:30]:
+    head = matching[:26]
+    if "于" not in head and "在" not in head and "利用" not in head and "每" not in matching[:30]:
         return False
     m = _DUE_BY.match(matching) or _EVERY.match(matching)
     # …25日前将工作进展报…: a disposal 将/把 opens the action as a verb would
@@ -210,40 +174,58 @@ def opens_order(matching: str) -> bool:
     return adv is not None and is_strong_start(matching[adv.end() :])
 
 
+# 由X牵头，Y、Z等单位参加 / 县长李明主持: who attended or chaired a meeting, not an order.
+_ATTENDANCE = re.compile(rf"(?:{vocab.ATTENDANCE.alt})(?:会议|会议并讲话|并讲话)?[。；！]?$")
+_ORDER_WORD = re.compile(rf"{_YAO}|{_MUSTS}")
+
+
+def gives_order(matching: str) -> bool:
+    """Whether the text holds an order word (要, 必须, 务必, 应当)."""
+    return _ORDER_WORD.search(matching) is not None
+
+
+def attendance(matching: str) -> bool:
+    """Whether the sentence only says who attended or chaired (…等单位参加。), giving no order."""
+    return _ATTENDANCE.search(matching) is not None and _ORDER_WORD.search(matching) is None
+
+
+# 会议明确， / 会议强调， / 王洪波要求，: who said it, before what is to be done
+_SAID = re.compile(rf"^[^，。；：]{{0,12}}?(?:{vocab.REPORTING.alt}|{vocab.DECIDED.alt})[，：]")
+
+
+def said_lead(matching: str, *, adverbial: bool = True) -> int:
+    """The length of a "会议明确，" / "会议明确，按照职能分工，" lead-in (0 when there is none);
+    ADVERBIAL=False: of the "会议明确，" part alone."""
+    end = 0
+    m = _SAID.match(matching)
+    if m:
+        end = m.end()
+    if not adverbial:
+        return end
+    adv = ADVERBIAL.match(matching[end:])
+    if adv and matching[end + adv.end() - 1 : end + adv.end()] == "，":
+        end += adv.end()
+    return end
+
+
 def first_modal(masked: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
     return MODAL.search(masked, start, len(masked) if end is None else end)
 
 
-# Words after which a party is the object of the action, not the one who acts:
-# "对各区建设进展进行评估", "明确各社区建设时序", "督促各镇街".
-_OBJECT_MARKERS = (
-    "对",
-    "向",
-    "为",
-    "给",
-    "与",
-    "和",
-    "及",
-    "明确",
-    "覆盖",
-    "联系",
-    "走访",
-    "帮扶",
-    "支持",
-    "指导",
-    "督促",
-    "检查",
-    "考核",
-    "通报",
-    "约谈",
-    "表扬",
-    "批评",
-    "评估",
-)
+_OBJECT_MARKERS = vocab.OBJECT_MARKERS.words
 
 
 def _object_of(masked: str, start: int) -> bool:
     return masked[max(0, start - 2) : start].endswith(_OBJECT_MARKERS)
+
+
+# …各成员单位分管负责同志参加: an attendee, not a party that answers for the work
+_ATTENDED = "|".join(w for w in vocab.ATTENDANCE.words if w != "主持")  # the chair may answer for it
+_ATTENDS = re.compile(rf"(?:等(?:单位|部门)?)?(?:{_ATTENDED})")
+
+
+def _attends(masked: str, end: int) -> bool:
+    return _ATTENDS.match(masked, end) is not None
 
 
 def parties_in(masked: str) -> list[tuple[int, str]]:
@@ -251,7 +233,9 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for pattern in (_EACH, _ALL, _LEADERS):
         found.extend(
-            (m.start(), m.group(0)) for m in pattern.finditer(masked) if not _object_of(masked, m.start())
+            (m.start(), m.group(0))
+            for m in pattern.finditer(masked)
+            if not _object_of(masked, m.start()) and not _attends(masked, m.end())
         )
     found.extend(_clause_subjects(masked))
     if "会同" in masked or "联合" in masked or "协同" in masked or "商请" in masked:
@@ -267,30 +251,63 @@ def parties_in(masked: str) -> list[tuple[int, str]]:
 # 被通报单位 / 被约谈部门: the one named in a notice, the subject of what follows
 _NAME = (
     rf"(?:被(?=[\u4e00-\u9fff]{{2,4}}(?:单位|部门|对象)))?"
-    rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
+    rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,16}}?(?:{_PARTY_HEAD})"
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    r"要|必须|务必|应当|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)"
+    rf"要|{_MUSTS}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
-_LIST_WORD = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[、]?")
+LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、，]?")
 _CLAUSE_MARKS = "，。；：！？）"
 # Partners named after 会同/联合/协同: "各镇（街道）要会同区住建局，…"
-_LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
-_PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
+LONG_NAME = rf"(?:(?![{_NOT_IN_NAME}]){_NOT_NAME_WORDS}{_MIDDLE}){{0,12}}(?:{_PARTY_HEAD})"
+_PARTNERS_PATTERN = rf"(?:会同|联合|协同|商请)((?:各|全)?{LONG_NAME}(?:、(?:各|全)?{LONG_NAME})*)"
 
 
 # 工作由县自然资源局负责 / 由县财政局按程序拨付 / 由县住建局根据会议意见修改: who is assigned
 _ASSIGNED_PATTERN = (
-    rf"由((?:各|全)?{_LONG_NAME}(?:、(?:各|全)?{_LONG_NAME})*)"
-    r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|，)"
+    rf"由((?:各|全)?{LONG_NAME}(?:、(?:各|全)?{LONG_NAME})*)"
+    r"(?=负责|牵头|会同|根据|依照|依据|按|对|向|在|于|将|把|组织|统筹|结合|做好|抓好|承担|具体|跟进|督办|办理|拨付|，)"
 )
 
 
 @functools.cache
 def _assigned() -> re.Pattern[str]:
     return re.compile(_ASSIGNED_PATTERN)  # compiled on first use, like _partners
+
+
+# 会议原则同意…，要求市医保局会同…: a decision that orders a named party
+_REQUIRED = re.compile(rf"(?:^|[，：])要求(?:各|全)?{LONG_NAME}")
+
+
+def requires_party(masked: str) -> bool:
+    """Whether the text requires a named party to act (…，要求市医保局加大…)."""
+    return _REQUIRED.search(masked) is not None
+
+
+_HEAD_LAST = frozenset(head[-1] for head in _PARTY_HEAD.split("|") if head)
+_THEN = re.compile(r"[^，。；：]{1,6}?(?:后|前)")
+
+
+def leading_subjects(masked: str) -> list[str]:
+    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办."""
+    for end in range(min(len(masked), 24), 2, -1):
+        if masked[end - 1] not in _HEAD_LAST:
+            continue  # a name ends with a party head (…局, …办, …公司): skip the other cuts cheaply
+        if not _NAMES.fullmatch(masked, 0, end) or any(len(n) < 3 for n in masked[:end].split("、")):
+            continue
+        rest = masked[end:]
+        then = _THEN.match(rest)
+        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])):
+            return [name for _, name in _split_names(0, masked[:end])]
+    return []
+
+
+def assigned_parties(masked: str) -> list[str]:
+    """The parties a 由X… assignment names (由县财政局按程序拨付 → 县财政局)."""
+    m = _assigned().search(masked)
+    return [] if m is None else [name for _, name in _split_names(m.start(1), m.group(1))]
 
 
 def assigned(masked: str) -> bool:
@@ -316,7 +333,10 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         by = segment.rfind("由")  # 由X负责 / 认定工作由X负责: the party comes after 由
         if by >= 0:
             start, segment = start + by + 1, segment[by + 1 :]
-        listed = _LIST_WORD.match(segment)
+        elif segment.startswith(("要求", "请")):  # 要求市医保局会同… / 请X会同…: the party asked to act
+            cut = 2 if segment.startswith("要求") else 1
+            start, segment = start + cut, segment[cut:]
+        listed = LIST_WORD.match(segment)
         if listed:
             start, segment = start + listed.end(), segment[listed.end() :]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):
@@ -328,8 +348,6 @@ _DUN = re.compile("、")
 
 
 def _split_names(start: int, group: str) -> list[tuple[int, str]]:
-    from taskbot.bulletin.fields import split_outside_brackets
-
     out = []
     pos = start
     for name in split_outside_brackets(_DUN, group):

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from taskbot.bulletin.lines import cn_number
+from taskbot.domain.values import in_date_window
 
 _CN = "〇零一二三四五六七八九十两"
 _NUM = rf"(?:\d{{1,3}}|[{_CN}]{{1,3}})"
@@ -65,7 +66,7 @@ def issue_date(matching: str) -> dt.date | None:
         ):
             continue
         day = _full_date(m)
-        if day and (best is None or day > best):
+        if day and in_date_window(day) and (best is None or day > best):
             best = day
     if best:
         return best
@@ -77,7 +78,7 @@ def issue_date(matching: str) -> dt.date | None:
         if _NOT_ISSUE_AFTER.match(matching, m.end()):
             continue
         day = valid_date(year, int(m.group("m")), int(m.group("d")))
-        if day and (best is None or day > best):
+        if day and in_date_window(day) and (best is None or day > best):
             best = day
     return best
 
@@ -134,7 +135,9 @@ _DEADLINE = re.compile(
             r"(?<![每])(?:第)?(?P<q>[一二三四])季度(?P<qs>末|底|前|内|完成)?",
             r"(?<![每])(?P<h>上半年|下半年)(?P<hs>前|内|末|底|完成)?",
             r"(?P<fest>元旦|春节|清明|五一|劳动节|端午|中秋|国庆)(?:节|假期|节假期)?(?:之?前|以前)",
-            rf"(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
+            rf"(?<![\d{_CN}])(?P<n>{_NUM}|半)(?P<unit>个工作日|个?自然日|天|日|周|个星期|星期|个月|个半月|年)(?:之?内|以内)",
+            # 利用10个工作日展开…: the time given for the work
+            rf"(?<=利用)(?P<un>{_NUM})(?P<uunit>个工作日|个?自然日|天|日|周|个星期|星期|个月)",
         )
     )
     + ")"
@@ -199,85 +202,154 @@ def festival(name: str, year: int) -> dt.date | None:
     return festival_start(name, year)
 
 
+Groups = dict[str, str | None]
+
+
+def _with_year(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """2024年6月30日前, 2024年12月底, 2024年底, 2024年上半年, 2024年第三季度."""
+    year = int(g["fy"] or 0)
+    # A full date is a deadline when the text says so (前, 底, 完成 …); alone it dates an event.
+    explicit = bool(g["fs"]) or field or any(g[k] for k in ("fme", "fye", "fh", "fq", "fx"))
+    before = m.string[max(0, m.start() - 2) : m.start()]
+    if not explicit and not before.endswith(("到", "至", "于", "在", "力争", "截至")):
+        return None
+    if g["fm"]:
+        return _in_month(year, int(g["fm"]), g["fd"], g["fme"], g["fx"])
+    if g["fh"]:
+        return _half_end(year, g["fh"])
+    if g["fq"]:
+        return valid_date(year, *_QUARTER_END[_quarter(g["fq"])])
+    return valid_date(year, 12, 31)
+
+
+def _this_year(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """今年6月底前, 今年上半年, 今年三季度, 今年年底, 今年."""
+    y = issued.year
+    if g["tm"]:
+        return _in_month(y, _cn_or_digit(g["tm"]), g["td"], g["tme"], g["tx"])
+    if g["th"]:
+        return _not_past(_half_end(y, g["th"]), issued)
+    if g["tq"]:
+        return _not_past(valid_date(y, *_QUARTER_END[_quarter(g["tq"])]), issued)
+    return dt.date(y, 12, 31)
+
+
+def _year_end(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """年底前, 年内, 全年完成…: the end of the bulletin's year."""
+    return dt.date(issued.year, 12, 31)
+
+
+def _next_year(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """明年6月底, 明年上半年, 明年."""
+    y = issued.year + 1
+    if g["nm"]:
+        return _in_month(y, int(g["nm"]), g["nd"], g["nme"], None)
+    if g["nh"]:
+        return _half_end(y, g["nh"])
+    return valid_date(y, 12, 31)
+
+
+def _month(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """9月底前, 6月30日前, 10月中旬前, 6月前: this year's, or next year's once it has passed."""
+    month = _cn_or_digit(g["m"] or "")
+    if not 1 <= month <= 12:
+        return None
+    # 6月30日 alone dates an event; the end of a range (即日起至8月15日) is a deadline
+    if g["d"] and not g["ds"] and not field and not _RANGE_END.search(m.string, 0, m.start()):
+        return None
+    return _forward(_in_month(issued.year, month, g["d"], g["me"], g["mx"]), issued)
+
+
+def _this_month(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """本月底, 当月内."""
+    return month_end(issued.year, issued.month)
+
+
+def _next_month(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """下月底, 下个月中旬."""
+    nxt = add_months(issued.replace(day=1), 1)
+    for tenth, day in _TEN_DAY.items():
+        if tenth in m.group(0):
+            return nxt.replace(day=day)
+    return month_end(nxt.year, nxt.month)
+
+
+def _this_week(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """本周内, 本周五前: that week's Friday."""
+    return issued + dt.timedelta(days=max(0, 4 - issued.weekday()))
+
+
+def _quarter_named(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """三季度末, 第四季度前; a bare 三季度 only while it is ahead."""
+    day = valid_date(issued.year, *_QUARTER_END[_quarter(g["q"] or "")])
+    return _forward(day, issued) if g["qs"] else _not_past(day, issued)
+
+
+def _half_named(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """上半年前, 下半年; a bare 上半年 only while it is ahead."""
+    day = _half_end(issued.year, g["h"])
+    return _forward(day, issued) if g["hs"] else _not_past(day, issued)
+
+
+def _festival(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """国庆节前, 春节前: the next such festival."""
+    name = g["fest"] or ""
+    day = festival(name, issued.year)
+    return day if day is None or day >= issued else festival(name, issued.year + 1)
+
+
+def _within(m: re.Match[str], g: Groups, issued: dt.date, field: bool) -> dt.date | None:
+    """10个工作日内, 3天内, 两周内, 半年内 (and 利用10个工作日): counted from the bulletin date."""
+    number, unit = (g["n"], g["unit"]) if g["n"] else (g["un"], g["uunit"])
+    return after_period(issued, number or "", unit or "")
+
+
+def after_period(issued: dt.date, number: str, unit: str) -> dt.date | None:
+    """The day NUMBER UNITs (个工作日, 天, 周, 个月, 个半月, 年) after ISSUED."""
+    count = 0.5 if number == "半" else _cn_or_digit(number.replace("两", "二"))
+    if count <= 0 or count > 3650:
+        return None
+    if unit == "个工作日":
+        return add_workdays(issued, int(count))
+    if unit in ("天", "日", "自然日", "个自然日"):
+        return issued + dt.timedelta(days=int(count))
+    if unit in ("周", "个星期", "星期"):
+        return issued + dt.timedelta(days=int(7 * count))
+    if unit == "个半月":
+        return add_months(issued, int(count)) + dt.timedelta(days=15)
+    if unit == "个月":
+        return add_months(issued, int(count * 2) // 2) + dt.timedelta(days=15 * (count % 1 > 0))
+    return add_months(issued, int(12 * count))
+
+
+def _half_end(year: int, half: str | None) -> dt.date:
+    return dt.date(year, 6, 30) if half == "上半年" else dt.date(year, 12, 31)
+
+
+# Each form of date: the group that names it, and the function that resolves it.
+_FORMS = (
+    ("fy", _with_year),
+    ("this", _this_year),
+    ("ye", _year_end),
+    ("whole", _year_end),
+    ("next", _next_year),
+    ("m", _month),
+    ("bm", _this_month),
+    ("nmo", _next_month),
+    ("bw", _this_week),
+    ("q", _quarter_named),
+    ("h", _half_named),
+    ("fest", _festival),
+    ("n", _within),
+    ("un", _within),
+)
+
+
 def _resolve(m: re.Match[str], issued: dt.date, *, field: bool) -> dt.date | None:
     g = m.groupdict()
-    y = issued.year
-    if g["fy"]:
-        year = int(g["fy"])
-        # A full date is a deadline when the text says so (前, 底, 完成 …); alone it dates an event.
-        explicit = bool(g["fs"]) or field or any(g[k] for k in ("fme", "fye", "fh", "fq", "fx"))
-        before = m.string[max(0, m.start() - 2) : m.start()]
-        if not explicit and not before.endswith(("到", "至", "于", "在", "力争", "截至")):
-            return None
-        if g["fm"]:
-            return _in_month(year, int(g["fm"]), g["fd"], g["fme"], g["fx"])
-        if g["fh"]:
-            return dt.date(year, 6, 30) if g["fh"] == "上半年" else dt.date(year, 12, 31)
-        if g["fq"]:
-            return valid_date(year, *_QUARTER_END[_quarter(g["fq"])])
-        return valid_date(year, 12, 31)
-    if g["this"]:
-        if g["tm"]:
-            return _in_month(y, _cn_or_digit(g["tm"]), g["td"], g["tme"], g["tx"])
-        if g["th"]:
-            day = dt.date(y, 6, 30) if g["th"] == "上半年" else dt.date(y, 12, 31)
-            return day if day >= issued else None
-        if g["tq"]:
-            quarter_end = valid_date(y, *_QUARTER_END[_quarter(g["tq"])])
-            return quarter_end if quarter_end and quarter_end >= issued else None
-        return dt.date(y, 12, 31)
-    if g["ye"] or g["whole"]:
-        return dt.date(y, 12, 31)
-    if g["next"]:
-        if g["nm"]:
-            return _in_month(y + 1, int(g["nm"]), g["nd"], g["nme"], None)
-        if g["nh"]:
-            return dt.date(y + 1, 6, 30) if g["nh"] == "上半年" else dt.date(y + 1, 12, 31)
-        return valid_date(y + 1, 12, 31)
-    if g["m"]:
-        month = _cn_or_digit(g["m"])
-        if not 1 <= month <= 12:
-            return None
-        # 6月30日 alone dates an event; the end of a range (即日起至8月15日) is a deadline
-        if g["d"] and not g["ds"] and not field and not _RANGE_END.search(m.string, 0, m.start()):
-            return None
-        return _forward(_in_month(y, month, g["d"], g["me"], g["mx"]), issued)
-    if g["bm"]:
-        return month_end(y, issued.month)
-    if g["nmo"]:
-        nxt = add_months(issued.replace(day=1), 1)
-        text = m.group(0)
-        for tenth, day_of_month in _TEN_DAY.items():
-            if tenth in text:
-                return nxt.replace(day=day_of_month)
-        return month_end(nxt.year, nxt.month)
-    if g["bw"]:
-        return issued + dt.timedelta(days=max(0, 4 - issued.weekday()))  # that week's Friday
-    if g["q"]:
-        quarter_end = valid_date(y, *_QUARTER_END[_quarter(g["q"])])
-        return _forward(quarter_end, issued) if g["qs"] else _not_past(quarter_end, issued)
-    if g["h"]:
-        day = dt.date(y, 6, 30) if g["h"] == "上半年" else dt.date(y, 12, 31)
-        return _forward(day, issued) if g["hs"] else _not_past(day, issued)
-    if g["fest"]:
-        feast = festival(g["fest"], y)
-        return feast if feast is None or feast >= issued else festival(g["fest"], y + 1)
-    if g["n"]:
-        count = 0.5 if g["n"] == "半" else _cn_or_digit(g["n"].replace("两", "二"))
-        unit = g["unit"]
-        if count <= 0 or count > 3650:
-            return None
-        if unit == "个工作日":
-            return add_workdays(issued, int(count))
-        if unit in ("天", "日", "自然日", "个自然日"):
-            return issued + dt.timedelta(days=int(count))
-        if unit in ("周", "个星期", "星期"):
-            return issued + dt.timedelta(days=int(7 * count))
-        if unit == "个半月":
-            return add_months(issued, int(count)) + dt.timedelta(days=15)
-        if unit == "个月":
-            return add_months(issued, int(count * 2) // 2) + dt.timedelta(days=15 * (count % 1 > 0))
-        return add_months(issued, int(12 * count))
+    for group, form in _FORMS:
+        if g[group]:
+            return form(m, g, issued, field)
     return None
 
 
@@ -297,7 +369,7 @@ def find_deadline(matching: str, issued: dt.date, *, field: bool = False) -> dt.
             day = _resolve(m, issued, field=field)
         except (ValueError, OverflowError):
             day = None
-        if day is not None and dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
+        if day is not None and in_date_window(day):
             if not _weak(m):
                 return day
             weak = weak or day

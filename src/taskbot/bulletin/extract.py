@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from taskbot.bulletin import cues
-from taskbot.bulletin.fields import MAX_PARTIES
+from taskbot.bulletin import cues, vocab
+from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, roles, split_parties
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
-from taskbot.bulletin.normalize import join_clean, mask_quotes
+from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
 
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
 _HEADING_MAX = 40
@@ -43,6 +43,7 @@ class Candidate:
     article: Article | None = None
     heading: str | None = None
     parties: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # roles its label paragraphs give (牵头单位：…)
     time_texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how to report (a table's 办理要求): cadence only
     title_hint: str | None = None
@@ -66,8 +67,6 @@ class Extraction:
 
 
 def masked(text: str) -> str:
-    from taskbot.bulletin.normalize import for_matching
-
     return mask_quotes(for_matching(text))
 
 
@@ -98,6 +97,8 @@ def directive_like(m: str) -> bool:
     adv = cues.ADVERBIAL.match(m)
     if adv and (cues.is_strong_start(m[adv.end() :]) or cues.starts_with_verb(m[adv.end() :])):
         return True
+    if cues.leading_subjects(m):
+        return True  # 县指挥办周调度会后印发议定事项: a party, then what it does
     for k, (s, e) in enumerate(sentences(m[:200])[:2]):
         if sentence_start(m[s:e], first=False, inside=k > 0) is not None:
             return True
@@ -117,6 +118,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     INSIDE: an order is already running in this paragraph; then only a sentence that plainly
     opens a new one (its own subject and modal, a list word, a reported order) starts another.
     """
+    if cues.attendance(m):
+        return None  # 由X牵头，Y、Z等单位参加: who attended, not an order
     if first and (cues.starts_with_verb(m) or _list_start(m) or cues.starts_with_manner_and_verb(m)):
         return 0
     number = _NOTE_NUMBER.match(m)
@@ -131,8 +134,14 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
         return 0
-    if _DECISION.match(m) and "由" in m and cues.assigned(m):
-        return 0  # 会议同意给予补助资金50万元，由县财政局按程序拨付: the decision with its assignment
+    if _DECISION.match(m) and (("由" in m and cues.assigned(m)) or ("要求" in m and cues.requires_party(m))):
+        # 会议同意给予补助资金50万元，由县财政局按程序拨付 / 会议原则同意…，要求市医保局…:
+        # the decision with its assignment
+        return 0
+    said = cues.said_lead(m)
+    if said and (cues.timed_order(m[said:]) or cues.subject_modal(m[said:]) is not None):
+        # 会议明确，按照职能分工，区住建局、燃气公司利用10个工作日展开…: an assignment without 要
+        return cues.said_lead(m, adverbial=False)
     modal = cues.first_modal(m)
     if modal is None or _COMMENT.match(m, modal.end()):
         return None  # …等问题依然存在，必须引起高度重视: a comment on what was said, not an order
@@ -140,7 +149,16 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     reported = None
     for rep in cues.REPORTING.finditer(before):
         reported = rep
-    if reported is not None and modal.start() - reported.end() <= 12:
+    if (
+        reported is not None
+        and modal.start() - reported.end() <= 12
+        # 强调，… / 强调要…: said before the order; not 提出的整治方案，请… (a word of the matter)
+        and (
+            reported.group(0)[-1] in "，："
+            or reported.end() == modal.start()
+            or m[reported.end()] in "各全由"
+        )
+    ):
         return reported.end()
     if inside:
         return None
@@ -152,9 +170,9 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
 
 
 _NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
-_DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:同意|决定|议定|明确)")
+_DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:审议)?(?:同意|决定|议定|明确|通过)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
-_LIST_WORD_START = re.compile(r"[一二三四五六七八九十]{1,2}(?:是|要)|第[一二三四五六七八九十][，、]")
+_LIST_WORD_START = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}(?:是|要)|第[{vocab.CN_DIGITS}][，、]")
 
 
 _COMMENT = re.compile(r"引起[^，。；]{0,4}(?:重视|警惕|关注|注意)")
@@ -163,6 +181,8 @@ _SEMICOLON = re.compile("[；，]")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:
+    """The spans of M's sentences (M: a block's masked text), a sentence cut again where a clause
+    opens an order of its own: …；要… / …；X于10个工作日内… / X要…，Y要… (see _opens_parallel)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for end in _SENTENCE_END.finditer(m):
@@ -191,10 +211,18 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
                 continue
         else:
             clause = semi.end()
-        if cues.subject_modal(m[semi.end() : semi.end() + 40]) is not None:
+        if _opens_parallel(m[semi.end() : semi.end() + 40]):
             spans.append((pos, semi.end()))
             pos = semi.end()
     spans.append((pos, end))
+
+
+def _opens_parallel(clause: str) -> bool:
+    """Whether a clause after ；/， opens an order of its own: its own party and modal (镇安监站要…),
+    its own modal (…；要…；要…), or its own party and time (…；月牙塘社区于10个工作日内完成…)."""
+    return (
+        cues.subject_modal(clause) is not None or cues.starts_with_modal(clause) or cues.timed_order(clause)
+    )
 
 
 def _named_subject(clause: str) -> bool:
@@ -208,7 +236,28 @@ def _subject_must(clause: str) -> bool:
     return m is not None and _MUST.match(clause, m.end()) is not None
 
 
-_MUST = re.compile("要|必须|务必|应当|须")
+# A must, or a party's own charge (X负责…，Y负责…: two parties, two orders)
+_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)")
+
+
+@dataclass(slots=True)
+class Scope:
+    """What the items being read stand under."""
+
+    heading: str | None = None  # the current 一、… heading
+    parties: dict[int, list[str]] = field(default_factory=dict)  # parties named by headings, by level
+    # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
+    # each is an order, whatever its first word.
+    ordered_list: bool = False
+    # Items deeper than an order (（一）深化排查整治。 over （1）（2）) are orders too.
+    order_level: int | None = None
+
+    def enter_block(self, *, new_article: bool) -> None:
+        """A title or a news lead: no heading, no announced list; a new article forgets its parties."""
+        self.heading = None
+        self.ordered_list = False
+        if new_article:
+            self.parties.clear()
 
 
 class Walker:
@@ -218,14 +267,8 @@ class Walker:
         self.paras = paras
         self.articles: list[Article] = []
         self.article: Article | None = None
-        self.heading_parties: dict[int, list[str]] = {}
-        self.heading: str | None = None  # the current 一、… heading
         self.subtitle_allowed = False
-        # The items that follow were announced as requirements ("办理要求：", "具体任务如下："):
-        # each is an order, whatever its first word.
-        self.ordered_list = False
-        # Items deeper than an order (（一）深化排查整治。 over （1）（2）) are orders too.
-        self.order_level: int | None = None
+        self.scope = Scope()
         self.out: list[Candidate] = []
         self.cur: Candidate | None = None
         self.last: Candidate | None = None
@@ -235,7 +278,8 @@ class Walker:
         cur, self.cur = self.cur, None
         if cur is None:
             return
-        ordered = self.ordered_list or (self.order_level is not None and cur.level > self.order_level)
+        scope = self.scope
+        ordered = scope.ordered_list or (scope.order_level is not None and cur.level > scope.order_level)
         if ordered and len(cur.hidden) > 1 and not any(directive_like(h) for h in cur.hidden):
             ordered = False  # ▲ 缴费时间 over a paragraph of facts: information, not an order
         if cur.kind == "item" and not (
@@ -243,21 +287,21 @@ class Walker:
         ):
             # Not an order but a topic (一、关于…工作): its body may still give orders.
             if cur.level == LEVEL_CN and len(cur.texts[0]) <= _HEADING_MAX:
-                self.heading = _strip_note(cur.texts[0])
+                self.scope.heading = _strip_note(cur.texts[0])
             if not cues.HEADING_NOUNS.match(cur.hidden[0]) or cues.ORDER_HEADINGS.match(cur.hidden[0]):
                 for para in cur.body:
                     self.free(para, lead=True)  # only plain orders count here, not bare verbs
                     self.close()
             return
-        if cur.kind == "item" and self.order_level is None:
-            self.order_level = cur.level  # its sub-items, if any, are orders too
+        if cur.kind == "item" and self.scope.order_level is None:
+            self.scope.order_level = cur.level  # its sub-items, if any, are orders too
         self.emit(cur)
 
     def emit(self, cand: Candidate) -> None:
         if not cand.parties:
-            for level in sorted(self.heading_parties, reverse=True):
+            for level in sorted(self.scope.parties, reverse=True):
                 if level < cand.level or cand.kind == "free":
-                    cand.parties = list(self.heading_parties[level])
+                    cand.parties = list(self.scope.parties[level])
                     break
         self.out.append(cand)
         self.last = cand
@@ -270,7 +314,7 @@ class Walker:
             hidden=hidden,
             kind=kind,
             article=self.article,
-            heading=self.heading,
+            heading=self.scope.heading,
             level=level,
         )
 
@@ -289,11 +333,10 @@ class Walker:
 
     def on_title(self, k: int, para: Para) -> None:
         self.close()
-        self.ordered_list = False
         title = para.text
         if para.lines > 1 and TITLE_END.search(para.matching[: para.first_line]):
             title = para.text[: para.first_line]  # the title, without the subtitle run into it
-        self.heading = None
+        self.scope.enter_block(new_article=False)
         if (
             self.article is not None
             and (self.article.title is None or self.subtitle_allowed)
@@ -306,17 +349,16 @@ class Walker:
         self.article = Article(title=title)
         self.articles.append(self.article)
         self.subtitle_allowed = True
-        self.heading_parties.clear()
+        self.scope.enter_block(new_article=True)
 
     def on_lead(self, k: int, para: Para) -> None:
         self.close()
-        self.ordered_list = False
-        self.heading = None
         self.subtitle_allowed = False
-        if self.article is None or self.article.lead is not None or self.article.has_directives:
+        new_article = self.article is None or self.article.lead is not None or self.article.has_directives
+        self.scope.enter_block(new_article=new_article)
+        if new_article or self.article is None:
             self.article = Article()
             self.articles.append(self.article)
-            self.heading_parties.clear()
         self.article.lead = para.text
         self.free(para, lead=True)
 
@@ -326,6 +368,7 @@ class Walker:
         if target is None:
             return
         target.parties = list(dict.fromkeys([*target.parties, *parties]))[:MAX_PARTIES]
+        target.roles.update(roles(para.hidden, parties))
         target.time_texts = [*target.time_texts, *times][:4]
         if target is self.cur:
             self.close()
@@ -353,7 +396,7 @@ class Walker:
             cur.body.append(para)
             cur.heading_only = False
             return
-        self.ordered_list = bool(_ORDERED_LIST.search(m))
+        self.scope.ordered_list = bool(_ORDERED_LIST.search(m))
         self.free_or_carry(para)
 
     def free_or_carry(self, para: Para) -> None:
@@ -376,8 +419,8 @@ class Walker:
 
     def on_item(self, k: int, para: Para, m: str) -> None:
         self.close()
-        if self.order_level is not None and para.level <= self.order_level:
-            self.order_level = None
+        if self.scope.order_level is not None and para.level <= self.scope.order_level:
+            self.scope.order_level = None
         nxt = self.paras[k + 1] if k + 1 < len(self.paras) else None
         heading = _is_heading(para)
         label_parties, label_times = _item_labels(para)
@@ -400,13 +443,13 @@ class Walker:
         ):
             # A heading over sub-items: a context, not an order of its own.
             if directive_like(m):
-                self.order_level = para.level
+                self.scope.order_level = para.level
             if para.level == LEVEL_CN:
-                self.heading = _strip_note(para.text)
-            for level in [lv for lv in self.heading_parties if lv >= para.level]:
-                del self.heading_parties[level]
+                self.scope.heading = _strip_note(para.text)
+            for level in [lv for lv in self.scope.parties if lv >= para.level]:
+                del self.scope.parties[level]
             if label_parties:
-                self.heading_parties[para.level] = label_parties
+                self.scope.parties[para.level] = label_parties
             return
         cand = self.new([para.text], "item", para.level, hidden=[m])
         cand.heading_only = heading or (len(para.text) <= _SHORT_LEAD and para.ends_sentence)
@@ -474,8 +517,6 @@ class Walker:
 
 def _item_labels(para: Para) -> tuple[list[str], list[str]]:
     """The parties and the time values an item's own 责任单位：…；时限：… labels name."""
-    from taskbot.bulletin.fields import label_values, split_parties
-
     parties: list[str] = []
     times: list[str] = []
     for label, value in label_values(para.hidden, para.text):
@@ -496,8 +537,8 @@ def _strip_note(text: str) -> str:
 
 # -- splitting candidates ---------------------------------------------------------------------
 _INLINE = re.compile(
-    r"(?:^|(?<=[。；！？：，]))(?:(?P<cn>[一二三四五六七八九十]{1,2})(?:是|要)(?=[\u4e00-\u9fff“])"
-    r"|第(?P<ord>[一二三四五六七八九十]{1,2})[，、：]"
+    rf"(?:^|(?<=[。；！？：，]))(?:(?P<cn>[{vocab.CN_DIGITS}]{{1,2}})(?:是|要)(?=[\u4e00-\u9fff“])"
+    rf"|第(?P<ord>[{vocab.CN_DIGITS}]{{1,2}})[，、：]"
     r"|[（(](?P<par>\d{1,2})[）)]|(?P<circ>[①-⑩]))"
 )
 
@@ -537,7 +578,7 @@ def split_inline(cand: Candidate) -> list[Candidate]:
 
 
 # After the last item of an inline list, a sentence turning to another matter with its own modal.
-_TURN_WORDS = rf"(?:同时|此外|另外|与此同时|会后)，?[^，。；]{{0,8}}?(?:{cues._YAO}|必须|务必|应当)"
+_TURN_WORDS = rf"(?:{vocab.TURNS.alt})，?[^，。；]{{0,8}}?(?:{vocab.YAO}|{vocab.MODALS.alt})"
 _TURN = re.compile(rf"(?<=[。；！]){_TURN_WORDS}")
 _TURN_AT = re.compile(_TURN_WORDS)
 
@@ -560,13 +601,11 @@ _JOINED_TASK = re.compile(r"[，；](?=并|同时|还要|另外|此外)|；")
 
 def split_targets(cand: Candidate) -> list[Candidate]:
     """A sentence that sets two measurable targets joined by 并/同时/； is two tasks."""
-    from taskbot.bulletin.fields import _TARGET
-
     if cand.kind != "free":
         return [cand]
     text = cand.text
     m = cand.masked
-    hits = [h for h in _TARGET.finditer(m) if h.group("unit") not in ("%",)]
+    hits = [h for h in TARGET.finditer(m) if h.group("unit") not in ("%",)]
     if len(hits) < 2:
         return [cand]
     cuts = []
@@ -582,6 +621,42 @@ def split_targets(cand: Candidate) -> list[Candidate]:
     return [_piece(cand, text[a:b], m[a:b]) for a, b in pairwise(bounds) if text[a:b]]
 
 
+# A sentence whose first clause hands the work to a party with 由 (其中，…由综合协调组跟进落实):
+_HANDED = re.compile(r"(?<=。)(?:其中|同时|此外|另外)?，?[^，。；：]{0,30}?由")
+
+
+def split_assignments(cand: Candidate) -> list[Candidate]:
+    """An order whose later sentence hands other work to another party (由X跟进落实) is two orders:
+    县指挥办周调度会后印发议定事项。…其中，…由综合协调组跟进落实 → 县指挥办's, 综合协调组's."""
+    m = cand.masked
+    if "由" not in m or "。" not in m:
+        return [cand]
+    for hit in _HANDED.finditer(m):
+        clause_end = len(m)
+        for mark in "，。；":
+            at = m.find(mark, hit.end())
+            if at >= 0:
+                clause_end = min(clause_end, at)
+        if cues.gives_order(m[hit.start() : hit.end()]):
+            continue  # 各市县要建立由…牵头的机制: 由 inside the order, not handing work on
+        by = m[hit.end() - 1 : clause_end + 1]
+        handed = cues.assigned_parties(by)
+        if not handed:
+            continue
+        before = m[: hit.start()]
+        own = [p for _, p in cues.parties_in(before)] or cues.leading_subjects(before)
+        if cand.parties and not own:
+            own = list(cand.parties)
+        if not own or set(handed) & set(own):
+            continue
+        cut = hit.start()
+        first = _piece(cand, cand.text[:cut], m[:cut])
+        rest = _piece(cand, cand.text[cut:], m[cut:])
+        rest.parties = []
+        return [first, *split_assignments(rest)]
+    return [cand]
+
+
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
 _BOILERPLATE = re.compile(
     r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
@@ -594,7 +669,8 @@ def extract(paras: list[Para]) -> Extraction:
     candidates: list[Candidate] = []
     for cand in result.candidates:
         for piece in split_inline(cand):
-            candidates.extend(split_targets(piece))
+            for part in split_assignments(piece):
+                candidates.extend(split_targets(part))
     result.candidates = [
         c for c in candidates if c.text and not (c.kind == "free" and _BOILERPLATE.match(c.masked))
     ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
-from taskbot.bulletin import cues
+from taskbot.bulletin import cues, vocab
+from taskbot.bulletin.normalize import for_matching, split_outside_brackets
 
 _CADENCE = re.compile(
     r"(?=[半每两双隔一周月按逐日季年])(?:"
@@ -58,13 +59,13 @@ _MEASURE = (
     r"位|份|期|类|种|块|床|艘|盏|棵|株|册|篇|门|组|支|班|%"
 )
 # 70个城市社区 / 至少1个“…”阵地 / 不低于95% / 新增就业1.2万人
-_TARGET = re.compile(
+TARGET = re.compile(
     r"(?P<lead>至少|不少于|不低于|不超过|不高于|超过|力争|新增|累计|完成|达到|突破|控制在|保持在)?"
     r"(?<![\d.第年月])(?P<num>\d+(?:\.\d+)?)(?:多|余)?(?P<unit>(?:万|亿|千|百)?(?:" + _MEASURE + r")|万|亿)"
     r"(?P<noun>(?:“[^”]{1,12}”)?[\u4e00-\u9fff]{0,10})?"
 )
 # Quantities that are times, not targets.
-_NOT_TARGET_UNIT = re.compile(r"^(?:个工作日|个月|个星期|个小时|个季度|个百分点)")
+_NOTTARGET_UNIT = re.compile(r"^(?:个工作日|个月|个星期|个小时|个季度|个百分点)")
 _NOUN_STOPS = re.compile(
     r"开展|实现|全覆盖|覆盖|创建|打造|完成|达到|以上|以下|以内|左右|的|和|与|及|等|进行|推进|推动|实施|纳入|试点|"
     r"示范|改造|提升|新建|建成|建设|培育|建立|参与|参加|签约|落地|开工|投产|竣工|整治|清理|招引|引进|培训|覆盖率|"
@@ -77,7 +78,7 @@ _TIME_TAIL = re.compile(r"(?:个)?(?:工作日|小时|天|日|分钟)?(?:以内|
 
 def target(masked: str, clean: str) -> str | None:
     """The first quantity the directive aims at, as written (numbers with their thing counted)."""
-    for m in _TARGET.finditer(masked):
+    for m in TARGET.finditer(masked):
         unit = m.group("unit")
         after = masked[m.end("unit") :]
         if _SHORTENED.search(masked, max(0, m.start() - 6), m.start()):
@@ -85,7 +86,7 @@ def target(masked: str, clean: str) -> str | None:
             tail = _TIME_TAIL.match(after)  # all of it optional: it always matches, maybe empty
             end = m.end("unit") + (tail.end() if tail else 0)
             return clean[m.start("num") : end]
-        if _NOT_TARGET_UNIT.match(unit + after[:3]) or after.startswith(
+        if _NOTTARGET_UNIT.match(unit + after[:3]) or after.startswith(
             ("工作日", "小时", "月", "日", "天", "年", "周岁", "岁")
         ):
             continue
@@ -149,7 +150,14 @@ def _metric_start(masked: str, start: int) -> int:
 
 
 _LABEL_SPLIT = re.compile(r"[、，；/]|及(?=[\u4e00-\u9fff]{2,}(?:局|委|办|部|中心|单位|部门))")
-_ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责|按职责分工)[）)]")
+# 区住建局（牵头） / 各镇（街道）配合: a role noted beside a party, not part of its name
+_ROLE_NOTE = re.compile(rf"[（(](?:{vocab.ROLES.alt})[）)]")
+_ROLE_AFTER = re.compile(rf"(?<=.{{2}})(?:{vocab.ROLES.alt})$")
+
+
+def without_role(piece: str) -> str:
+    """PIECE without a role noted in brackets or after it: 区住建局（牵头） / 各镇（街道）配合 → the party."""
+    return _ROLE_AFTER.sub("", _ROLE_NOTE.sub("", piece).strip(" 等")).strip(" 等")
 
 
 def label_values(masked: str, clean: str) -> list[tuple[str, str]]:
@@ -179,25 +187,11 @@ def _value_end(masked: str, start: int, end: int) -> int:
     return end
 
 
-def split_outside_brackets(pattern: re.Pattern[str], text: str) -> list[str]:
-    """TEXT split at PATTERN, except inside brackets: 各县（市、区）政府 stays one party."""
-    pieces: list[str] = []
-    start = 0
-    for m in pattern.finditer(text):
-        if text.count("（", start, m.start()) + text.count("(", start, m.start()) > text.count(
-            "）", start, m.start()
-        ) + text.count(")", start, m.start()):
-            continue
-        pieces.append(text[start : m.start()])
-        start = m.end()
-    pieces.append(text[start:])
-    return pieces
-
-
 def split_parties(value: str) -> list[str]:
+    """The parties a label value names, without their roles: 县水利局牵头，各镇（街道）配合 → both."""
     out: list[str] = []
     for piece in split_outside_brackets(_LABEL_SPLIT, _ROLE_NOTE.sub("", value)):
-        piece = piece.strip(" 等")
+        piece = without_role(piece)
         if piece and piece not in out:
             out.append(piece)
             if len(out) >= MAX_PARTIES:
@@ -211,7 +205,7 @@ MAX_PARTIES = 30
 # The note that closes a measure of a State Council-style notice and names who carries it out:
 # （A、B按职责分工负责） / （A牵头，B、C等按职责分工负责） / （A负责）.
 _CLOSING_NOTE = re.compile(r"（(?P<body>[^（）：。]{2,120}?(?:负责|牵头|配合))）[。；]?$")
-_NOTE_ROLE = re.compile(r"(?:按职责分工负责|按职责分工|分工负责|负责|牵头|配合|参与|协助)$")
+_NOTE_ROLE = _ROLE_AFTER
 
 
 def closing_note(masked: str, clean: str) -> list[str]:
@@ -231,6 +225,33 @@ def closing_note(masked: str, clean: str) -> list[str]:
     return out[:MAX_PARTIES]
 
 
+_ROLE_AFTER_PARTY = re.compile(
+    rf"(?:（[^（）。，；：]{{1,8}}）)?[（(]?(?:(?P<lead>{vocab.LEAD_ROLES.alt})(?!同志|人)|(?P<partner>{vocab.PARTNER_ROLES.alt}))"
+)
+_ROLE_LABEL = re.compile(rf"(?P<lead>{vocab.LEAD_LABELS.alt})|(?P<partner>{vocab.PARTNER_LABELS.alt})")
+LEAD, PARTNER = "lead", "partner"
+
+
+def roles(masked: str, parties: list[str]) -> dict[str, str]:
+    """Which of PARTIES lead the task and which partner in it, where the text says so: a role word
+    after the party (县水利局牵头，各镇（街道）配合 / 区住建局（牵头）) or the label before it
+    (牵头单位：…；配合单位：…). Parties the text gives no role are left out."""
+    found: dict[str, str] = {}
+    for party in parties:
+        at = masked.find(for_matching(party))
+        if at < 0:
+            continue
+        after = _ROLE_AFTER_PARTY.match(masked, at + len(party))
+        if after is not None:
+            found[party] = LEAD if after.group("lead") else PARTNER
+            continue
+        value_start = max(masked.rfind(mark, 0, at) for mark in "。；") + 1
+        labels = list(_ROLE_LABEL.finditer(masked, value_start, at))
+        if labels:
+            found[party] = LEAD if labels[-1].group("lead") else PARTNER
+    return found
+
+
 def responsible(masked: str, clean: str) -> list[str]:
     """Parties named in running text, in the order written, without repeats or fragments of others."""
     out: list[str] = []
@@ -241,10 +262,11 @@ def responsible(masked: str, clean: str) -> list[str]:
         if end <= reach:
             continue
         reach = end
-        if clean.count("（", start, end) > clean.count("）", start, end) and clean[end : end + 1] == "）":
+        # the matching view spells both bracket widths （）: 各镇(街) keeps its note like 各县（市、区）
+        if masked.count("（", start, end) > masked.count("）", start, end) and masked[end : end + 1] == "）":
             end += 1
         else:
-            note = _NOTE_AFTER.match(clean, end)
+            note = _NOTE_AFTER.match(masked, end)
             if note:
                 end = note.end()  # 各县（市、区）: the note belongs to the name
         reach = max(reach, end)
@@ -306,14 +328,14 @@ def title(masked: str, clean: str) -> str:
 
 # 一是 / 二要 (the 要 stays: it is the modal) / 第一， / a 是 left by a detached 一
 _LIST_WORD = re.compile(
-    r"[一二三四五六七八九十]+是|[一二三四五六七八九十]+(?=要)|第[一二三四五六七八九十]+[，、：]?|是(?=[\u4e00-\u9fff]{2})"
+    rf"[{vocab.CN_DIGITS}]+是|[{vocab.CN_DIGITS}]+(?=要)|第[{vocab.CN_DIGITS}]+[，、：]?|是(?=[\u4e00-\u9fff]{{2}})"
 )
 # "会议强调，" / "他指出" / "强调要…": who said it, not what to do
 _REPORTED = re.compile(
-    r"[\u4e00-\u9fff□“”]{0,16}?(?:强调|指出|要求|提出|表示|希望|号召|同意|决定|议定|明确|研究)(?:$|(?=要|各|全|由))"
+    r"[\u4e00-\u9fff□“”]{0,16}?(?:{vocab.REPORTING.alt}|{vocab.DECIDED.alt}|研究)(?:$|(?=要|各|全|由))"
 )
 # Who does it, not what is done: "由区住建局牵头", "各街道配合", "由区教育局会同区公安分局、…"
-_PARTY_LIST = rf"(?:各|全)?{cues._LONG_NAME}(?:、(?:各|全)?{cues._LONG_NAME})*"
+_PARTY_LIST = rf"(?:各|全)?{cues.LONG_NAME}(?:、(?:各|全)?{cues.LONG_NAME})*"
 
 
 @functools.cache

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -27,7 +28,13 @@ class Directive:
     deadline: dt.date | None = None
     target: str | None = None
     section: str | None = None
-    keywords: list[str] = field(default_factory=list)
+    # A list, or the parser's lazy list (keywords are segmented the first time they are read).
+    keywords: Sequence[str] = field(default_factory=list)
+    # How sure the parser is that this is one order (0–1), and the cues that say so.
+    confidence: float = 1.0
+    cues: list[str] = field(default_factory=list)
+    # The role of each party the text gives one: "lead" (牵头, 负责, 牵头单位) or "partner" (配合, 协助).
+    roles: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +46,9 @@ class Directive:
             "target": self.target,
             "section": self.section,
             "keywords": list(self.keywords),
+            "confidence": self.confidence,
+            "cues": list(self.cues),
+            "roles": dict(self.roles),
         }
 
 
@@ -50,6 +60,12 @@ class ParsedBulletin:
     directives: list[Directive]
     # Whether the date came from the caller, from the text, or from "today".
     date_source: str = "given"
+
+    def without(self, numbers: Iterable[int]) -> ParsedBulletin:
+        """This bulletin without the directives numbered NUMBERS (1-based, as `taskbot parse` shows)."""
+        dropped = set(numbers)
+        kept = [d for i, d in enumerate(self.directives, 1) if i not in dropped]
+        return replace(self, directives=kept)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -96,3 +96,18 @@ def mask_quotes(matching: str) -> str:
     if not any(q in matching for q in '“"《‘'):
         return matching
     return _QUOTED.sub(lambda m: m.group(0)[0] + "□" * (len(m.group(0)) - 2) + m.group(0)[-1], matching)
+
+
+def split_outside_brackets(pattern: re.Pattern[str], text: str) -> list[str]:
+    """TEXT split at PATTERN, except inside brackets: 各县（市、区）政府 stays one party."""
+    pieces: list[str] = []
+    start = 0
+    for m in pattern.finditer(text):
+        if text.count("（", start, m.start()) + text.count("(", start, m.start()) > text.count(
+            "）", start, m.start()
+        ) + text.count(")", start, m.start()):
+            continue
+        pieces.append(text[start : m.start()])
+        start = m.end()
+    pieces.append(text[start:])
+    return pieces

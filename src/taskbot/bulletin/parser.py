@@ -7,10 +7,10 @@ import logging
 import re
 from dataclasses import replace
 
-from taskbot.bulletin import fields
+from taskbot.bulletin import confidence, cues, fields
 from taskbot.bulletin.dates import find_deadline, issue_date, valid_date
 from taskbot.bulletin.extract import Article, Candidate, extract
-from taskbot.bulletin.keywords import keywords_many
+from taskbot.bulletin.keywords import KeywordBatch
 from taskbot.bulletin.layout import paragraphs
 from taskbot.bulletin.model import Directive, ParsedBulletin, Section
 from taskbot.bulletin.normalize import for_matching
@@ -64,8 +64,8 @@ def parse(text: str, date: dt.date | None = None, *, today: dt.date | None = Non
     extraction = extract(paras)
     sections = [s for s in (_section(a, issued) for a in extraction.articles) if s is not None]
     directives = [_directive(c, issued) for c in extraction.candidates]
-    keywords = keywords_many([_statement(d.text) for d in directives])
-    directives = [replace(d, keywords=k) for d, k in zip(directives, keywords, strict=True)]
+    batch = KeywordBatch([_statement(d.text) for d in directives])
+    directives = [replace(d, keywords=batch[k]) for k, d in enumerate(directives)]
     title = next((s.title for s in sections if s.title), None)
     return ParsedBulletin(issued, title, sections, directives, source)
 
@@ -122,11 +122,20 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
     parties = list(
         dict.fromkeys([*fields.closing_note(hidden, text), *cand.parties, *fields.responsible(hidden, text)])
     )[: fields.MAX_PARTIES]
+    if not parties:  # 县指挥办周调度会后印发…: the subject of a plain sentence
+        parties = cues.leading_subjects(hidden)
     cadence = fields.cadence(matching)
     for value in [*cand.time_texts, *cand.notes]:
         cadence.extend(c for c in fields.cadence(for_matching(value)) if c not in cadence)
     title = cand.title_hint or fields.title(hidden, text)
     heading = cand.heading or _article_title(cand.article)
+    sure, why = confidence.score(
+        hidden,
+        cand.kind,
+        labelled=bool(cand.parties),
+        parties=bool(parties),
+        when=deadline is not None or bool(cadence),
+    )
     return Directive(
         text=text,
         title=title,
@@ -135,4 +144,7 @@ def _directive(cand: Candidate, issued: dt.date) -> Directive:
         deadline=deadline,
         target=fields.target(matching, text),
         section=heading,
+        confidence=sure,
+        cues=why,
+        roles={**cand.roles, **fields.roles(hidden, parties)},
     )

@@ -11,104 +11,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taskbot.bulletin import cues
+from taskbot.bulletin import cues, vocab
 from taskbot.bulletin.dates import find_deadline
+from taskbot.bulletin.fields import without_role
 from taskbot.bulletin.lines import LEVEL_CN_PAREN, Kind, Line
 from taskbot.bulletin.normalize import for_matching, join_clean
 
 # A row spread over more lines than this is not a row: the table has ended.
 MAX_ROW_LINES = 40
-NUMBER_COLUMNS = frozenset({"序号", "编号", "序"})
-TASK_COLUMNS = frozenset(
-    [
-        "工作任务",
-        "主要任务",
-        "重点任务",
-        "任务",
-        "任务内容",
-        "工作内容",
-        "具体任务",
-        "工作措施",
-        "具体措施",
-        "主要措施",
-        "主要内容",
-        "工作事项",
-        "事项",
-        "具体内容",
-        "工作要求",
-        "目标任务",
-        "工作目标",
-        "任务目标",
-        "重点工作",
-        "工作举措",
-        "措施",
-        "内容",
-        "项目名称",
-        "项目",
-        "任务名称",
-        "工作目标任务",
-        "任务事项",
-        "具体工作",
-        "工作重点",
-        "目标要求",
-        "推进措施",
-        "重点事项",
-        "改革事项",
-        "督办事项",
-        "交办事项",
-    ]
-)
-PARTY_COLUMNS = frozenset(
-    [
-        "责任单位",
-        "牵头单位",
-        "配合单位",
-        "责任部门",
-        "牵头部门",
-        "配合部门",
-        "协办单位",
-        "责任领导",
-        "牵头领导",
-        "责任人",
-        "主办单位",
-        "承办单位",
-        "责任主体",
-        "参与单位",
-        "主责单位",
-        "实施主体",
-        "牵头领导及单位",
-        "分管领导",
-        "包抓领导",
-        "联系领导",
-    ]
-)
-TIME_COLUMNS = frozenset(
-    [
-        "完成时限",
-        "完成时间",
-        "时间节点",
-        "时限要求",
-        "完成期限",
-        "进度安排",
-        "时限",
-        "办结时限",
-        "时间安排",
-        "时间",
-        "办理时限",
-        "办结时间",
-    ]
-)
-# Columns that name a person (张明远), not a unit: their cell is neither task nor party.
-PERSON_COLUMNS = frozenset(["牵头领导", "责任领导", "分管领导", "包抓领导", "联系领导", "责任人"])
+NUMBER_COLUMNS = frozenset(vocab.NUMBER_COLUMNS.words)
+TASK_COLUMNS = frozenset(vocab.TASK_COLUMNS.words)
+# Columns that name who answers for a row: the labels of running text, and the leaders' columns.
+PERSON_COLUMNS = frozenset(vocab.PERSON_COLUMNS.words)
+PARTY_COLUMNS = frozenset(vocab.PARTY_LABELS.words) | PERSON_COLUMNS | {"牵头领导及单位"}
+TIME_COLUMNS = frozenset(vocab.TIME_LABELS.words) | frozenset(vocab.TIME_COLUMNS.words)
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[、，][\u4e00-\u9fff]{2,4}){0,3}")
 # Columns after the deadline that say how to report (每周五报送进展…): a source of cadence.
-NOTE_COLUMNS = frozenset(["办理要求", "督办要求", "推进要求", "工作要求及标准"])
-OTHER_COLUMNS = frozenset(["备注", "类别", "领域", "分类", "说明"])
+NOTE_COLUMNS = frozenset(vocab.NOTE_COLUMNS.words)
+OTHER_COLUMNS = frozenset(vocab.OTHER_COLUMNS.words)
 _ALL_COLUMNS = NUMBER_COLUMNS | TASK_COLUMNS | PARTY_COLUMNS | TIME_COLUMNS | OTHER_COLUMNS | NOTE_COLUMNS
 
 _PIECES = re.compile(r"[、，；/]")
-_ROLE_NOTE = re.compile(r"[（(](?:牵头|配合|负责|主责|协办|按职责分工负责)[）)]$")
-_PARTY_END = re.compile(rf"(?:{cues._PARTY_HEAD}|部|等|各单位|有关单位)$")
+_PARTY_END = re.compile(rf"(?:{cues.PARTY_HEAD}|部|等|各单位|有关单位)$")
 _TIME_WORDS = re.compile(
     r"^(?:长期|持续|常态化|即日起|每[日周月季年]|按月|按季|动态|立即|已完成|年底|年内|\d{4}年)"
 )
@@ -153,7 +77,7 @@ def header_at(lines: list[Line], i: int) -> list[str] | None:
 
 
 def is_party_piece(piece: str) -> bool:
-    piece = _ROLE_NOTE.sub("", piece)
+    piece = without_role(piece)
     if not piece or len(piece) > 24:
         return False
     return bool(_PARTY_END.search(piece)) or piece.startswith(("各", "全"))
@@ -175,7 +99,7 @@ def is_time_cell(text: str) -> bool:
     return find_deadline(matching, dt.date(2000, 1, 1), field=True) is not None
 
 
-def split_parties(texts: list[str]) -> list[str]:
+def cell_parties(texts: list[str]) -> list[str]:
     """The parties of one or more party cells, a cell wrapped over two lines glued back together."""
     merged: list[str] = []
     for text in texts:
@@ -280,7 +204,7 @@ def _row(cells: list[str], columns: list[str], line_no: int) -> Row | None:
     return Row(
         text=text,
         title_hint=hint,
-        parties=split_parties(cells[party_start:]),
+        parties=cell_parties(cells[party_start:]),
         time_text=time_text,
         line_no=line_no,
         notes=[join_clean(notes)] if notes else [],

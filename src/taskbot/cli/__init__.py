@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from taskbot import __version__
 from taskbot.cli import bot, calendarcmd, dbcmd, export, ingest, parsing, reports, schedule, tasks
 from taskbot.cli.common import EXIT_FAILURE, EXIT_USAGE, CliError
-from taskbot.store.errors import StoreError
+from taskbot.store.errors import StoreConfigError, StoreError
 
 COMMAND_MODULES = (bot, parsing, ingest, tasks, schedule, reports, export, calendarcmd, dbcmd)
 
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except StoreError as exc:
         print(f"taskbot: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return EXIT_USAGE if isinstance(exc, StoreConfigError) else EXIT_FAILURE
     except BrokenPipeError:
         # The reader went away (`taskbot tasks | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

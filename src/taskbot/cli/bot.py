@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Ask once before serving: a wrong token or an unreachable server is then one clear line.
         asyncio.run(_check_connection(token, settings.telegram.base_url))
+        _warm_reader_worker()
         _serve(app, settings)
     except Exception as exc:
         raise _startup_error(exc, settings) from None
@@ -112,6 +113,21 @@ def _at_a_terminal() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (ValueError, OSError):  # closed or detached
         return False
+
+
+def _warm_reader_worker() -> None:
+    """Start the /import file reader's fork server in the background (it takes a second or two)."""
+    import threading
+
+    from taskbot.sandbox import warm_up
+
+    def warm() -> None:
+        try:
+            warm_up()
+        except Exception:  # the first /import then starts it; say why here
+            log.warning("could not start the file reader in advance", exc_info=True)
+
+    threading.Thread(target=warm, name="taskbot-reader-warm-up", daemon=True).start()
 
 
 async def _check_connection(token: str, base_url: str | None) -> None:
@@ -172,7 +188,8 @@ class RedactingFormatter(logging.Formatter):
             # A bot token is "<bot id>:<secret>"; the id alone is public, the rest is not.
             if ":" in secret:
                 parts.add(secret.split(":", 1)[1])
-        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+        # Every secret, however short: a 3-character webhook secret is still the webhook's secret.
+        self.secrets = sorted((p for p in parts if p), key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
         text = self.inner.format(record)
@@ -302,10 +319,15 @@ def _serve(app: Application, settings: Settings) -> None:
     """Block in PTB's run_polling / run_webhook; both stop cleanly on SIGINT and SIGTERM."""
     from telegram import Update
 
+    from taskbot.bot.webhook import use_bounded_webhook
+
     telegram = settings.telegram
     if telegram.mode == "webhook":
         hook = telegram.webhook
         log.info("serving a webhook on %s:%s/%s", hook.listen, hook.port, hook.url_path)
+        if hook.secret_token is None:
+            log.warning("telegram.webhook.secret_token is not set: anyone who finds the URL can post updates")
+        use_bounded_webhook(hook.max_body_bytes)
         app.run_webhook(
             listen=hook.listen,
             port=hook.port,
@@ -349,13 +371,19 @@ async def run_local(
 
     from taskbot.localapi import FakeBotApi
     from taskbot.localapi.terminal import HELP, LOCAL_ADMIN_ID, LOCAL_GROUP_ID, run_terminal_chat
+    from taskbot.services.messages import highest_message_id
 
     out = output if output is not None else sys.stdout
     api = FakeBotApi(token=LOCAL_TOKEN, bot_username=LOCAL_BOT_USERNAME, bot_name="Taskbot (local)")
     await api.start()
-    api.add_chat(LOCAL_GROUP_ID, type="supergroup", title="本地工作群")
+    # Message ids go on from the last run's: the store links old ids to tasks.
+    with runtime.sessions() as session:
+        after = {chat: highest_message_id(session, chat) + 1 for chat in (LOCAL_GROUP_ID, LOCAL_ADMIN_ID)}
+    api.add_chat(
+        LOCAL_GROUP_ID, type="supergroup", title="本地工作群", first_message_id=after[LOCAL_GROUP_ID]
+    )
     api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
-    api.add_chat(LOCAL_ADMIN_ID, type="private")
+    api.add_chat(LOCAL_ADMIN_ID, type="private", first_message_id=after[LOCAL_ADMIN_ID])
     imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
     app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url)
     stopping = asyncio.Event()

@@ -9,6 +9,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from taskbot.domain.text import printable
+from taskbot.domain.values import DATE_MAX, DATE_MIN, in_date_window
+
 if TYPE_CHECKING:
     from taskbot.config import Settings
     from taskbot.runtime import Runtime
@@ -36,6 +39,21 @@ def load(args: argparse.Namespace) -> Settings:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
+def read_bulletin(path: str, settings: Settings) -> str:
+    """The text of the bulletin file PATH, refused when over the ``ingest.*`` limits.
+
+    The command line reads in its own process (one user, who can stop it); the bot reads the files
+    people send in a child process with a time and a memory limit (``taskbot.sandbox``).
+    """
+    from taskbot.readers import UnreadableDocument, read_document
+    from taskbot.sandbox import read_limits
+
+    try:
+        return read_document(path, limits=read_limits(settings))
+    except UnreadableDocument as exc:
+        raise CliError(str(exc)) from None
+
+
 def open_runtime(args: argparse.Namespace, *, migrate: bool = True, writes: bool = True) -> Runtime:
     """Load the settings and open the store, upgrading an out-of-date schema.
 
@@ -56,7 +74,7 @@ def runtime_for(settings: Settings, *, migrate: bool = True, create: bool = True
     except StoreConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     except StoreError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), EXIT_FAILURE) from None
 
 
 def date_option(value: str | None, option: str) -> dt.date | None:
@@ -64,9 +82,12 @@ def date_option(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise CliError(f"{option}: {value!r} is not a date of the form YYYY-MM-DD", EXIT_USAGE) from None
+    if not in_date_window(day):
+        raise CliError(f"{option}: the date must lie between {DATE_MIN} and {DATE_MAX}", EXIT_USAGE)
+    return day
 
 
 def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:
@@ -76,8 +97,11 @@ def add_format(parser: argparse.ArgumentParser, default: str = "table") -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # JSON escapes C0 controls itself; DEL, C1 and bidi or zero-width characters get \u escapes too.
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c in "\n " else json.dumps(c)[1:-1] for c in text)
+    sys.stdout.write(text + "\n")
 
 
 def _width(text: str) -> int:
@@ -101,7 +125,8 @@ def clip(text: str, columns: int) -> str:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_col: int = 40) -> None:
     """Print an aligned table that accounts for double-width CJK characters."""
-    cells = [[clip("" if v is None else str(v), max_col) for v in row] for row in rows]
+    # Stored text is anyone's: a control character (an escape sequence) is shown, never sent raw.
+    cells = [[clip(printable("" if v is None else str(v)), max_col) for v in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in cells:
         for i, v in enumerate(row):

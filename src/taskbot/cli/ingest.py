@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taskbot.cli.common import (
+    EXIT_USAGE,
     CliError,
     add_format,
     date_option,
@@ -15,6 +16,7 @@ from taskbot.cli.common import (
     open_runtime,
     print_json,
     print_table,
+    read_bulletin,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="send the new tasks to this Telegram chat instead of the chats bound to their parties",
     )
     parser.add_argument(
+        "--exclude",
+        metavar="N,M",
+        help="leave out the directives with these numbers, as `taskbot parse FILE` shows them "
+        "(e.g. 3,7 or 3-5)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="show what would be created, without writing anything"
     )
     add_format(parser)
@@ -58,15 +66,11 @@ def run_import(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from taskbot.bulletin import parse_bulletin
-    from taskbot.readers import UnreadableDocument, read_document
     from taskbot.services import ingest
 
     date = date_option(args.date, "--date")
     settings = load(args)  # a bad configuration is reported before the file is even read
-    try:
-        text = read_document(args.file)
-    except UnreadableDocument as exc:
-        raise CliError(str(exc)) from None
+    text = read_bulletin(args.file, settings)
     runtime = open_runtime(args, writes=not args.dry_run)
     try:
         now = runtime.clock()
@@ -74,6 +78,8 @@ def run_import(args: argparse.Namespace) -> int:
         source = Path(args.file).name
         if not parsed.directives:
             print(f"taskbot: no directives found in {args.file}", file=sys.stderr)
+        if args.exclude:
+            parsed = parsed.without(exclusions(args.exclude, len(parsed.directives)))
         if args.dry_run:
             with runtime.sessions() as session:
                 _print_preview(args, parsed, ingest.preview_import(session, parsed, text=text), source)
@@ -91,6 +97,26 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         runtime.close()
     return 0
+
+
+def exclusions(value: str, count: int) -> set[int]:
+    """The directive numbers of an --exclude value ("3,7", "3-5"), each checked against COUNT."""
+    numbers: set[int] = set()
+    for part in value.replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            bad = f"--exclude: {part!r} is not a directive number (e.g. 3,7 or 3-5)"
+            raise CliError(bad, EXIT_USAGE) from None
+        if not 1 <= first <= last <= count:
+            bad = f"--exclude: {part} is outside the directives of this bulletin (1-{count})"
+            raise CliError(bad, EXIT_USAGE)
+        numbers.update(range(first, last + 1))
+    return numbers
 
 
 def _print_result(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from taskbot.cli.common import CliError, add_format, date_option, print_json, print_table
+from taskbot.cli.common import add_format, date_option, load, print_json, print_table, read_bulletin
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,18 +28,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_parse(args: argparse.Namespace) -> int:
     """Print the directives of the bulletin in args.file."""
     from taskbot.bulletin import parse_bulletin
-    from taskbot.readers import UnreadableDocument, read_document
+    from taskbot.domain.text import printable
 
     date = date_option(args.date, "--date")
-    try:
-        text = read_document(args.file)
-    except UnreadableDocument as exc:
-        raise CliError(str(exc)) from None
-    parsed = parse_bulletin(text, date)
+    parsed = parse_bulletin(read_bulletin(args.file, load(args)), date)
     if args.format == "json":
         print_json(parsed.to_json())
         return 0
-    print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {parsed.title or ''}".rstrip())
+    title = printable(parsed.title or "")
+    print(f"bulletin date {parsed.date.isoformat()} ({parsed.date_source})  {title}".rstrip())
     rows = [
         (
             i,

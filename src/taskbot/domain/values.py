@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
+
+# Every date taskbot accepts (a deadline, a bulletin's date, the fortnightly anchor) lies in this
+# window: a date outside it is a typo or an attack, and date arithmetic near year 1 or 9999 overflows.
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+
+def in_date_window(day: dt.date) -> bool:
+    """Whether DAY lies in the window of dates taskbot accepts (DATE_MIN … DATE_MAX)."""
+    return DATE_MIN <= day <= DATE_MAX
 
 
 class TaskStatus(StrEnum):

@@ -70,6 +70,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "请写成 2026-12-31、12月31日 或 年底前 这样的日期（none 表示不设时限）。",
         "en": "“{given}” is not a date I can use. Write it as 2026-12-31 (none for no deadline).",
     },
+    "admin.deadline_out_of_range": {
+        "zh": "截止日期须在 {first} 至 {last} 之间。",
+        "en": "A deadline must lie between {first} and {last}.",
+    },
     "admin.add_no_title": {
         "zh": "请写上任务标题，例如 /add 推进社区创熟 | 各镇街 | 每周 | 2026-12-31。",
         "en": "Please give the task a title, e.g. /add Community project | 各镇街 | weekly | 2026-12-31.",
@@ -92,6 +96,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "格式：/add 标题 | 责任单位 | 频次 | 完成时限。",
         "en": "“{given}” is neither a cadence (weekly, monthly …) nor a date (2026-12-31). "
         "The form is /add title | party | cadence | deadline.",
+    },
+    "admin.assign_ambiguous_user": {
+        "zh": "有不止一人用过 {user} 这个用户名，我无法确定是谁。请回复此人的消息发送 /assign 编号。",
+        "en": "More than one person has used the name {user}, so I cannot tell who. "
+        "Send /assign N as a reply to one of their messages.",
     },
     "admin.assign_unknown_user": {
         "zh": "我还不认识 {user}。请对方先在群里或私聊给我发一条消息，或者回复对方的消息发送 /assign 编号。",
@@ -201,6 +210,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，无法导入 {name}：只支持 .txt、.md、.docx、.pdf 文件。",
         "en": "Sorry, I cannot import {name}: only .txt, .md, .docx and .pdf files are supported.",
     },
+    "import.save_as_docx": {
+        "zh": "抱歉，无法导入 {name}：这是旧版 Word（或 WPS）格式。"
+        "请在 Word 或 WPS 中“另存为” .docx 后再发送。",
+        "en": "Sorry, I cannot import {name}: it is in the old Word (or WPS) format. "
+        "Save it as .docx in Word or WPS and send it again.",
+    },
     "import.too_large": {
         "zh": "抱歉，文件 {name} 太大（{size}），上限为 {limit}。",
         "en": "Sorry, {name} is too large ({size}); the limit is {limit}.",
@@ -237,6 +252,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Import the new tasks? (valid for {minutes} minutes)",
     },
     "import.button.confirm": {"zh": "✅ 确认导入", "en": "✅ Import"},
+    "import.button.confirm_kept": {"zh": "{label}（{kept} 项）", "en": "{label} ({kept})"},
+    "import.review.hint": {
+        "zh": "点下方编号可去掉该项或恢复（✓ 导入，✗ 不导入）。",
+        "en": "Press a number below to drop that item or keep it again (✓ import, ✗ leave out).",
+    },
+    "import.review.low": {
+        "zh": "{mark} 为把握较低的条目，请核对。",
+        "en": "{mark} marks items the parser is less sure of: check them.",
+    },
+    "import.review.page": {"zh": "第 {page}/{pages} 页", "en": "Page {page}/{pages}"},
+    "import.review.dropped": {
+        "zh": "已去掉 {dropped} 项，将导入 {kept} 项。",
+        "en": "{dropped} dropped, {kept} to import.",
+    },
+    "import.review.none_kept": {
+        "zh": "所有条目都已去掉，没有可导入的任务。请恢复至少一项，或点“取消”。",
+        "en": "Every item is dropped: nothing to import. Keep at least one, or press Cancel.",
+    },
     "import.expired": {
         "zh": "这个预览已失效，请重新发送 /import。",
         "en": "This preview has expired; send /import again.",

@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "/bind party — this chat receives that party's tasks; /unbind to undo",
     },
     "bot.help.admin.cadence": {
-        "zh": "/cadence 编号 weekly|fortnightly|monthly|none — 设置提醒频次",
+        "zh": "/cadence 编号 每周|每两周|每月|none — 设置提醒频次",
         "en": "/cadence N weekly|fortnightly|monthly|none — set a task's reminder cadence",
     },
     "bot.help.admin.deadline": {
@@ -259,6 +259,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.title_too_long": {
         "zh": "任务标题太长（最多 {limit} 字）。",
         "en": "The title is too long (at most {limit} characters).",
+    },
+    "error.deadline_out_of_range": {
+        "zh": "截止日期须在 {first} 至 {last} 之间。",
+        "en": "A deadline must lie between {first} and {last}.",
     },
     "error.party_required": {"zh": "请写上责任单位名称。", "en": "Please name the responsible party."},
     "error.not_bound": {

@@ -222,10 +222,21 @@ class FakeBotApi:
         )
 
     def add_chat(
-        self, chat_id: int, *, type: str = "supergroup", title: str | None = None, username: str | None = None
+        self,
+        chat_id: int,
+        *,
+        type: str = "supergroup",
+        title: str | None = None,
+        username: str | None = None,
+        first_message_id: int = 1,
     ) -> JSON:
-        """Create a chat the bot is a member of: "private" (id = the user's), "group", "supergroup"."""
-        return self.world.add_chat(chat_id, type=type, title=title, username=username)
+        """Create a chat the bot is a member of: "private" (id = the user's), "group", "supergroup".
+
+        FIRST_MESSAGE_ID is the id its first message gets (a chat that lives on across runs).
+        """
+        return self.world.add_chat(
+            chat_id, type=type, title=title, username=username, first_message_id=first_message_id
+        )
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Set what getChatMember answers for USER_ID in CHAT_ID ("creator", "administrator", …)."""

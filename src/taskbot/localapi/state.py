@@ -146,7 +146,13 @@ class World:
         return self.users[user_id]
 
     def add_chat(
-        self, chat_id: int, *, type: str, title: str | None = None, username: str | None = None
+        self,
+        chat_id: int,
+        *,
+        type: str,
+        title: str | None = None,
+        username: str | None = None,
+        first_message_id: int = 1,
     ) -> JSON:
         if type not in CHAT_TYPES:
             raise ValueError(f"chat type must be one of {CHAT_TYPES}, not {type!r}")
@@ -164,7 +170,7 @@ class World:
             info = {"id": chat_id, "type": type, "title": title or f"chat {chat_id}"}
             if username:
                 info["username"] = username
-        self.chats[chat_id] = ChatState(info=info)
+        self.chats[chat_id] = ChatState(info=info, next_message_id=max(1, first_message_id))
         return info
 
     def chat(self, chat_id: int) -> ChatState:

@@ -7,7 +7,8 @@ means no chat is bound to those tasks; the leaders' audience with no ``leaders_c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,8 @@ from taskbot.domain.deadlines import escalation_day, notice_on
 from taskbot.domain.digest import TaskFacts, stuck_tasks
 from taskbot.domain.values import Beat
 from taskbot.services.digest import StoreView
+
+log = logging.getLogger(__name__)
 
 BEAT_ORDER = {beat: i for i, beat in enumerate(Beat)}
 JUST_BEFORE = dt.timedelta(microseconds=1)
@@ -87,39 +90,68 @@ def _by_chat(task_ids: Iterable[int], view: StoreView, at: dt.datetime, beat: Be
     return [Fire(at, beat, chat, tuple(ids)) for chat, ids in groups.items()]
 
 
+def _passing(tasks: Iterable[TaskFacts], beat: Beat, test: Callable[[TaskFacts], bool]) -> list[TaskFacts]:
+    """The TASKS that pass TEST; a task whose test fails (a poisoned row) is logged and left out."""
+    kept: list[TaskFacts] = []
+    for t in tasks:
+        try:
+            if test(t):
+                kept.append(t)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            log.warning("%s beat: task %s skipped, its data cannot be planned (%s)", beat.value, t.id, exc)
+    return kept
+
+
 def beat_tasks(
     beat: Beat, at: dt.datetime, view: StoreView, rules: PlanRules, cal: WorkCalendar
 ) -> list[int]:
-    """Ids of the tasks BEAT at AT concerns, in id order."""
+    """Ids of the tasks BEAT at AT concerns, in id order; a task that cannot be planned is skipped."""
     day = at.astimezone(rules.beats.tz).date()
     tasks: Iterable[TaskFacts] = view.tasks.values()
     if beat is Beat.WEEKLY:
-        return [t.id for t in tasks if t.is_open and task_on_beat(t.cadence, beat, day)]
+        return [
+            t.id for t in _passing(tasks, beat, lambda t: t.is_open and task_on_beat(t.cadence, beat, day))
+        ]
     if beat is Beat.FORTNIGHTLY:
         since = previous_fire(beat, at, rules, cal)
         return [
             t.id
-            for t in tasks
-            if task_on_beat(t.cadence, beat, day)
-            and (t.is_open or (t.done_at is not None and since < t.done_at <= at))
+            for t in _passing(
+                tasks,
+                beat,
+                lambda t: (
+                    task_on_beat(t.cadence, beat, day)
+                    and (t.is_open or (t.done_at is not None and since < t.done_at <= at))
+                ),
+            )
         ]
     if beat is Beat.MONTHLY:
         since = previous_fire(beat, at, rules, cal)
-        candidates = [t for t in tasks if t.is_open and task_on_beat(t.cadence, beat, day)]
+        candidates = _passing(tasks, beat, lambda t: t.is_open and task_on_beat(t.cadence, beat, day))
         stuck = stuck_tasks(candidates, day, since=since, advanced=view.advanced_since(since))
         return [s.task.id for s in stuck]
     offsets = rules.deadline_offsets
     if beat is Beat.DEADLINE:
         return [
             t.id
-            for t in tasks
-            if t.is_open and t.deadline is not None and notice_on(day, t.deadline, offsets, cal) is not None
+            for t in _passing(
+                tasks,
+                beat,
+                lambda t: (
+                    t.is_open
+                    and t.deadline is not None
+                    and notice_on(day, t.deadline, offsets, cal) is not None
+                ),
+            )
         ]
     after = rules.escalate_after_days
     return [
         t.id
-        for t in tasks
-        if t.is_open and t.deadline is not None and escalation_day(t.deadline, after, cal) == day
+        for t in _passing(
+            tasks,
+            beat,
+            lambda t: t.is_open and t.deadline is not None and escalation_day(t.deadline, after, cal) == day,
+        )
     ]
 
 

@@ -141,12 +141,22 @@ class ReminderService:
             if known is not None and not known.active:
                 log.warning("%s at %s: chat %s is inactive, not sent", fire.beat.value, fire.at, chat_id)
                 continue
-            parts = render_fire(
-                Fire(fire.at, fire.beat, chat_id, fire.task_ids, fire.audience),
-                ctx,
-                unbound=unbound,
-                overall_ids=overall,
-            )
+            try:
+                parts = render_fire(
+                    Fire(fire.at, fire.beat, chat_id, fire.task_ids, fire.audience),
+                    ctx,
+                    unbound=unbound,
+                    overall_ids=overall,
+                )
+            except Exception:
+                # One message that cannot be written must not cost every other chat its reminder.
+                log.exception(
+                    "%s at %s: the message to chat %s cannot be rendered, not sent",
+                    fire.beat.value,
+                    fire.at,
+                    chat_id,
+                )
+                continue
             planned.append(
                 PlannedDelivery(
                     key=delivery_key(fire, target),
@@ -213,7 +223,12 @@ class ReminderService:
                     ledger.set_fired(session, beat.value, latest)
                     continue
             log.info("catching up the missed %s beat of %s", beat.value, latest.isoformat())
-            self.fire(beat, latest)
+            try:
+                self.fire(beat, latest)
+            except Exception:
+                # The other beats are still caught up; the sweep tries this one again.
+                log.exception("catching up the %s beat of %s failed", beat.value, latest.isoformat())
+                continue
             planned.append((beat, latest))
         return planned
 

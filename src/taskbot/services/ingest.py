@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from taskbot.bulletin.model import Directive, ParsedBulletin
-from taskbot.domain.values import Cadence, ReportKind, TaskStatus
+from taskbot.domain.values import Cadence, ReportKind, TaskStatus, in_date_window
 from taskbot.services.people import upsert_chat
 from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task
 from taskbot.store.queries import chat_by_telegram_id
@@ -267,7 +267,8 @@ def _new_task(
         text=directive.text.strip(),
         section=directive.section[:_MAX_SECTION] if directive.section else None,
         cadence=list(dict.fromkeys(c for c in directive.cadence if c in _KNOWN_CADENCES)),
-        deadline=directive.deadline,
+        # The parser keeps to the window; a bulletin built elsewhere may not.
+        deadline=directive.deadline if directive.deadline and in_date_window(directive.deadline) else None,
         target=directive.target[:_MAX_TARGET] if directive.target else None,
         keywords=list(directive.keywords),
         status=TaskStatus.OPEN.value,

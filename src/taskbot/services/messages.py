@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from taskbot.domain.values import DeliveryStatus
@@ -47,6 +47,18 @@ def remember(
         TaskMessage(chat_id=chat_id, message_id=message_id, task_id=task_id, purpose=purpose, created_at=now)
     )
     session.flush()
+
+
+def highest_message_id(session: Session, chat_id: int) -> int:
+    """The highest message id in CHAT_ID (a Telegram id) the store remembers; 0 when none.
+
+    Local mode seeds its in-process Bot API with it: Telegram never reuses a message id in a chat,
+    and a local run that did would tie a new message to an old task.
+    """
+    highest = session.scalar(select(func.max(TaskMessage.message_id)).where(TaskMessage.chat_id == chat_id))
+    for (ids,) in session.execute(select(Delivery.message_ids).where(Delivery.chat_id == chat_id)):
+        highest = max([highest or 0, *(int(i) for i in ids or () if i is not None)])
+    return int(highest or 0)
 
 
 def recall(session: Session, chat_id: int, message_id: int) -> MessageAbout | None:

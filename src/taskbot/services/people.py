@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskbot.domain.permissions import Reach, Roles
+from taskbot.domain.text import one_line
 from taskbot.store.models import Binding, Chat, Party, Person, Task, TaskAssignee, TaskParty
 
 PRIVATE = "private"
@@ -127,6 +128,16 @@ def person_by_username(session: Session, username: str, *, create: bool = False)
     return person
 
 
+def people_by_username(session: Session, username: str) -> list[Person]:
+    """Everyone the store knows by @USERNAME (case-insensitive): more than one when a name changed hands."""
+    name = username.lstrip("@").strip()
+    if not name:
+        return []
+    return list(
+        session.scalars(select(Person).where(func.lower(Person.username) == name.lower()).order_by(Person.id))
+    )
+
+
 def upsert_chat(session: Session, telegram_chat_id: int, *, title: str = "", type: str = "group") -> Chat:
     """The Chat of a Telegram chat, created on first sight; a chat that speaks to us is active again."""
     chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))
@@ -208,7 +219,7 @@ def task_reach(session: Session, task: Task) -> Reach:
 def party_reach(session: Session, party_names: Iterable[str]) -> Reach:
     """The chats the parties named reach: where they are bound, and every chat their tasks reach
     (a party that does not exist yet reaches nothing)."""
-    names = [" ".join(n.split()) for n in party_names]
+    names = [one_line(n) for n in party_names]
     party_ids = select(Party.id).where(Party.name.in_(names))
     reach = _bindings_reach(session, party_ids)
     task_ids = select(TaskParty.task_id).where(TaskParty.party_id.in_(party_ids)).distinct()
@@ -218,7 +229,7 @@ def party_reach(session: Session, party_names: Iterable[str]) -> Reach:
 
 def parties_reach_for_task(session: Session, party_names: Iterable[str]) -> Reach:
     """The chats a new task of these parties would reach (open when none of them is bound yet)."""
-    names = [" ".join(n.split()) for n in party_names]
+    names = [one_line(n) for n in party_names]
     reach = _bindings_reach(session, select(Party.id).where(Party.name.in_(names)))
     return reach if reach.chats else Reach.everywhere()
 

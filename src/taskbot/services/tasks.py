@@ -20,7 +20,17 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from taskbot.domain.permissions import Reach, Verdict, decide
-from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.text import one_line
+from taskbot.domain.values import (
+    DATE_MAX,
+    DATE_MIN,
+    OPEN_STATUS_VALUES,
+    OPEN_STATUSES,
+    Cadence,
+    ReportKind,
+    TaskStatus,
+    in_date_window,
+)
 from taskbot.services.people import (
     Access,
     Actor,
@@ -262,6 +272,7 @@ def set_deadline(
 ) -> Report:
     """Set or (None) clear the task's deadline."""
     task = _load_for_admin(session, task_id, actor)
+    _check_deadline(deadline)
     task.deadline = deadline
     return _change(
         session, task, actor, now, ReportKind.DEADLINE, text=deadline.isoformat() if deadline else ""
@@ -285,11 +296,12 @@ def add_task(
         actor,
         Reach.of(chat.telegram_chat_id) if chat is not None else parties_reach_for_task(session, parties),
     )
-    title = " ".join(title.split())
+    title = one_line(title)
     if not title:
         raise InvalidInput("title_required")
     if len(title) > 500:
         raise InvalidInput("title_too_long", limit=500)
+    _check_deadline(deadline)
     task = Task(
         title=title,
         text=text.strip() or title,
@@ -310,6 +322,11 @@ def add_task(
     return task
 
 
+def _check_deadline(deadline: dt.date | None) -> None:
+    if deadline is not None and not in_date_window(deadline):
+        raise InvalidInput("deadline_out_of_range", first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat())
+
+
 # --- bindings: which chat or person answers for a party ---
 
 
@@ -327,7 +344,7 @@ def party_named(session: Session, name: str) -> Party:
 
 
 def _party_named(session: Session, name: str) -> tuple[Party, bool]:
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name:
         raise InvalidInput("party_required")
     party = session.scalar(select(Party).where(Party.name == name))

@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskbot.store.errors import StoreConfigError, StoreError
@@ -44,12 +44,17 @@ def sqlite_file_missing(url: str) -> bool:
     return path is not None and not path.exists()
 
 
+URL_EXAMPLES = "sqlite:///taskbot.db or postgresql+psycopg://user:password@host/taskbot"
+KNOWN_BACKENDS = frozenset({"sqlite", "postgresql", "mysql", "mssql", "oracle"})
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"database.url is not a database URL: {url.split('://')[0]}://…") from None
+        # Never echo the URL or a part of it: it holds a password, or a token pasted by mistake.
+        raise StoreConfigError(f"database.url is not a database URL (expected e.g. {URL_EXAMPLES})") from None
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -64,15 +69,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
-    except NoSuchModuleError:
+    except ImportError:
+        backend = parsed.get_backend_name()
+        what = f"the {backend} driver" if backend in KNOWN_BACKENDS else "its database driver"
+        hint = " (pip install 'taskbot[postgres]')" if backend == "postgresql" else ""
+        raise StoreConfigError(f"database.url: {what} is not installed{hint}") from None
+    except ArgumentError:  # NoSuchModuleError: an unknown database kind
         raise StoreConfigError(
-            f"database.url: unknown kind of database {parsed.drivername!r} "
-            "(use sqlite:///PATH or postgresql+psycopg://…)"
-        ) from None
-    except ImportError as exc:
-        raise StoreConfigError(
-            f"database.url: the driver for {parsed.drivername} is not installed "
-            f"(module {exc.name or '?'}); for PostgreSQL: pip install 'taskbot[postgres]'"
+            f"database.url names a database taskbot cannot use (expected e.g. {URL_EXAMPLES})"
         ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

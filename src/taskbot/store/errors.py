@@ -6,4 +6,4 @@ class StoreError(Exception):
 
 
 class StoreConfigError(StoreError):
-    """The configured store cannot even be tried (unknown kind, driver not installed): a usage error."""
+    """``database.url`` cannot be used as configured (a usage error: exit code 2); names no value."""
