@@ -213,6 +213,12 @@ class CalendarSettings(Section):
         return expand_days(self.workdays)
 
 
+class RemindersSettings(Section):
+    """How much one reminder shows (a phone screen, not a ledger)."""
+
+    max_items: int = Field(10, ge=1, le=100)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TASKBOT_",
@@ -234,6 +240,7 @@ class Settings(BaseSettings):
     redblack: RedBlackSettings = RedBlackSettings()
     ingest: IngestSettings = IngestSettings()
     calendar: CalendarSettings = CalendarSettings()
+    reminders: RemindersSettings = RemindersSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -217,3 +217,15 @@ async def bot(
         await app.shutdown()
         await api.stop()
         runtime.close()
+
+
+# The first chart of a process imports matplotlib and looks for a CJK font: allow for a busy machine.
+CHART_SECONDS = 60.0
+
+
+async def overall_report(bot: BotHarness, chat_id: int, user_id: int) -> tuple[JSON, str]:
+    """USER_ID sends /report where it covers every task: the chart picture comes first, then the text."""
+    await bot.api.user_sends(chat_id, user_id, "/report")
+    picture = await bot.api.wait_for_message(chat_id, timeout=CHART_SECONDS)
+    assert "photo" in picture, text_of(picture)
+    return picture, text_of(await bot.api.wait_for_message(chat_id))

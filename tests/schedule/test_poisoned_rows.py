@@ -19,7 +19,7 @@ from taskbot.schedule.service import ReminderService
 from taskbot.store.db import transaction
 from tests.schedule.conftest import LEADERS
 from tests.schedule.store_builder import StoreBuilder
-from tests.schedule.test_restart import Process, sends
+from tests.schedule.test_restart import Process
 
 SH = dt.timezone(dt.timedelta(hours=8))
 GROUP = -1001
@@ -37,6 +37,11 @@ async def api() -> AsyncIterator[FakeBotApi]:
     fake.add_chat(LEADERS, type="supergroup", title="领导群")
     yield fake
     await fake.stop()
+
+
+def sends(api: FakeBotApi) -> list[int]:
+    """Every chat a message was sent to, the leaders' included, in order."""
+    return [c.params["chat_id"] for c in api.calls if c.method == "sendMessage"]
 
 
 def poison(runtime: Runtime, task_id: int, deadline: str) -> None:

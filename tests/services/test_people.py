@@ -15,6 +15,7 @@ from taskbot.domain.permissions import Reach, Roles
 from taskbot.domain.values import Cadence
 from taskbot.runtime import Runtime, build_runtime
 from taskbot.services import tasks
+from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import (
     Actor,
     can_see,
@@ -36,6 +37,7 @@ def _task(s: Session, title: str, *, parties: Sequence[Party] = (), chat: Chat |
     task = Task(title=title, created_at=T0, updated_at=T0, parties=list(parties), chat=chat)
     s.add(task)
     s.flush()
+    sync_assignments(s, [task.id])
     return task
 
 

@@ -28,7 +28,7 @@ from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
-from taskbot.services.tasks import chat_tasks, get_task, my_tasks
+from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks
 from taskbot.store import queries
 from taskbot.store.db import transaction
 
@@ -116,8 +116,10 @@ async def tasks_command(update: Update, context: BotContext) -> None:
             else:
                 tasks = chat_tasks(session, caller.chat)
                 header = t("bot.tasks.header", lang, count=len(tasks))
+            # In a unit's group each line shows the unit's own share, not the whole task's standing.
+            shares = chat_shares(session, caller.chat) if not caller.actor.sees_everything else {}
             if tasks:
-                return task_list(header, tasks, local_today(rt), lang)
+                return task_list(header, tasks, local_today(rt), lang, shares)
             return [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
 
     await reply(message_of(update), await asyncio.to_thread(listing))

@@ -1,8 +1,8 @@
 """Read the store into the domain's ``TaskFacts``: for the beats, the digest and ``taskbot report``.
 
 Reads columns, not ORM objects, so that a beat over 100 000 tasks loads in well under a second.
-Routing follows ``store.queries.chats_by_task``: a task sent to a chat directly goes there (if the
-chat is active), otherwise to every active chat bound to one of its parties.
+Routing follows the assignments (``services.assignments.sync_assignments`` keeps them): a task goes
+to the active chats of its units; each unit's share comes along for the red/black list.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from taskbot.config import Settings
-from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, build_digest
+from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
-from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty, as_utc
+from taskbot.store.models import Assignment, Binding, Chat, Party, Person, Report, Task, TaskParty, as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class StoreView:
     chats: dict[int, ChatInfo]
     # since → ids of the tasks whose progress rose after SINCE (asked lazily: only consultations need it).
     advanced_since: Callable[[dt.datetime], frozenset[int]] = field(default=lambda since: frozenset())
+    # Telegram chat id → the @usernames of the people bound to the parties that chat answers for
+    # (asked lazily: only reminders to a unit's group mention them).
+    mentions: Callable[[int], tuple[str, ...]] = field(default=lambda chat_id: ())
 
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
@@ -66,13 +69,7 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     }
     by_pk = {c.pk: c for c in chats.values()}
     party_names: dict[int, str] = {pid: name for pid, name in session.execute(select(Party.id, Party.name))}
-    party_chats: dict[int, list[int]] = defaultdict(list)
-    for party_id, chat_pk in session.execute(
-        select(Binding.party_id, Binding.chat_id).where(Binding.chat_id.is_not(None)).order_by(Binding.id)
-    ):
-        chat = by_pk.get(chat_pk) if chat_pk is not None else None  # the query keeps bound chats only
-        if chat is not None and chat.active:
-            party_chats[party_id].append(chat.telegram_id)
+    units = _load_units(session, where, by_pk, party_names)
     task_parties: dict[int, list[int]] = defaultdict(list)
     for task_id, party_id in session.execute(
         select(TaskParty.task_id, TaskParty.party_id)
@@ -107,7 +104,6 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             type_coerce(Task.cadence, String),
             type_coerce(Task.created_at, String),
             type_coerce(Task.last_report_at, String),
-            Task.chat_id,
             type_coerce(Task.updated_at, String),
         )
         .where(where)
@@ -116,7 +112,8 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
     rows = session.connection().execute(stmt).all()
     day, cadence_of, moment = _cached(_to_date), _cached(_to_cadence), _to_utc
     names: dict[tuple[int, ...], tuple[str, ...]] = {}
-    for tid, title, status, progress, deadline, cadence, created, reported, chat_pk, updated in rows:
+    for tid, title, status, progress, deadline, cadence, created, reported, updated in rows:
+        shares = units.get(tid)
         parties = tuple(task_parties.get(tid, ()))
         party_tuple = names.get(parties)
         if party_tuple is None:
@@ -132,24 +129,99 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             created_at=moment(created),
             last_report_at=moment(reported),
             done_at=done_at.get(tid, moment(updated)) if status == TaskStatus.DONE.value else None,
+            units=tuple(shares[0]) if shares else (),
         )
-        if chat_pk is not None:
-            chat = by_pk.get(chat_pk)
-            routes[tid] = (chat.telegram_id,) if chat is not None and chat.active else ()
-        elif len(parties) == 1:
-            routes[tid] = tuple(party_chats.get(parties[0], ()))
-        else:
-            routes[tid] = tuple(dict.fromkeys(c for p in parties for c in party_chats.get(p, ())))
+        routes[tid] = tuple(shares[1]) if shares else ()
 
     answers: dict[dt.datetime, frozenset[int]] = {}
+    telegram_of = {pk: chat.telegram_id for pk, chat in by_pk.items()}
 
     def advanced(since: dt.datetime) -> frozenset[int]:
         # Asked by the planner and again for each chat's wording: read the history once.
         if since not in answers:
-            answers[since] = advanced_since(session, since, tasks)
+            answers[since] = advanced_since(session, since, tasks, telegram_of)
         return answers[since]
 
-    return StoreView(tasks, routes, chats, advanced)
+    people: dict[int, tuple[str, ...]] | None = None
+
+    def mentions(chat_id: int) -> tuple[str, ...]:
+        nonlocal people
+        if people is None:
+            people = unit_people(session)
+        return people.get(chat_id, ())
+
+    return StoreView(tasks, routes, chats, advanced, mentions)
+
+
+def unit_people(session: Session) -> dict[int, tuple[str, ...]]:
+    """Telegram chat id → @usernames of the people bound to a party bound in that chat."""
+    in_chat = aliased(Binding)
+    of_person = aliased(Binding)
+    found: dict[int, dict[str, None]] = defaultdict(dict)
+    for chat_id, username in session.execute(
+        select(Chat.telegram_chat_id, Person.username)
+        .join(in_chat, in_chat.chat_id == Chat.id)
+        .join(of_person, (of_person.party_id == in_chat.party_id) & of_person.person_id.is_not(None))
+        .join(Person, Person.id == of_person.person_id)
+        .where(Person.username.is_not(None), Chat.active.is_(True))
+        .order_by(Chat.telegram_chat_id, of_person.id)
+    ):
+        found[chat_id].setdefault(f"@{username}", None)
+    return {chat_id: tuple(names) for chat_id, names in found.items()}
+
+
+def _load_units(
+    session: Session, where: ColumnElement[bool], by_pk: dict[int, ChatInfo], party_names: dict[int, str]
+) -> dict[int, tuple[list[UnitFacts], list[int]]]:
+    """Task id → its units' shares and the Telegram ids of their active chats, in assignment order."""
+    stmt = (
+        select(
+            Assignment.task_id,
+            Assignment.chat_id,
+            Assignment.party_id,
+            Assignment.role,
+            Assignment.status,
+            Assignment.progress,
+            type_coerce(Assignment.last_report_at, String),
+            Assignment.last_report_text,
+            type_coerce(Assignment.completed_at, String),
+            Assignment.completion,
+        )
+        .join(Task, Task.id == Assignment.task_id)
+        .where(where)
+        .order_by(Assignment.id)
+    )
+    result: dict[int, tuple[list[UnitFacts], list[int]]] = {}
+    moment = _to_utc
+    for tid, chat_pk, party_id, role, status, progress, reported, text, completed, how in (
+        session.connection().execute(stmt).all()
+    ):
+        chat = by_pk.get(chat_pk)
+        if chat is None:
+            continue
+        name = (
+            chat.title
+            or (party_names.get(party_id) if party_id is not None else None)
+            or str(chat.telegram_id)
+        )
+        unit = UnitFacts(
+            chat.telegram_id,
+            name,
+            role,
+            status,
+            progress or 0,
+            None if reported is None else moment(reported),
+            text or "",
+            None if completed is None else moment(completed),
+            how,
+        )
+        found = result.get(tid)
+        if found is None:
+            found = result[tid] = ([], [])
+        found[0].append(unit)
+        if chat.active:
+            found[1].append(chat.telegram_id)
+    return result
 
 
 def _cached(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -190,18 +262,37 @@ def _to_utc(value: Any) -> dt.datetime | None:
     return as_utc(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
-def advanced_since(session: Session, since: dt.datetime, tasks: dict[int, TaskFacts]) -> frozenset[int]:
-    """Ids of TASKS whose progress now is higher than it was at SINCE (per their report history)."""
-    then: dict[int, int] = {}
-    for task_id, progress in session.execute(
-        select(Report.task_id, Report.progress)
+def advanced_since(
+    session: Session,
+    since: dt.datetime,
+    tasks: dict[int, TaskFacts],
+    telegram_of: dict[int, int] | None = None,
+) -> frozenset[int]:
+    """Ids of TASKS whose progress now is higher than it was at SINCE (per their report history).
+
+    A task with units advanced when any unit's share did: its progress now against that unit's
+    last report before SINCE (or, for reports older than units, the task's). TELEGRAM_OF maps chat
+    pks (a report's unit) to Telegram ids (a share's unit).
+    """
+    telegram_of = telegram_of or {}
+    then: dict[tuple[int, int | None], int] = {}
+    for task_id, unit_pk, progress in session.execute(
+        select(Report.task_id, Report.unit_chat_id, Report.progress)
         .join(Task, Task.id == Report.task_id)
         .where(Task.status.in_(OPEN_STATUS_VALUES), Report.progress.is_not(None), Report.at <= since)
         .order_by(Report.task_id, Report.at, Report.id)
     ):
         if progress is not None:  # the query keeps reports with a progress only
-            then[task_id] = progress
-    return frozenset(t.id for t in tasks.values() if t.progress > then.get(t.id, 0))
+            then[(task_id, telegram_of.get(unit_pk) if unit_pk is not None else None)] = progress
+    advanced = set()
+    for t in tasks.values():
+        before = then.get((t.id, None), 0)
+        if t.units:
+            if any(u.progress > then.get((t.id, u.chat_id), before) for u in t.units):
+                advanced.add(t.id)
+        elif t.progress > before:
+            advanced.add(t.id)
+    return frozenset(advanced)
 
 
 def current_digest(
