@@ -11,14 +11,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
+from taskbot.domain.permissions import Reach, Roles
+from taskbot.domain.values import Cadence
 from taskbot.runtime import Runtime, build_runtime
+from taskbot.services import tasks
 from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import (
     Actor,
     can_see,
     is_configured_admin,
     is_responsible,
+    party_reach,
     person_by_username,
+    task_reach,
     upsert_chat,
     upsert_person,
 )
@@ -155,3 +160,58 @@ def test_system_actor_sees_everything(runtime: Runtime, world: dict[str, Any]) -
             task = s.get(Task, task_id)
             assert can_see(s, task, Actor.system("cli"))
             assert is_responsible(s, task, Actor.system("cli"))
+
+
+# --- reach: which chats a task or a party reaches, for the permission rule ---
+
+
+def test_what_tasks_and_parties_reach(runtime: Runtime, world: dict[str, Any]) -> None:
+    towns_task, b_task, depts_task = world["tasks"]
+    with transaction(runtime.sessions) as s:
+        assert task_reach(s, s.get(Task, towns_task)) == Reach.of(-1)  # its party's group
+        assert task_reach(s, s.get(Task, b_task)) == Reach.of(-2)  # sent to B directly
+        assert task_reach(s, s.get(Task, depts_task)) == Reach.of(2)  # 李四's private chat
+        assert party_reach(s, ["各镇街"]) == Reach.of(-1)
+        assert party_reach(s, ["新单位"]) == Reach()  # does not exist yet: reaches nothing
+        # a task of 各镇街 and 各相关部门 makes 各镇街 reach 李四 too
+        towns, depts = (s.scalar(select(Party).where(Party.name == n)) for n in ("各镇街", "各相关部门"))
+        _task(s, "联合任务", parties=[towns, depts])
+        assert party_reach(s, ["各镇街"]) == Reach.of(-1, 2)
+        # a task no chat receives reaches whoever will (open), as does a party bound to a placeholder
+        nobody = Party(name="无人单位")
+        placeholder = Person(username="later", display_name="")
+        s.add_all([nobody, placeholder])
+        s.flush()
+        assert task_reach(s, _task(s, "无人接收", parties=[nobody])).open
+        s.add(Binding(party_id=nobody.id, person_id=placeholder.id))
+        s.flush()
+        assert party_reach(s, ["无人单位"]).open
+
+
+def test_a_groups_admin_changes_only_what_reaches_their_group_alone(
+    runtime: Runtime, world: dict[str, Any]
+) -> None:
+    towns_task, b_task, _ = world["tasks"]
+    group_a = world["chats"][0]
+    now = dt.datetime(2026, 10, 5, tzinfo=dt.UTC)
+    with transaction(runtime.sessions) as s:
+        person = s.get(Person, world["people"][0])
+        admin_of_a = Actor(name="群管理员", person=person, chat=s.get(Chat, group_a), chat_admin=True)
+        assert admin_of_a.roles == Roles(chat_admin_of=frozenset({-1}))
+        tasks.set_cadence(s, towns_task, admin_of_a, now, [Cadence.WEEKLY])  # A's alone: allowed
+        tasks.add_task(s, admin_of_a, now, "本群任务", chat=s.get(Chat, group_a))
+        tasks.add_task(s, admin_of_a, now, "各镇街的任务", parties=["各镇街"])
+        for refused in (
+            lambda: tasks.add_task(s, admin_of_a, now, "部门的任务", parties=["各相关部门"]),
+            lambda: tasks.add_task(s, admin_of_a, now, "无人接收", parties=["新单位"]),
+            lambda: tasks.bind_party(s, admin_of_a, "各相关部门", chat=s.get(Chat, group_a)),
+        ):
+            with pytest.raises(tasks.NotAllowed) as err:
+                refused()
+            assert err.value.code == "reaches_other_chats"
+        with pytest.raises(tasks.TaskNotFound):  # B's task is not even visible from A
+            tasks.close_task(s, b_task, admin_of_a, now)
+        official = Actor(name="张三", person=person, chat=s.get(Chat, group_a))
+        with pytest.raises(tasks.NotAllowed) as err:
+            tasks.close_task(s, towns_task, official, now)
+        assert err.value.code == "admin_only"

@@ -1,17 +1,19 @@
 """The admins' task commands: /add (one line or step by step), /assign, /bind, /unbind, /cadence,
 /deadline, /close, /reopen.
 
-Every handler checks the caller is an admin before it reads its arguments, so a non-admin gets the
-same polite refusal whatever they typed; the task service then records each change in the history.
+Every handler checks the caller is an admin here before it reads its arguments, so a non-admin gets
+the same polite refusal whatever they typed; the task service then applies the permission rule to
+everything the change reaches (``taskbot.domain.permissions``) and records each change in the history.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 from telegram import (
@@ -49,9 +51,10 @@ from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import Dialogs, InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller, identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import Caller, identify, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.permissions import Reach, Roles, Verdict, decide
 from taskbot.domain.values import Cadence, Role
 from taskbot.i18n import t
 from taskbot.services.people import people_by_username, upsert_person
@@ -70,6 +73,8 @@ from taskbot.services.tasks import (
 from taskbot.store import queries
 from taskbot.store.db import transaction
 from taskbot.store.models import Person, Task
+
+_T = TypeVar("_T")
 
 # Steps of the guided /add.
 ADD_TITLE, ADD_PARTIES, ADD_CADENCE, ADD_DEADLINE, ADD_CONFIRM = range(5)
@@ -139,28 +144,41 @@ def _refuse_anonymous(update: Update) -> None:
         raise NotAllowed("anonymous")
 
 
-async def require_admin(update: Update, context: BotContext) -> None:
-    """Refuse (NotAllowed) unless the sender is an admin here."""
-    _refuse_anonymous(update)
-    if not await is_admin(update, context):
-        raise NotAllowed("admin_only")
+async def require_admin(update: Update, context: BotContext, reach: Reach | None = None) -> Roles:
+    """The sender's roles; refuse (NotAllowed) unless the permission rule lets them act here on REACH.
 
-
-async def require_office_admin(update: Update, context: BotContext) -> None:
-    """Refuse (NotAllowed) unless the sender is one of the configured ``admins``.
-
-    Binding a party or importing a bulletin reaches beyond the current group: a group's own
-    Telegram administrators (``chat_admins_are_admins``) must not route other parties' tasks.
+    Without REACH only "an admin of this chat" is checked; the task service checks what the change
+    itself reaches once it knows (a group's Telegram admin may not touch other groups' tasks).
     """
     _refuse_anonymous(update)
-    if not is_office_admin(update, context):
-        # A group's own administrator hears why; anyone else gets the plain refusal.
-        raise NotAllowed("office_admin_only" if await is_admin(update, context) else "admin_only")
+    roles = await roles_of(update, context)
+    here = update.effective_chat.id if update.effective_chat is not None else None
+    verdict = decide(roles, reach or Reach(), here)
+    if verdict is not Verdict.ALLOWED:
+        raise NotAllowed(verdict.value)
+    return roles
 
 
-def admin_caller(session: Session, update: Update, context: BotContext) -> Caller:
+def admin_caller(session: Session, update: Update, context: BotContext, roles: Roles) -> Caller:
     """The admin (already checked) behind UPDATE, with their Person and Chat in SESSION."""
-    return identify(session, update, context.runtime.settings, admin=True)
+    return identify(session, update, context.runtime.settings, roles=roles)
+
+
+async def as_admin(
+    update: Update, context: BotContext, roles: Roles, work: Callable[[Session, Caller], _T]
+) -> _T:
+    """WORK(session, caller) in one transaction, in a worker thread; its result.
+
+    Store work runs off the event loop: a write waiting for SQLite's lock, or a change touching
+    many rows, must not hold up the other chats. The permission rule is checked by the services.
+    """
+    runtime = context.runtime
+
+    def run() -> _T:
+        with transaction(runtime.sessions) as session:
+            return work(session, admin_caller(session, update, context, roles))
+
+    return await asyncio.to_thread(run)
 
 
 def receivers_line(session: Session, task: Task, lang: str) -> str:
@@ -278,15 +296,15 @@ async def _prompt(message: Message, text: str, placeholder: str) -> None:
 async def add_command(update: Update, context: BotContext) -> int | None:
     """Create a task from one line, or start asking for its fields one by one."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     args = command_args(message.text or "")
     lang = lang_of(update, context)
     rt = context.runtime
     if args:
         draft = parse_add(args, local_today(rt))
-        with transaction(rt.sessions) as session:
-            caller = admin_caller(session, update, context)
-            text = create_task(session, caller, draft, rt.clock())
+        text = await as_admin(
+            update, context, roles, lambda session, caller: create_task(session, caller, draft, rt.clock())
+        )
         await reply(message, text)
         return ConversationHandler.END
     _drop_draft(context, update)
@@ -426,10 +444,11 @@ async def add_confirm_text(update: Update, context: BotContext) -> int | None:
 async def _create_from_draft(update: Update, context: BotContext) -> str:
     draft = _draft(context, update)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        # Still an admin? Rights may have changed while the questions were answered.
-        caller = identify(session, update, rt.settings, admin=await is_admin(update, context))
-        text = create_task(session, caller, draft, rt.clock())
+    # Still an admin? Rights may have changed while the questions were answered.
+    roles = await roles_of(update, context)
+    text = await as_admin(
+        update, context, roles, lambda session, caller: create_task(session, caller, draft, rt.clock())
+    )
     _drop_draft(context, update)
     return text
 
@@ -489,32 +508,34 @@ _ROLE_WORDS = {"牵头": Role.LEAD, "lead": Role.LEAD, "配合": Role.PARTNER, "
 async def assign_command(update: Update, context: BotContext) -> None:
     """Make a user answer for a task (/assign N @user) or set a unit's role (/assign N 单位 牵头|配合)."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.assign")
     rt = context.runtime
     words = parsed.rest.split()
     if len(words) >= 2 and words[-1].lower() in _ROLE_WORDS:
         role = _ROLE_WORDS[words[-1].lower()]
-        with transaction(rt.sessions) as session:
-            caller = admin_caller(session, update, context)
+
+        def role_answer(session: Session, caller: Caller) -> str:
             report = set_role(session, parsed.task_id, caller.actor, rt.clock(), " ".join(words[:-1]), role)
             unit = report.text.rsplit(":", 1)[0]
-            text = t(
+            return t(
                 "admin.role_set",
                 caller.lang,
                 task=task_ref(report.task),
                 unit=esc(unit),
                 role=t(f"bot.role.{role.value}", caller.lang),
             )
-        await reply(message, text)
+
+        await reply(message, await as_admin(update, context, roles, role_answer))
         return
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         person = _named_person(session, message, parsed.rest)
         report = assign_task(session, parsed.task_id, caller.actor, rt.clock(), person)
         who = mention(person, person.telegram_user_id)
-        text = t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
-    await reply(message, text)
+        return t("admin.assigned", caller.lang, task=task_ref(report.task), who=who)
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 # --- /bind and /unbind ----------------------------------------------------------------------------
@@ -524,11 +545,10 @@ async def assign_command(update: Update, context: BotContext) -> None:
 async def bind_command(update: Update, context: BotContext) -> None:
     """Make this chat receive a party's tasks: /bind 责任单位 (the party is created if new)."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    roles = await require_admin(update, context)
     name = parse_party_name(command_args(message.text or ""))
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         result = bind_party(session, caller.actor, name, chat=caller.chat)
         if not result.created:
             key = "admin.bind.already"
@@ -536,23 +556,24 @@ async def bind_command(update: Update, context: BotContext) -> None:
             key = "admin.bind.new_party"
         else:
             key = "admin.bind.ok"
-        text = t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
-    await reply(message, text)
+        return t(key, caller.lang, party=esc(result.party.name), count=result.open_tasks)
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
 async def unbind_command(update: Update, context: BotContext) -> None:
     """Stop this chat receiving a party's tasks: /unbind 责任单位, or every party with /unbind alone."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     args = command_args(message.text or "")
     name = parse_party_name(args) if args else None
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         parties = unbind_party(session, caller.actor, caller.chat, name)
-        text = t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
-    await reply(message, text)
+        return t("admin.unbind.ok", caller.lang, parties=join_parties((p.name for p in parties), caller.lang))
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 # --- /cadence, /deadline, /close, /reopen ----------------------------------------------------------
@@ -562,14 +583,14 @@ async def unbind_command(update: Update, context: BotContext) -> None:
 async def cadence_command(update: Update, context: BotContext) -> None:
     """Set on which beats a task is reminded: /cadence N weekly|fortnightly|monthly|none."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.cadence")
     if not parsed.rest:
         raise BadArguments("admin.usage.cadence")
     cadence = parse_cadence(parsed.rest)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = set_cadence(session, parsed.task_id, caller.actor, rt.clock(), cadence_list(cadence))
         lang = caller.lang
         if cadence is None:
@@ -578,27 +599,31 @@ async def cadence_command(update: Update, context: BotContext) -> None:
             text = t(
                 "admin.cadence.ok", lang, task=task_ref(report.task), cadence=cadence_label([cadence], lang)
             )
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
 async def deadline_command(update: Update, context: BotContext) -> None:
     """Set or clear a task's deadline: /deadline N 2026-12-31 (or 12月31日, or none)."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.deadline")
     if not parsed.rest:
         raise BadArguments("admin.usage.deadline")
     rt = context.runtime
     deadline = parse_deadline_or_none(parsed.rest, local_today(rt))
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = set_deadline(session, parsed.task_id, caller.actor, rt.clock(), deadline)
         if deadline is None:
             text = t("admin.deadline.cleared", caller.lang, task=task_ref(report.task))
         else:
             text = t("admin.deadline.ok", caller.lang, task=task_ref(report.task), date=deadline.isoformat())
-    await reply(message, text)
+        return text
+
+    await reply(message, await as_admin(update, context, roles, answer))
 
 
 @polite
@@ -618,11 +643,12 @@ async def _change_state(
 ) -> None:
     """Apply CHANGE (close_task or reopen_task) to the task named in the command, with its note."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), usage_key)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+
+    def answer(session: Session, caller: Caller) -> str:
         report = change(session, parsed.task_id, caller.actor, rt.clock(), parsed.rest)
-        text = t(answer_key, caller.lang, task=task_ref(report.task))
-    await reply(message, text)
+        return t(answer_key, caller.lang, task=task_ref(report.task))
+
+    await reply(message, await as_admin(update, context, roles, answer))

@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 from taskbot.bot import admin, common, importing, reporting, reports, workflow
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
 from taskbot.bot.errors import on_error
+from taskbot.bot.lanes import MAX_RUNNING, ChatLanes
 from taskbot.i18n import LANGUAGES, t
 from taskbot.runtime import Runtime
 
@@ -35,12 +36,20 @@ def build_application(
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
     request: BaseRequest | None = None,
+    max_running: int = MAX_RUNNING,
 ) -> Application:
     """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server.
 
     REQUEST replaces the HTTP client of the bot's calls (not getUpdates'): the metered one of ops.
+    Updates are handled concurrently across chats and in order within a chat (``bot/lanes.py``),
+    at most MAX_RUNNING at once.
     """
-    builder: ApplicationBuilder = Application.builder().token(token).context_types(CONTEXT_TYPES)
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(ChatLanes(max_running))
+    )
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from telegram import Update
@@ -19,9 +20,10 @@ from telegram.ext import (
 from taskbot.bot.args import command_args, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import Caller, identify, lang_of, roles_of
 from taskbot.bot.render import esc, report_buttons, task_detail, task_list, workflow_lines
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.permissions import Roles
 from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
@@ -49,8 +51,9 @@ ADMIN_HELP = (
     "due",
     "urge",
 )
-# Commands whose effect reaches beyond the current group: only the configured admins may use them.
-OFFICE_ONLY_COMMANDS = frozenset({"bind", "import"})
+# Commands whose effect always reaches beyond the current group (an import's tasks go wherever its
+# parties are bound): by the permission rule, only the configured admins may use them.
+OFFICE_ONLY_COMMANDS = frozenset({"import"})
 
 
 def register(app: Application) -> None:
@@ -71,84 +74,91 @@ def local_today(runtime: Runtime) -> dt.date:
     return runtime.clock().astimezone(runtime.settings.tz).date()
 
 
-def help_text(lang: str, *, admin: bool, office_admin: bool = False) -> str:
+def help_text(lang: str, roles: Roles) -> str:
     """The commands this user may use; admins also see theirs, the office's admins all of them."""
     lines = [t("bot.help.header", lang), *(t(f"bot.help.{name}", lang) for name in OFFICIAL_COMMANDS)]
-    if admin or office_admin:
-        names = [n for n in ADMIN_HELP if office_admin or n not in OFFICE_ONLY_COMMANDS]
+    if roles.any:
+        names = [n for n in ADMIN_HELP if roles.office or n not in OFFICE_ONLY_COMMANDS]
         lines += ["", t("bot.help.admin_header", lang), *(t(f"bot.help.admin.{n}", lang) for n in names)]
     lines += ["", t("bot.help.footer", lang)]
     return "\n".join(lines)
 
 
+# Handlers do their store work (and the rendering that reads the store) in a worker thread: a write
+# waiting for SQLite's lock, or a list of thousands of tasks, must not hold the event loop.
+
+
 @polite
 async def start_command(update: Update, context: BotContext) -> None:
     """Greet the user and show what they may do."""
-    admin = await is_admin(update, context)
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        name = caller.actor.name
-    office = is_office_admin(update, context)
-    text = t("bot.start", caller.lang, name=esc(name)) + help_text(
-        caller.lang, admin=admin, office_admin=office
-    )
+    roles = await roles_of(update, context)
+    caller = await asyncio.to_thread(identified, update, context.runtime, roles)
+    text = t("bot.start", caller.lang, name=esc(caller.actor.name)) + help_text(caller.lang, roles)
     await reply(message_of(update), text)
 
 
 @polite
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands this user may use."""
-    admin = await is_admin(update, context)
-    rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-    office = is_office_admin(update, context)
-    await reply(message_of(update), help_text(caller.lang, admin=admin, office_admin=office))
+    roles = await roles_of(update, context)
+    caller = await asyncio.to_thread(identified, update, context.runtime, roles)
+    await reply(message_of(update), help_text(caller.lang, roles))
+
+
+def identified(update: Update, runtime: Runtime, roles: Roles) -> Caller:
+    """The caller of UPDATE, their Person and Chat stored (blocking: run in a thread)."""
+    with transaction(runtime.sessions) as session:
+        return identify(session, update, runtime.settings, roles=roles)
 
 
 @polite
 async def tasks_command(update: Update, context: BotContext) -> None:
     """List this chat's open tasks (an admin's private chat: every open task)."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        lang = caller.lang
-        if caller.actor.sees_everything:
-            tasks = queries.open_tasks(session)
-            header = t("bot.tasks.all_header", lang, count=len(tasks))
-        elif caller.actor.in_private:
-            tasks = my_tasks(session, caller.actor)
-            header = t("bot.tasks.header", lang, count=len(tasks))
-        else:
-            tasks = chat_tasks(session, caller.chat)
-            header = t("bot.tasks.header", lang, count=len(tasks))
-        # In a unit's group each line shows the unit's own share, not the whole task's standing.
-        shares = chat_shares(session, caller.chat) if not caller.actor.sees_everything else {}
-        if tasks:
-            parts = task_list(header, tasks, local_today(rt), lang, shares)
-        else:
-            parts = [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
-    await reply(message_of(update), parts)
+
+    def listing() -> list[str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            lang = caller.lang
+            if caller.actor.sees_everything:
+                tasks = queries.open_tasks(session)
+                header = t("bot.tasks.all_header", lang, count=len(tasks))
+            elif caller.actor.in_private:
+                tasks = my_tasks(session, caller.actor)
+                header = t("bot.tasks.header", lang, count=len(tasks))
+            else:
+                tasks = chat_tasks(session, caller.chat)
+                header = t("bot.tasks.header", lang, count=len(tasks))
+            # In a unit's group each line shows the unit's own share, not the whole task's standing.
+            shares = chat_shares(session, caller.chat) if not caller.actor.sees_everything else {}
+            if tasks:
+                return task_list(header, tasks, local_today(rt), lang, shares)
+            return [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
+
+    await reply(message_of(update), await asyncio.to_thread(listing))
 
 
 @polite
 async def my_command(update: Update, context: BotContext) -> None:
     """List the open tasks the user answers for (in a group: those of this group)."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        lang = caller.lang
-        tasks = my_tasks(session, caller.actor)
-        if tasks:
-            parts = task_list(t("bot.my.header", lang, count=len(tasks)), tasks, local_today(rt), lang)
-        else:
-            parts = [t("bot.my.empty", lang)]
-        if not caller.actor.in_private:
-            parts[-1] += "\n\n" + t("bot.my.group_hint", lang)
-    await reply(message_of(update), parts)
+
+    def listing() -> list[str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            lang = caller.lang
+            tasks = my_tasks(session, caller.actor)
+            if tasks:
+                parts = task_list(t("bot.my.header", lang, count=len(tasks)), tasks, local_today(rt), lang)
+            else:
+                parts = [t("bot.my.empty", lang)]
+            if not caller.actor.in_private:
+                parts[-1] += "\n\n" + t("bot.my.group_hint", lang)
+            return parts
+
+    await reply(message_of(update), await asyncio.to_thread(listing))
 
 
 @polite
@@ -156,26 +166,40 @@ async def task_command(update: Update, context: BotContext) -> None:
     """Show a task's detail and history, with the report buttons while it is open."""
     message = message_of(update)
     task_id = parse_task_number(command_args(message.text or ""), "bot.usage.task")
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        task = get_task(session, task_id, caller.actor, history=True)
-        parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
-        flow = workflow_lines(
-            task_requests(session, task_id),
-            task_shares(session, task_id),
-            rt.settings.tz,
-            caller.lang,
-            attachments_of(session, task_id),
-        )
-        if flow:
-            parts[-1] += "\n\n" + "\n".join(flow)
-        is_open = task.status in OPEN_STATUSES
-    sent = await reply(message, parts, markup=report_buttons(task_id, caller.lang) if is_open else None)
-    if is_open:
+
+    def detail() -> tuple[list[str], bool, str]:
         with transaction(rt.sessions) as session:
-            messages.remember(session, sent.chat_id, sent.message_id, task_id, messages.DETAIL, rt.clock())
+            caller = identify(session, update, rt.settings, roles=roles)
+            task = get_task(session, task_id, caller.actor, history=True)
+            parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
+            flow = workflow_lines(
+                task_requests(session, task_id),
+                task_shares(session, task_id),
+                rt.settings.tz,
+                caller.lang,
+                attachments_of(session, task_id),
+            )
+            if flow:
+                parts[-1] += "\n\n" + "\n".join(flow)
+            return parts, task.status in OPEN_STATUSES, caller.lang
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            task = get_task(session, task_id, caller.actor, history=True)
+            parts = task_detail(task, local_today(rt), rt.settings.tz, caller.lang)
+            return parts, task.status in OPEN_STATUSES, caller.lang
+
+    parts, is_open, lang = await asyncio.to_thread(detail)
+    sent = await reply(message, parts, markup=report_buttons(task_id, lang) if is_open else None)
+    if is_open:
+        await asyncio.to_thread(remember_message, rt, sent.chat_id, sent.message_id, task_id, messages.DETAIL)
+
+
+def remember_message(runtime: Runtime, chat_id: int, message_id: int, task_id: int, purpose: str) -> None:
+    """Remember that message MESSAGE_ID in CHAT_ID is about TASK_ID (blocking: run in a thread)."""
+    with transaction(runtime.sessions) as session:
+        messages.remember(session, chat_id, message_id, task_id, purpose, runtime.clock())
 
 
 async def empty_button(update: Update, context: BotContext) -> None:

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from taskbot.bot.context import BotContext
 from taskbot.config import Settings
+from taskbot.domain.permissions import Roles
 from taskbot.i18n import pick_language
 from taskbot.services.people import Actor, is_configured_admin, upsert_chat, upsert_person
 from taskbot.services.tasks import NotAllowed
@@ -60,44 +61,54 @@ def is_group(update: Update) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def is_office_admin(update: Update, context: BotContext) -> bool:
-    """Whether the sender is one of the configured ``admins`` (the supervising office)."""
-    user = update.effective_user
-    return user is not None and is_configured_admin(context.runtime.settings.admins, user.id)
-
-
 async def is_admin(update: Update, context: BotContext) -> bool:
     """Whether the sender is an admin here: configured, or (by config) a Telegram admin of this group."""
+    return (await roles_of(update, context)).any
+
+
+async def roles_of(update: Update, context: BotContext) -> Roles:
+    """The sender's admin rights as the permission rule sees them (``taskbot.domain.permissions``).
+
+    Configured ``admins`` are admins everywhere; with ``chat_admins_are_admins`` a group's Telegram
+    administrators are admins of that group only (and never in a private chat).
+    """
     user = update.effective_user
     chat = update.effective_chat
     settings = context.runtime.settings
     if user is None:
-        return False
+        return Roles()
     if is_configured_admin(settings.admins, user.id):
-        return True
+        return Roles(office=True)
     if not settings.chat_admins_are_admins or chat is None or not is_group(update):
-        return False
+        return Roles()
+    if await _is_chat_administrator(context, chat.id, user.id):
+        return Roles(chat_admin_of=frozenset({chat.id}))
+    return Roles()
+
+
+async def _is_chat_administrator(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """Whether USER_ID is a Telegram administrator of CHAT_ID (getChatMember, cached)."""
     now = context.runtime.clock()
     cache = context.bot_data.chat_admins
-    cached = cache.get((chat.id, user.id))
+    cached = cache.get((chat_id, user_id))
     if cached is not None and cached[0] > now:
         return cached[1]
     try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
+        member = await context.bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
         # Not knowing is not being an admin; say why in the log, not in the chat.
-        log.warning("getChatMember for chat %s failed: %s", chat.id, exc.__class__.__name__)
+        log.warning("getChatMember for chat %s failed: %s", chat_id, exc.__class__.__name__)
         return False
     answer = member.status in _ADMIN_STATUSES
     if len(cache) >= CHAT_ADMIN_CACHE_PRUNE_AT:
         for key in [k for k, (until, _) in cache.items() if until <= now]:
             del cache[key]
-    cache[(chat.id, user.id)] = (now + CHAT_ADMIN_TTL, answer)
+    cache[(chat_id, user_id)] = (now + CHAT_ADMIN_TTL, answer)
     return answer
 
 
-def identify(session: Session, update: Update, settings: Settings, *, admin: bool) -> Caller:
-    """The Caller of UPDATE, with their Person and Chat created or refreshed in SESSION."""
+def identify(session: Session, update: Update, settings: Settings, *, roles: Roles) -> Caller:
+    """The Caller of UPDATE with ROLES, their Person and Chat created or refreshed in SESSION."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None:
@@ -115,6 +126,10 @@ def identify(session: Session, update: Update, settings: Settings, *, admin: boo
     title = chat.title or (user.full_name if chat.type == ChatType.PRIVATE else "")
     chat_row = upsert_chat(session, chat.id, title=title or "", type=chat.type)
     actor = Actor(
-        name=user.full_name or f"@{user.username or user.id}", person=person, chat=chat_row, is_admin=admin
+        name=user.full_name or f"@{user.username or user.id}",
+        person=person,
+        chat=chat_row,
+        is_admin=roles.office,
+        chat_admin=chat.id in roles.chat_admin_of,
     )
     return Caller(actor, person, chat_row, language_of(update, settings))

@@ -28,24 +28,25 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.admin import join_parties, require_office_admin
+from taskbot.bot.admin import as_admin, join_parties, require_admin
 from taskbot.bot.args import BadArguments, command_args
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.dialogs import InDialog, dialogs_of, key_of, tracked
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, lang_of
+from taskbot.bot.identity import lang_of
 from taskbot.bot.import_review import REVIEW_BUTTONS, Review, keyboard, page_lines
 from taskbot.bot.render import PARSE_MODE, clip, esc, split_message
 from taskbot.bot.replies import message_of, reply
 from taskbot.bulletin import parse_bulletin
 from taskbot.bulletin.model import ParsedBulletin
+from taskbot.domain.permissions import Reach
 from taskbot.i18n import t
 from taskbot.readers import TEXT_SUFFIXES, UnreadableDocument, file_sizes
+from taskbot.runtime import Runtime
 from taskbot.sandbox import read_and_parse_isolated, read_limits
 from taskbot.services.admin import unbound_parties
-from taskbot.services.ingest import ImportConflict, import_document, preview_import
-from taskbot.store.db import transaction
+from taskbot.services.ingest import ImportConflict, ImportPreview, import_document, preview_import
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ BUTTONS = r"^imp:(ok|no):([A-Za-z0-9_-]{1,16})$"
 _CAPTION = re.compile(r"^/import(?:@([A-Za-z0-9_]+))?(?:\s|$)", re.IGNORECASE)
 # The source recorded for a bulletin pasted as text (a file's is its name).
 PASTED_SOURCE = "(pasted text)"
+# A bulletin's tasks go wherever its parties are bound: an import reaches every chat.
+IMPORT_REACH = Reach.everywhere()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +208,7 @@ def _too_large(name: str, size: int, limit: int) -> BadArguments:
 async def import_command(update: Update, context: BotContext) -> int | None:
     """Start an import: take pasted text or the replied-to file at once, else wait for one."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     text = command_args(message.text or "")
     if text:
         await _preview(update, context, PASTED_SOURCE, text)
@@ -245,7 +248,7 @@ async def import_sent_file(update: Update, context: BotContext) -> int | None:
 
 async def _preview_sent_file(update: Update, context: BotContext) -> int:
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     assert message.document is not None  # both handlers' filters ask for one
     name, text, parsed = await _document_text(message.document, context)
     await _preview(update, context, name, text, parsed)
@@ -257,7 +260,7 @@ async def _preview_sent_file(update: Update, context: BotContext) -> int:
 async def import_sent_text(update: Update, context: BotContext) -> int | None:
     """Preview the text pasted after /import."""
     message = message_of(update)
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     await _preview(update, context, PASTED_SOURCE, message.text or "")
     return ConversationHandler.END
 
@@ -286,6 +289,22 @@ async def import_timed_out(update: Update, context: BotContext) -> None:
 # --- the preview --------------------------------------------------------------------------------
 
 
+def _parse_and_compare(
+    runtime: Runtime, text: str, parsed: ParsedBulletin | None
+) -> tuple[ParsedBulletin, ImportPreview]:
+    """TEXT parsed (unless PARSED already), and what importing it would create; run in a thread."""
+    if parsed is None:  # pasted text: one message, at most 4 096 characters
+        parsed = parse_bulletin(text, today=local_today(runtime))
+    with runtime.sessions() as session:
+        return parsed, preview_import(session, parsed, text=text)
+
+
+def _unbound(runtime: Runtime, task_ids: list[int]) -> list[str]:
+    """The parties of TASK_IDS no chat receives yet (blocking: run in a thread)."""
+    with runtime.sessions() as session:
+        return unbound_parties(session, task_ids)
+
+
 async def _preview(
     update: Update, context: BotContext, source: str, text: str, parsed: ParsedBulletin | None = None
 ) -> None:
@@ -293,10 +312,9 @@ async def _preview(
     message = message_of(update)
     rt = context.runtime
     lang = lang_of(update, context)
-    if parsed is None:  # pasted text: one message, at most 4 096 characters
-        parsed = await asyncio.to_thread(parse_bulletin, text, today=local_today(rt))
-    with rt.sessions() as session:
-        preview = preview_import(session, parsed, text=text)
+    # Parsing pasted text is CPU work, comparing thousands of directives with the store is store
+    # work: both off the event loop, so other chats are answered meanwhile.
+    bulletin, preview = await asyncio.to_thread(_parse_and_compare, rt, text, parsed)
     if not preview.new and not preview.unchanged:
         raise BadArguments("import.empty")
     if not preview.new:
@@ -305,7 +323,7 @@ async def _preview(
     now = rt.clock()
     assert update.effective_chat is not None
     review = Review(list(preview.new), unchanged=len(preview.unchanged))
-    pending = PendingImport(update.effective_chat.id, source, text, parsed, now + PREVIEW_TTL, review)
+    pending = PendingImport(update.effective_chat.id, source, text, bulletin, now + PREVIEW_TTL, review)
     token = pending_imports(context).put(pending, now)
     await reply(message, split_message(_preview_text(pending, lang)), markup=keyboard(review, token, lang))
 
@@ -353,7 +371,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     """Import the previewed bulletin (确认导入) or drop it (取消)."""
     query, match = _pressed(update, BUTTONS)
     action, token = match.groups()
-    await require_office_admin(update, context)
+    roles = await require_admin(update, context, IMPORT_REACH)
     rt = context.runtime
     lang = lang_of(update, context)
     pending = pending_imports(context).take(token, rt.clock())
@@ -368,9 +386,8 @@ async def import_button(update: Update, context: BotContext) -> None:
         pending_imports(context).give_back(token, pending)
         await query.answer(t("import.review.none_kept", lang), show_alert=True)
         return
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=True)
-        actor, person_id = caller.actor.name, caller.person.id
+    caller = await as_admin(update, context, roles, lambda _, caller: caller)
+    actor, person_id = caller.actor.name, caller.person.id
     try:
         # A bulletin of hundreds of directives is a long transaction; keep the loop free meanwhile.
         result = await asyncio.to_thread(
@@ -386,8 +403,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     except ImportConflict:
         await query.answer(t("import.conflict", lang), show_alert=True)
         return
-    with rt.sessions() as session:
-        unbound = unbound_parties(session, result.created)
+    unbound = await asyncio.to_thread(_unbound, rt, result.created)
     lines = [t("import.done", lang, created=len(result.created), unchanged=len(result.unchanged))]
     if result.created:
         first, last = min(result.created), max(result.created)
@@ -404,7 +420,7 @@ async def import_review_button(update: Update, context: BotContext) -> None:
     """Drop an item of the preview or keep it again (✓ 3 / ✗ 3), or turn its page (◀ ▶)."""
     query, match = _pressed(update, REVIEW_BUTTONS)
     action, token, value = match.group(1), match.group(2), int(match.group(3))
-    await require_office_admin(update, context)
+    await require_admin(update, context, IMPORT_REACH)
     lang = lang_of(update, context)
     pending = pending_imports(context).peek(token, context.runtime.clock())
     if await _expired(update, query, pending, lang):

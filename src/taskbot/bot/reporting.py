@@ -9,6 +9,7 @@ records it, within 30 minutes). Photos and documents sent as replies are kept by
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 
@@ -34,7 +35,7 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, lang_of
+from taskbot.bot.identity import identify, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, clip, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.bot.workflow import announce_claim, is_return_purpose, on_return_reason, review_applies
@@ -103,7 +104,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t("bot.callback.unknown", lang_of(update, context)))
         return
     action, task_id = parsed
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     chat_id = update.effective_chat.id
     under = (
         ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True)
@@ -113,7 +114,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == DONE:
         review = _reviewed(update, context)
         with transaction(rt.sessions) as session:
-            caller = identify(session, update, rt.settings, admin=admin)
+            caller = identify(session, update, rt.settings, roles=roles)
             report = apply_report(
                 session,
                 caller.actor,
@@ -132,7 +133,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await announce_claim(context, *claimed)
         return
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         task = task_for_report(session, task_id, caller.actor)
         who = mention(caller.person, query.from_user.id)
         prompt = t(f"bot.prompt.{action}", caller.lang, user=who, task=task_ref(task))
@@ -199,11 +200,11 @@ async def _keep_and_ask(
 ) -> None:
     """Keep a reply that named none of the reminder's tasks and ask, with a button each, which it was."""
     message = message_of(update)
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     progress, words = split_progress(text)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         note = notes.keep(
             session,
             caller.actor,
@@ -250,10 +251,10 @@ async def _record_pressed(
     Return (task id, unit chat) when it was a completion claim the office must be told of."""
     query = update.callback_query
     assert query is not None
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         row = record(session, caller.actor)
         text = confirmation(row, caller.actor.name, caller.lang)
         claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
@@ -319,38 +320,42 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
 
     A /done on a task of several units that does not say whose share is answered with one button
     per unit."""
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     rt = context.runtime
     review = action == DONE and _reviewed(update, context)
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        unit, report = with_unit(session, report)
-        try:
-            row = apply_report(
-                session,
-                caller.actor,
-                rt.clock(),
-                action,
-                report,
-                unit=unit,
-                today=local_today(rt),
-                review=review,
-            )
-        except WhichUnit:
-            if action != DONE:
-                raise
-            shares = task_shares(session, report.task_id)
-            text = t("bot.pick_unit", caller.lang, task_id=report.task_id)
-            buttons = [
-                [InlineKeyboardButton(unit_label(s), callback_data=f"unit:done:{report.task_id}:{s.id}")]
-                for s in shares
-                if s.status != TaskStatus.DONE
-            ]
-            await reply(message_of(update), text, markup=InlineKeyboardMarkup(buttons))
-            return
-        text = confirmation(row, caller.actor.name, caller.lang)
-        claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
-    await reply(message_of(update), text)
+
+    def record() -> tuple[str, InlineKeyboardMarkup | None, tuple[int, int | None] | None]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            unit, said = with_unit(session, report)
+            try:
+                row = apply_report(
+                    session,
+                    caller.actor,
+                    rt.clock(),
+                    action,
+                    said,
+                    unit=unit,
+                    today=local_today(rt),
+                    review=review,
+                )
+            except WhichUnit:
+                if action != DONE:
+                    raise
+                shares = task_shares(session, said.task_id)
+                buttons = [
+                    [InlineKeyboardButton(unit_label(s), callback_data=f"unit:done:{said.task_id}:{s.id}")]
+                    for s in shares
+                    if s.status != TaskStatus.DONE
+                ]
+                text = t("bot.pick_unit", caller.lang, task_id=said.task_id)
+                return text, InlineKeyboardMarkup(buttons), None
+            claimed = (row.task_id, row.unit_chat_id) if row.kind == ReportKind.CLAIMED else None
+            return confirmation(row, caller.actor.name, caller.lang), None, claimed
+
+    # Store work in a worker thread: a write waiting for SQLite's lock must not hold the event loop.
+    text, markup, claimed = await asyncio.to_thread(record)
+    await reply(message_of(update), text, markup=markup)
     if claimed is not None:
         await announce_claim(context, *claimed)
 

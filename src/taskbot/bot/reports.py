@@ -1,7 +1,8 @@
 """/report (the progress digest and red/black list now) and /export (tasks and history as .xlsx).
 
 Both are for admins. In a group they cover that group's tasks — a chat sees only its own — while
-privately, or in the leaders' chat, they cover every task. /report renders the digest with the
+privately, or in the leaders' chat, they cover every task, which by the permission rule only the
+configured admins may ask for. /report renders the digest with the
 fortnightly bulletin's renderer, so the two read the same.
 """
 
@@ -18,7 +19,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from taskbot.bot.admin import admin_caller, require_admin
+from taskbot.bot.admin import as_admin, require_admin
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
@@ -26,14 +27,14 @@ from taskbot.bot.identity import Caller
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
 from taskbot.charts import UnitStandings, chart_text, render_standings, units_from_entries
+from taskbot.domain.permissions import Reach
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
 from taskbot.services.digest import load_view, red_black_rules
-from taskbot.services.tasks import chat_tasks
-from taskbot.store.db import transaction
+from taskbot.services.tasks import chat_tasks, require
 from taskbot.store.models import Chat
 
 if TYPE_CHECKING:
@@ -52,6 +53,14 @@ def covers_every_task(caller: Caller, runtime: Runtime) -> bool:
     """Whether a report asked by CALLER covers every task: privately, or in the leaders' chat."""
     leaders = runtime.settings.leaders_chat_id
     return caller.actor.in_private or (leaders is not None and caller.chat.telegram_chat_id == leaders)
+
+
+def scope_of(caller: Caller, runtime: Runtime) -> tuple[Caller, bool]:
+    """CALLER, and whether their report covers every task — which by the permission rule only the
+    office may ask for (a group's admin may have their group's)."""
+    overall = covers_every_task(caller, runtime)
+    require(caller.actor, Reach.everywhere() if overall else Reach())
+    return caller, overall
 
 
 # --- /report ------------------------------------------------------------------------------------
@@ -101,12 +110,10 @@ def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang:
 async def report_command(update: Update, context: BotContext) -> None:
     """Show the progress digest and the red/black list as they stand now."""
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
-        overall = covers_every_task(caller, rt)
-        chat_id = None if overall else caller.chat.telegram_chat_id
+    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    chat_id = None if overall else caller.chat.telegram_chat_id
     now = rt.clock()
     # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
     report = await asyncio.to_thread(digest_report, rt, chat_id, now, caller.lang)
@@ -159,12 +166,11 @@ async def export_command(update: Update, context: BotContext) -> None:
     from taskbot.services.export import export_filename  # see export_workbook
 
     message = message_of(update)
-    await require_admin(update, context)
+    roles = await require_admin(update, context)
     rt = context.runtime
     now = rt.clock()
-    with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
-        chat = None if covers_every_task(caller, rt) else caller.chat
+    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    chat = None if overall else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.
     data, payload = await asyncio.to_thread(export_workbook, rt, chat, lang)

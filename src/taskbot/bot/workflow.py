@@ -37,7 +37,7 @@ from taskbot.bot.args import (
 from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import identify, is_admin, is_office_admin, lang_of
+from taskbot.bot.identity import identify, is_configured_admin, lang_of, roles_of
 from taskbot.bot.render import PARSE_MODE, confirmation, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.config import Settings
@@ -94,7 +94,9 @@ def review_applies(update: Update, context: BotContext) -> bool:
     """Whether a done by this sender awaits the office's review: on by config and there is an office
     to review it (a chat, or admins), except for the office's own admins (who close at once)."""
     settings = context.runtime.settings
-    return settings.workflow.review and bool(office_chats(settings)) and not is_office_admin(update, context)
+    user = update.effective_user
+    office_admin = user is not None and is_configured_admin(settings.admins, user.id)
+    return settings.workflow.review and bool(office_chats(settings)) and not office_admin
 
 
 def _when(at: dt.datetime, rt: Runtime) -> str:
@@ -235,9 +237,9 @@ async def extend_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     today = local_today(rt)
     new_date = parse_deadline(words[0], today)
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         report, request = flow.request_extension(
             session,
             parsed.task_id,
@@ -269,14 +271,16 @@ async def due_command(update: Update, context: BotContext) -> None:
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.due")
     if not parsed.rest:
         raise BadArguments("workflow.usage.due")
-    if not await is_admin(update, context):
+    # The office's own commands: their effect reaches the units' chats, so configured admins only.
+    roles = await roles_of(update, context)
+    if not roles.office:
         raise NotAllowed("admin_only")
     rule = None if parsed.rest.strip().lower() in NO_DEADLINE_WORDS else rule_from_words(parsed.rest)
     if rule is None and parsed.rest.strip().lower() not in NO_DEADLINE_WORDS:
         raise BadArguments("workflow.bad_rule", given=parsed.rest[:30])
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=True)
+        caller = identify(session, update, rt.settings, roles=roles)
         report = flow.set_report_rule(session, parsed.task_id, caller.actor, rt.clock(), rule)
         task = task_ref(report.task)
         if rule is None:
@@ -289,7 +293,9 @@ async def due_command(update: Update, context: BotContext) -> None:
 @polite
 async def pending_command(update: Update, context: BotContext) -> None:
     """List the requests awaiting the office, each with its buttons (admins only)."""
-    if not await is_admin(update, context):
+    # The office's own commands: their effect reaches the units' chats, so configured admins only.
+    roles = await roles_of(update, context)
+    if not roles.office:
         raise NotAllowed("admin_only")
     rt = context.runtime
     message = message_of(update)
@@ -316,9 +322,9 @@ async def on_decision(update: Update, context: BotContext) -> None:
     assert match is not None
     action, request_id = match.group(1), int((query.data or "").rsplit(":", 1)[1])
     rt = context.runtime
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         request = flow.check_decider(session, request_id, caller.actor)
         if action == REJECT and request.kind == RequestKind.REVIEW:
             task = get_task(session, request.task_id)
@@ -352,9 +358,9 @@ async def on_ack(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_chat is not None
     assignment_id = int((query.data or "").rsplit(":", 1)[1])
     rt = context.runtime
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         report = flow.sign_receipt(session, assignment_id, caller.actor, rt.clock(), rt.settings.tz)
         text = t(
             "workflow.ack.signed",
@@ -372,12 +378,14 @@ async def urge_command(update: Update, context: BotContext) -> None:
     """Urge a task's units to act now, each with a 收到 button: /urge N [单位] [附言]."""
     message = message_of(update)
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.urge")
-    if not await is_admin(update, context):
+    # The office's own commands: their effect reaches the units' chats, so configured admins only.
+    roles = await roles_of(update, context)
+    if not roles.office:
         raise NotAllowed("admin_only")
     rt = context.runtime
     lang = pick_language(rt.settings.language)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=True)
+        caller = identify(session, update, rt.settings, roles=roles)
         unit, note = split_unit(session, parsed.task_id, parsed.rest)
         rows = flow.urge(session, parsed.task_id, caller.actor, rt.clock(), note, unit=unit)
         task = get_task(session, parsed.task_id, history=True)
@@ -414,10 +422,10 @@ async def on_urge_ack(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_chat is not None
     urge_id = int((query.data or "").rsplit(":", 1)[1])
     rt = context.runtime
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     lang = pick_language(rt.settings.language)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         row = flow.ack_urge(session, urge_id, caller.actor, rt.clock(), rt.settings.tz)
         task = get_task(session, row.task_id)
         office = t(
@@ -502,10 +510,10 @@ async def _record_evidence(update: Update, context: BotContext) -> None:
         progress, words = split_progress(caption)
         parsed = TaskReport(task_id or 0, words, progress)
     rt = context.runtime
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     review = command == "done" and review_applies(update, context)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         now = rt.clock()
         if command == "done" and review:
             report = flow.claim_done(session, parsed.task_id, caller.actor, now, parsed.text)[0]
@@ -556,9 +564,9 @@ async def on_return_reason(update: Update, context: BotContext, purpose: str) ->
     request_id = int(purpose.removeprefix(RETURN_PURPOSE))
     message = message_of(update)
     rt = context.runtime
-    admin = await is_admin(update, context)
+    roles = await roles_of(update, context)
     with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
+        caller = identify(session, update, rt.settings, roles=roles)
         decision = flow.reject(session, request_id, caller.actor, rt.clock(), message.text or "")
         text = t(
             "workflow.return.ok", caller.lang, task=task_ref(decision.report.task), unit=esc(decision.unit)

@@ -231,9 +231,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，只有管理员可以这样做。",
         "en": "Sorry, only an admin can do that.",
     },
-    "error.office_admin_only": {
-        "zh": "抱歉，只有督查室管理员（配置中的 admins）可以这样做。",
-        "en": "Sorry, only the supervising office's admins (the configured admins) can do that.",
+    "error.reaches_other_chats": {
+        "zh": "抱歉，这会涉及本群以外的对话（其他群、尚未绑定到任何群的责任单位，或全部任务）。"
+        "群管理员只能管理只属于本群的任务和责任单位；请联系督查室管理员（配置中的 admins）。",
+        "en": "Sorry, this would reach beyond this group (other chats, a party no chat receives yet, "
+        "or every task). A group's admins may only manage the tasks and parties of their own group; "
+        "please ask the supervising office's admins (the configured admins).",
     },
     "error.text_required": {
         "zh": "请写上进展内容，例如 /status 3 50% 已完成摸底。",

@@ -211,7 +211,7 @@ def install(
         jobs._startup,
         0,
         name="taskbot:startup",
-        # however late a busy start runs it, it runs (a missed start-up would wait for the sweep)
+        # Due at once: a start-up slower than APScheduler's default 1 s grace must not skip it.
         job_kwargs={"id": "taskbot:startup", "replace_existing": True, "misfire_grace_time": None},
     )
     job_queue.run_repeating(

@@ -1,9 +1,11 @@
 """People and chats as the store knows them, and the rules of who may see and change which task.
 
 The rules, in one place:
-- An **admin** (a Telegram user id in ``settings.admins``, or a group's Telegram administrator when
-  ``chat_admins_are_admins`` is on — the bot decides that and sets ``Actor.is_admin``) may change any
-  task it can see.
+- An **admin** may change a task or a party only where the one permission rule
+  (``taskbot.domain.permissions.decide``) allows it: a configured admin (``settings.admins``,
+  ``Actor.is_admin``) everywhere; a group's Telegram administrator (``chat_admins_are_admins``, the
+  bot sets ``Actor.chat_admin``) only for what reaches no chat but that group. ``task_reach`` and
+  ``party_reach`` say which chats a task or a party reaches.
 - An **official** may report on (done / status / blocked) a task they are responsible for: it is
   assigned to them, or it is received by the chat they report from, or their Person is bound to one
   of the task's parties.
@@ -14,6 +16,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,7 +24,9 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from taskbot.store.models import Assignment, Binding, Chat, Person, Task, TaskAssignee, TaskParty
+from taskbot.domain.permissions import Reach, Roles
+from taskbot.domain.text import one_line
+from taskbot.store.models import Assignment, Binding, Chat, Party, Person, Task, TaskAssignee, TaskParty
 
 PRIVATE = "private"
 _Row = TypeVar("_Row", Person, Chat)
@@ -34,7 +39,8 @@ class Actor:
     name: str
     person: Person | None = None
     chat: Chat | None = None
-    is_admin: bool = False
+    is_admin: bool = False  # a configured admin: an admin in every chat
+    chat_admin: bool = False  # a Telegram administrator of CHAT (with chat_admins_are_admins)
 
     @classmethod
     def system(cls, name: str = "system") -> Actor:
@@ -48,6 +54,18 @@ class Actor:
     @property
     def sees_everything(self) -> bool:
         return self.chat is None or (self.is_admin and self.in_private)
+
+    @property
+    def here(self) -> int | None:
+        """The Telegram id of the chat the actor acts from (None: the command line, the scheduler)."""
+        return self.chat.telegram_chat_id if self.chat is not None else None
+
+    @property
+    def roles(self) -> Roles:
+        """The actor's admin rights, for ``taskbot.domain.permissions.decide``."""
+        here = self.here
+        chats = frozenset({here}) if self.chat_admin and here is not None else frozenset()
+        return Roles(office=self.is_admin, chat_admin_of=chats)
 
 
 def person_label(person: Person) -> str:
@@ -176,6 +194,58 @@ def can_see(session: Session, task: Task, actor: Actor) -> bool:
 def is_responsible(session: Session, task: Task, actor: Actor) -> bool:
     """Whether ACTOR may report on TASK (done, status, blocked)."""
     return access(session, task, actor).responsible
+
+
+# --- reach: which chats a task or a party reaches (for the permission rule) ---
+
+
+def task_reach(session: Session, task: Task) -> Reach:
+    """The chats TASK reaches: its own chat, or the chats (and bound people's private chats) of its
+    parties; open when none receives it (it would go to the default chat, or to whoever binds it)."""
+    if task.chat_id is not None:
+        chat = session.get(Chat, task.chat_id)
+        return Reach.of(chat.telegram_chat_id) if chat is not None else Reach.everywhere()
+    parties = select(TaskParty.party_id).where(TaskParty.task_id == task.id)
+    reach = _bindings_reach(session, parties)
+    return reach if reach.chats else Reach.everywhere()
+
+
+def party_reach(session: Session, party_names: Iterable[str]) -> Reach:
+    """The chats the parties named reach: where they are bound, and every chat their tasks reach
+    (a party that does not exist yet reaches nothing)."""
+    names = [one_line(n) for n in party_names]
+    party_ids = select(Party.id).where(Party.name.in_(names))
+    reach = _bindings_reach(session, party_ids)
+    task_ids = select(TaskParty.task_id).where(TaskParty.party_id.in_(party_ids)).distinct()
+    tasks = session.scalars(select(Task).where(Task.id.in_(task_ids)))
+    return Reach.union([reach, *(task_reach(session, task) for task in tasks)])
+
+
+def parties_reach_for_task(session: Session, party_names: Iterable[str]) -> Reach:
+    """The chats a new task of these parties would reach (open when none of them is bound yet)."""
+    names = [one_line(n) for n in party_names]
+    reach = _bindings_reach(session, select(Party.id).where(Party.name.in_(names)))
+    return reach if reach.chats else Reach.everywhere()
+
+
+def _bindings_reach(session: Session, party_ids: Select[Any]) -> Reach:
+    rows = session.execute(
+        select(Chat.telegram_chat_id, Person.telegram_user_id, Binding.person_id)
+        .select_from(Binding)
+        .outerjoin(Chat, Chat.id == Binding.chat_id)
+        .outerjoin(Person, Person.id == Binding.person_id)
+        .where(Binding.party_id.in_(party_ids))
+    )
+    chats: set[int] = set()
+    open_ = False
+    for chat_id, user_id, person_id in rows:
+        if chat_id is not None:
+            chats.add(chat_id)
+        elif user_id is not None:
+            chats.add(user_id)  # a person's private chat has their user id
+        elif person_id is not None:
+            open_ = True  # a person named by @username who has not written to the bot yet
+    return Reach(frozenset(chats), open_)
 
 
 def _insert_or_fetch(session: Session, row: _Row, refetch: Select[Any]) -> _Row:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from taskbot.domain.assignments import completion
+from taskbot.domain.permissions import Reach, Verdict, decide
 from taskbot.domain.text import one_line
 from taskbot.domain.values import (
     DATE_MAX,
@@ -33,7 +34,15 @@ from taskbot.domain.values import (
     in_date_window,
 )
 from taskbot.services.assignments import derive, record_share, reopen_shares, sync_assignments, unit_label
-from taskbot.services.people import Access, Actor, access, person_label
+from taskbot.services.people import (
+    Access,
+    Actor,
+    access,
+    parties_reach_for_task,
+    party_reach,
+    person_label,
+    task_reach,
+)
 from taskbot.store import queries
 from taskbot.store.models import (
     Assignment,
@@ -76,9 +85,17 @@ class TaskNotFound(TaskError):
 
 
 class NotAllowed(TaskError):
-    """The actor may not do this: not responsible (``not_responsible``) or not an admin (``admin_only``)."""
+    """The actor may not do this: not responsible (``not_responsible``), not an admin here
+    (``admin_only``), or a group's admin whose change would reach other chats (``reaches_other_chats``)."""
 
     code = "not_responsible"
+
+
+def require(actor: Actor, reach: Reach) -> None:
+    """Refuse (NotAllowed) unless the permission rule lets ACTOR cause an effect reaching REACH."""
+    verdict = decide(actor.roles, reach, actor.here)
+    if verdict is not Verdict.ALLOWED:
+        raise NotAllowed(verdict.value)
 
 
 class InvalidInput(TaskError):
@@ -386,8 +403,10 @@ def add_task(
     text: str = "",
 ) -> Task:
     """Create a task by hand; with CHAT it goes to that chat, else to the chats bound to its parties."""
-    if not actor.is_admin:
-        raise NotAllowed("admin_only")
+    require(
+        actor,
+        Reach.of(chat.telegram_chat_id) if chat is not None else parties_reach_for_task(session, parties),
+    )
     title = one_line(title)
     if not title:
         raise InvalidInput("title_required")
@@ -458,10 +477,14 @@ def bind_party(
     person: Person | None = None,
 ) -> BindResult:
     """Bind the party to CHAT (it receives the party's tasks) or to PERSON (who answers for it)."""
-    if not actor.is_admin:
-        raise NotAllowed("admin_only")
     if (chat is None) == (person is None):
         raise ValueError("bind a party to exactly one of a chat or a person")
+    if chat is not None:
+        reaches = Reach.of(chat.telegram_chat_id)
+    else:
+        assert person is not None
+        reaches = Reach.of(person.telegram_user_id, open=person.telegram_user_id is None)
+    require(actor, reaches | party_reach(session, [party_name]))
     party, new_party = _party_named(session, party_name)
     chat_id = chat.id if chat is not None else None
     person_id = person.id if person is not None else None
@@ -490,8 +513,7 @@ def bind_party(
 
 def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | None = None) -> list[Party]:
     """Unbind PARTY_NAME (or, with None, every party) from CHAT; the parties unbound."""
-    if not actor.is_admin:
-        raise NotAllowed("admin_only")
+    require(actor, Reach.of(chat.telegram_chat_id))
     stmt = select(Binding).where(Binding.chat_id == chat.id)
     if party_name is not None:
         stmt = stmt.join(Party, Party.id == Binding.party_id).where(
@@ -501,6 +523,7 @@ def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | N
     if not bindings:
         raise InvalidInput("not_bound", party=party_name or "")
     parties = [b.party for b in bindings]
+    require(actor, party_reach(session, [p.name for p in parties]))
     for binding in bindings:
         session.delete(binding)
     session.flush()
@@ -542,9 +565,9 @@ def _load_for_report(session: Session, task_id: int, actor: Actor) -> Task:
 
 
 def _load_for_admin(session: Session, task_id: int, actor: Actor) -> Task:
+    require(actor, Reach())  # an admin here at all, before anything about the task is said
     task = get_task(session, task_id, actor)
-    if not actor.is_admin:
-        raise NotAllowed("admin_only", task_id=task.id)
+    require(actor, task_reach(session, task))
     return task
 
 
