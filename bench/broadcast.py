@@ -30,7 +30,7 @@ from tests.support.clock import ManualClock
 from taskbot.config import load_settings
 from taskbot.domain.values import Beat
 from taskbot.runtime import Runtime, build_runtime
-from taskbot.store.models import Binding, Chat, Party, Task, TaskParty
+from taskbot.store.models import Assignment, Binding, Chat, Party, Task, TaskParty
 
 WEEKLY_AT = dt.datetime(2026, 10, 12, 1, 0, tzinfo=dt.UTC)  # Monday 09:00 in Shanghai
 CREATED = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
@@ -78,7 +78,7 @@ def seed(runtime: Runtime, groups: int, tasks_per_group: int) -> list[int]:
         )
         conn.execute(insert(Party), [{"id": i + 1, "name": f"责任单位{i + 1}"} for i in range(groups)])
         conn.execute(insert(Binding), [{"party_id": i + 1, "chat_id": i + 1} for i in range(groups)])
-        tasks, links = [], []
+        tasks, links, shares = [], [], []
         for g in range(groups):
             for k in range(tasks_per_group):
                 tid = g * tasks_per_group + k + 1
@@ -97,9 +97,22 @@ def seed(runtime: Runtime, groups: int, tasks_per_group: int) -> list[int]:
                     }
                 )
                 links.append({"task_id": tid, "party_id": g + 1})
+                # the group's share of the task (what sync_assignments would write on /bind)
+                shares.append(
+                    {
+                        "task_id": tid,
+                        "chat_id": g + 1,
+                        "party_id": g + 1,
+                        "role": "lead",
+                        "status": "open",
+                        "progress": (tid * 7) % 100,
+                        "last_report_text": "",
+                    }
+                )
         for start in range(0, len(tasks), 20_000):
             conn.execute(insert(Task), tasks[start : start + 20_000])
             conn.execute(insert(TaskParty), links[start : start + 20_000])
+            conn.execute(insert(Assignment), shares[start : start + 20_000])
     return chat_ids
 
 

@@ -159,6 +159,10 @@ class CalendarSettings(BaseModel):
         from taskbot.domain.calendar import expand_days
 
         return expand_days(self.workdays)
+class RemindersSettings(BaseModel):
+    """How much one reminder shows (a phone screen, not a ledger)."""
+
+    max_items: int = Field(10, ge=1, le=100)
 
 
 class Settings(BaseSettings):
@@ -181,6 +185,7 @@ class Settings(BaseSettings):
     rate_limit: RateLimitSettings = RateLimitSettings()
     redblack: RedBlackSettings = RedBlackSettings()
     calendar: CalendarSettings = CalendarSettings()
+    reminders: RemindersSettings = RemindersSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()

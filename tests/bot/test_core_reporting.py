@@ -287,12 +287,76 @@ async def test_reply_with_leading_progress_to_a_task_detail(bot: BotHarness) -> 
     assert bot.task(ids["towns"]) == ("in_progress", 45)
 
 
-async def test_reply_to_a_reminder_of_several_tasks_asks_which(bot: BotHarness) -> None:
+@pytest.mark.parametrize(
+    ("words", "which", "progress", "said"),
+    [
+        ("#{second} 60% 各镇已完成摸底", "second", 60, "各镇已完成摸底"),
+        ("{second} 60% 各镇已完成摸底", "second", 60, "各镇已完成摸底"),
+        ("{towns}号 节点已排定", "towns", 0, "节点已排定"),
+        ("督查督办 已建立台账", "second", 0, "督查督办 已建立台账"),  # words of exactly one title
+    ],
+)
+async def test_a_reply_to_a_reminder_of_several_tasks_is_read(
+    bot: BotHarness, words: str, which: str, progress: int, said: str
+) -> None:
+    ids = scene(bot)
+    reminder = await send_reminder(bot, GROUP, [ids["towns"], ids["second"]])
+    text = words.format(**ids)
+    answer = await bot.send(GROUP, OFFICIAL, text, reply_to=reminder["message_id"])
+    assert said in text_of(answer)
+    assert bot.history(ids[which])[-1][3] == said
+    assert bot.task(ids[which]) == ("in_progress", progress)
+
+
+async def test_a_reply_naming_no_task_is_kept_and_recorded_on_the_task_picked(bot: BotHarness) -> None:
+    ids = scene(bot)
+    reminder = await send_reminder(bot, GROUP, [ids["towns"], ids["second"]])
+    answer = await bot.send(GROUP, OFFICIAL, "60% 各镇已完成燃气管道摸底", reply_to=reminder["message_id"])
+    assert text_of(answer) == t("bot.reply.pick_task", "zh")
+    picks = buttons_of(answer)
+    assert [p.rsplit(":", 1)[1] for p in picks] == [str(ids["towns"]), str(ids["second"])]
+    assert len(bot.history(ids["towns"])) == len(bot.history(ids["second"])) == 1  # nothing yet
+    await bot.press(GROUP, OFFICIAL, answer, picks[1])
+    assert "各镇已完成燃气管道摸底" in text_of(await bot.api.wait_for_message(GROUP))
+    assert bot.history(ids["second"])[-1] == ("status", "in_progress", 60, "各镇已完成燃气管道摸底")
+    # pressed again: already recorded, politely
+    await bot.press(GROUP, OFFICIAL, answer, picks[0])
+    assert len(bot.history(ids["towns"])) == 1
+
+
+async def test_a_kept_reply_picked_too_late_stays_an_unassigned_note(bot: BotHarness) -> None:
+    from taskbot.services import notes
+
     ids = scene(bot)
     reminder = await send_reminder(bot, GROUP, [ids["towns"], ids["second"]])
     answer = await bot.send(GROUP, OFFICIAL, "都在推进", reply_to=reminder["message_id"])
-    assert text_of(answer) == t("bot.reply.which_task", "zh", example=ids["towns"])
-    assert len(bot.history(ids["towns"])) == len(bot.history(ids["second"])) == 1
+    bot.clock.advance(minutes=31)
+    await bot.press(GROUP, OFFICIAL, answer, buttons_of(answer)[0])
+    await bot.settle()
+    assert len(bot.history(ids["towns"])) == 1
+    with bot.runtime.sessions() as s:
+        [note] = notes.unassigned(s)
+        assert (note.text, note.actor, note.task_ids) == ("都在推进", "张三", [ids["towns"], ids["second"]])
+
+
+async def test_a_photo_sent_as_a_reply_is_acknowledged_and_kept(bot: BotHarness) -> None:
+    from taskbot.services import notes
+
+    ids = scene(bot)
+    reminder = await send_reminder(bot, GROUP, [ids["towns"], ids["second"]])
+    await bot.api.user_sends_document(
+        GROUP,
+        OFFICIAL,
+        "现场照片.pdf",
+        b"%PDF-1.4 evidence",
+        "整改现场",
+        reply_to_message_id=reminder["message_id"],
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert text_of(answer) == t("bot.reply.file_pick_task", "zh")
+    with bot.runtime.sessions() as s:
+        [note] = notes.unassigned(s)
+        assert note.file_kind == "document" and note.file_id and note.text == "整改现场"
 
 
 async def test_reply_to_other_bot_messages_is_conversation(bot: BotHarness) -> None:

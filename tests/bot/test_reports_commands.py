@@ -65,12 +65,18 @@ async def test_report_in_a_group_covers_its_tasks_and_the_overall_lists(bot: Bot
     assert lines[2] == counts(done=1, on_track=1, overdue=1, blocked=1)
     assert "社区创熟" not in report  # another chat's task
     assert "  #1 " not in report
-    red = report[report.index(t("reminder.red.title", "zh")) :]
-    assert t("reminder.red.entry", "zh", rank=1, party="各相关部门", done=1, progress=75) in red
+    red = report[report.index(t("reminder.red.title", "zh")) : report.index(t("reminder.black.title", "zh"))]
+    # units are ranked, not phrases: the group answers for 各镇街 and 各相关部门 alike, and with a
+    # task overdue and one blocked it is not on the red list however well its other tasks go
+    assert "镇街工作群" not in red and "各相关部门" not in red
     black = report[report.index(t("reminder.black.title", "zh")) :]
-    # the black list is the whole bulletin's: the silent party of the other group is on it too
-    assert t("reminder.black.entry", "zh", rank=1, party="各镇街", overdue=1, days=4, silent=0) in black
-    assert t("reminder.black.entry", "zh", rank=2, party="各社区", overdue=0, days=0, silent=1) in black
+    # the black list is the whole bulletin's: the silent unit of the other group is on it too
+    overdue = t("reminder.why.overdue", "zh", n=1, days=4)
+    silent = t("reminder.why.silent", "zh", n=1, days=14)
+    assert t("reminder.black.entry", "zh", rank=1, party="镇街工作群", why=overdue) in black
+    # (a group the bot never heard from has no title yet: its unit goes by the party it answers for)
+    assert t("reminder.black.entry", "zh", rank=2, party="各社区", why=silent) in black
+    assert "0 项" not in red + black
 
 
 async def overall_report(bot: BotHarness, chat_id: int, user_id: int) -> tuple[JSON, str]:
@@ -153,7 +159,15 @@ async def test_export_privately_has_every_task_and_its_history(bot: BotHarness) 
     assert document["file_name"] == "taskbot-tasks-20261005-0900.xlsx"
     assert document["mime_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert message["caption"] == t("export.caption", "zh", tasks=5, history=8)
-    assert book.sheetnames == ["任务", "历史"]
+    assert book.sheetnames == ["任务", "历史", "承办单位台账"]
+    # the 台账: a row per assignment — each task here has one unit's group
+    units = list(book["承办单位台账"].iter_rows(values_only=True))
+    assert units[0][:5] == ("任务编号", "任务", "承办单位", "角色", "状态")
+    assert sorted(row[0] for row in units[1:]) == sorted(ids.values())
+    # (groups the bot has not heard from yet go by the party they answer for)
+    assert {row[2] for row in units[1:]} == {"各镇街", "各相关部门", "各社区"}
+    done_row = next(row for row in units[1:] if row[0] == ids["done"])
+    assert done_row[3:6] == ("牵头", "已完成", 100) and done_row[-1] == "按期办结"
     rows = list(book["任务"].iter_rows(values_only=True))
     assert rows[0][:4] == ("编号", "任务", "状态", "进度%")
     by_id = {row[0]: row for row in rows[1:]}
@@ -188,5 +202,5 @@ async def test_export_in_english(bot: BotHarness) -> None:
     bot.add_private(4001)
     message, book = await exported(bot, 4001, 4001)
     assert message["caption"] == t("export.caption", "en", tasks=5, history=8)
-    assert book.sheetnames == ["Tasks", "History"]
+    assert book.sheetnames == ["Tasks", "History", "Units"]
     assert {row[2] for row in list(book["Tasks"].iter_rows(values_only=True))[1:]} >= {"done", "blocked"}

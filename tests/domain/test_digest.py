@@ -11,6 +11,7 @@ from taskbot.domain.digest import (
     Standing,
     StuckReason,
     TaskFacts,
+    UnitFacts,
     build_digest,
     parties_not_reported,
     standing,
@@ -36,7 +37,21 @@ def task(
     done: float | None = None,
     progress: int = 0,
     parties: tuple[str, ...] = ("甲镇",),
+    completion: str | None = None,
 ) -> TaskFacts:
+    """A task whose every party is a unit (a bound group) in the same state as the task."""
+    units = tuple(
+        UnitFacts(
+            chat_id=-1000 - sum(map(ord, name)),
+            name=name,
+            status=status,
+            progress=progress,
+            last_report_at=None if reported is None else days_ago(reported),
+            completed_at=None if done is None else days_ago(done),
+            completion=completion if done is not None else None,
+        )
+        for name in parties
+    )
     return TaskFacts(
         id=id,
         title=f"任务{id}",
@@ -47,6 +62,7 @@ def task(
         created_at=days_ago(created),
         last_report_at=None if reported is None else days_ago(reported),
         done_at=None if done is None else days_ago(done),
+        units=units,
     )
 
 
@@ -120,6 +136,75 @@ def test_red_black_rules_are_configurable(rules: RedBlackRules, red: list[str], 
     digest = build_digest(tasks, NOW, TODAY, rules)
     assert [s.party for s in digest.red] == red
     assert [s.party for s in digest.black] == black
+
+
+@pytest.mark.parametrize(
+    ("shares", "red", "black", "why"),
+    [
+        # reported, nothing wrong: red
+        ([task(1, "in_progress", progress=50, reported=2)], True, False, {}),
+        # finished on time in the period: red
+        ([task(1, "done", done=2, completion="on_time")], True, False, {"done": 1}),
+        # finished 4 days late in the period: off the red list, on the black one, saying why
+        ([task(1, "done", done=2, completion="late")], False, True, {"done_late": 1}),
+        # a late completion keeps a unit off the red list even beside a good one
+        (
+            [task(1, "done", done=2, completion="late"), task(2, "done", done=1, completion="on_time")],
+            False,
+            True,
+            {"done": 2, "done_late": 1},
+        ),
+        # blocked: neither red nor black
+        ([task(1, "blocked", reported=1), task(2, "in_progress", reported=1)], False, False, {}),
+        # overdue (even with a fresh report): black
+        ([task(1, "in_progress", deadline=dt.date(2026, 10, 8), reported=1)], False, True, {"overdue": 1}),
+        # silent: black
+        ([task(1, "open", reported=None, created=20)], False, True, {"silent": 1}),
+        # nothing reported in the period, not yet silent: neither
+        ([task(1, "open", reported=None, created=3)], False, False, {}),
+        # done before the period: not counted as done now (its task is left out of the digest)
+        ([task(1, "done", done=20, completion="on_time")], False, False, {}),
+    ],
+)
+def test_a_unit_is_red_only_with_nothing_blocked_overdue_late_or_silent(
+    shares: list[TaskFacts], red: bool, black: bool, why: dict[str, int]
+) -> None:
+    digest = build_digest(shares, NOW, TODAY, RULES, period_start=days_ago(14))
+    assert ([s.unit for s in digest.red] == ["甲镇"]) is red
+    assert ([s.unit for s in digest.black] == ["甲镇"]) is black
+    scores = digest.red + digest.black
+    for name, count in why.items():
+        assert getattr(scores[0], name) == count
+
+
+def test_units_of_one_task_are_ranked_each_on_its_own_share() -> None:
+    shared = TaskFacts(
+        id=1,
+        title="燃气管道摸底",
+        status="in_progress",
+        deadline=dt.date(2026, 10, 31),
+        parties=("各镇街",),
+        created_at=days_ago(20),
+        units=(
+            UnitFacts(
+                -1, "甲镇", status="done", progress=100, completed_at=days_ago(1), completion="on_time"
+            ),
+            UnitFacts(-2, "乙镇", status="in_progress", progress=50, last_report_at=days_ago(1)),
+            UnitFacts(-3, "丙镇"),  # silent since the task came, 20 days ago
+        ),
+    )
+    digest = build_digest([shared], NOW, TODAY, RULES)
+    assert [(s.unit, s.done, s.mean_progress) for s in digest.red] == [("甲镇", 1, 100), ("乙镇", 0, 50)]
+    assert [(s.unit, s.silent) for s in digest.black] == [("丙镇", 1)]
+    assert "各镇街" not in [s.unit for s in digest.red + digest.black]  # the phrase is never ranked
+
+
+def test_parties_no_unit_answers_for_are_listed_not_ranked() -> None:
+    lone = task(1, deadline=dt.date(2026, 10, 1), parties=())
+    lone.parties = ("各责任单位", "市住建局")
+    digest = build_digest([lone, task(2, parties=("甲镇",))], NOW, TODAY, RULES)
+    assert digest.unbound == ["各责任单位", "市住建局"]
+    assert [s.unit for s in digest.black] == []
 
 
 def test_stuck_tasks_for_the_consultation() -> None:

@@ -306,3 +306,39 @@ def test_a_conflict_that_never_resolves_is_a_clear_error_and_writes_nothing(
     assert len(attempts) == 3
     with store.sessions() as session:
         assert count(session, Bulletin) == 0 and count(session, Chat) == 0
+
+
+def test_roles_are_stored_and_each_bound_chat_gets_an_assignment(store: Runtime) -> None:
+    from taskbot.bulletin import parse_bulletin
+    from taskbot.services import tasks as task_service
+    from taskbot.services.people import Actor, upsert_chat
+    from taskbot.store.models import Assignment
+
+    text = "一、要推进社区创熟，由市民政局牵头，各镇（街道）配合，2026年12月31日前完成。\n"
+    bulletin = parse_bulletin(text, date=DATE)
+    admin = Actor.system("test")
+    with store.sessions.begin() as session:
+        for chat_id, party in [(-1001, "市民政局"), (-1002, "各镇（街道）"), (-1003, "各镇（街道）")]:
+            chat = upsert_chat(session, chat_id, title=f"群{-chat_id}", type="supergroup")
+            task_service.bind_party(session, admin, party, chat=chat)
+    [task_id] = _import(store, text=text, parsed=bulletin).created
+    with store.sessions() as session:
+        roles = dict(
+            session.execute(
+                select(Party.name, TaskParty.role).join(TaskParty, TaskParty.party_id == Party.id)
+            ).all()
+        )
+        shares = session.execute(
+            select(Chat.telegram_chat_id, Assignment.role, Assignment.status)
+            .join(Chat, Chat.id == Assignment.chat_id)
+            .where(Assignment.task_id == task_id)
+            .order_by(Assignment.id)
+        ).all()
+    # 配合 is a role, never part of the party's name
+    assert roles == {"市民政局": "lead", "各镇（街道）": "partner"}
+    # 各镇（街道） bound in two town groups: one share each, as partners
+    assert [tuple(s) for s in shares] == [
+        (-1001, "lead", "open"),
+        (-1002, "partner", "open"),
+        (-1003, "partner", "open"),
+    ]

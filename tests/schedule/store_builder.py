@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from taskbot.runtime import Runtime
+from taskbot.services.assignments import sync_assignments
 from taskbot.store.db import transaction
 from taskbot.store.models import Binding, Chat, Party, Report, Task, TaskParty
 
@@ -40,6 +41,9 @@ class StoreBuilder:
             for tg in chats:
                 chat = s.query(Chat).filter_by(telegram_chat_id=tg).one()
                 s.add(Binding(party_id=pid, chat_id=chat.id))
+            if chats:
+                s.flush()
+                sync_assignments(s)
             return pid
 
     def task(
@@ -79,4 +83,6 @@ class StoreBuilder:
             s.add(Report(task_id=task.id, at=created, kind="created", status="open", progress=0))
             if reported is not None:
                 s.add(Report(task_id=task.id, at=reported, kind="status", status=status, progress=progress))
+            s.flush()
+            sync_assignments(s, [task.id])
             return task.id

@@ -114,9 +114,11 @@ def test_report(capsys: pytest.CaptureFixture[str], small_store: StoreBuilder) -
     standings = {t["id"]: t["standing"] for t in data["tasks"]}
     assert standings[1] == "overdue"
     assert standings[2] == standings[3] == "silent"
-    assert [b["party"] for b in data["black"]] == ["甲镇", "乙局"]
+    # units are ranked (甲镇's group), a party no group answers for is listed instead
+    assert [b["unit"] for b in data["black"]] == ["甲群"]
+    assert data["unbound"] == ["乙局"]
     code, out, _ = run(capsys, "report")
-    assert code == 0 and "black list (黑榜)" in out and "甲镇" in out
+    assert code == 0 and "black list (黑榜)" in out and "甲群" in out
 
 
 def test_plan_after_importing_the_seed_bulletin(capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,3 +135,34 @@ def test_plan_after_importing_the_seed_bulletin(capsys: pytest.CaptureFixture[st
         "task_ids": on_weekly,
     }
     assert all(f["chat_id"] is None for f in fires)  # nothing is bound yet
+
+
+def test_leaders_see_every_open_task_of_the_seed_bulletin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskbot.config import load_settings
+    from taskbot.runtime import build_runtime
+    from taskbot.services import tasks as task_service
+    from taskbot.services.people import Actor
+    from taskbot.store.db import transaction
+
+    leaders = -100999
+    monkeypatch.setenv("TASKBOT_LEADERS_CHAT_ID", str(leaders))
+    code, _, err = run(capsys, "import", str(SEED_BULLETIN), "--date", "2022-06-24")
+    assert code == 0, err
+    tasks = run_json(capsys, "tasks")
+    weekly_only = next(t["id"] for t in tasks if t["cadence"] in ([], ["weekly"]))
+    runtime = build_runtime(load_settings())
+    try:
+        with transaction(runtime.sessions) as s:
+            task_service.mark_blocked(s, weekly_only, Actor.system("test"), runtime.clock(), "资金未到位")
+    finally:
+        runtime.close()
+    fires = run_json(capsys, "plan", "--from", "2027-01-01", "--days", "31")["fires"]
+    assert set(fires[0]) == {"at", "beat", "chat_id", "task_ids"}  # the JSON keeps its shape
+    every = sorted(t["id"] for t in tasks)
+    bulletins = [f for f in fires if f["beat"] == "fortnightly" and f["chat_id"] == leaders]
+    assert len(bulletins) >= 2
+    assert all(f["task_ids"] == every for f in bulletins)  # 49 tasks, not only the fortnightly one
+    [agenda] = [f for f in fires if f["beat"] == "monthly" and f["chat_id"] == leaders]
+    assert weekly_only in agenda["task_ids"]  # blocked, whatever its cadence

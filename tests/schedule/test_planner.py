@@ -74,12 +74,14 @@ def test_a_window_lists_every_beat_in_time_order(runtime: Runtime, store: StoreB
         (at(10, 8), "weekly", A, (weekly, all_beats), "chat"),
         # the monthly agenda: open since before the last consultation and no progress since
         (at(10, 8), "monthly", A, (all_beats,), "chat"),
+        # the leaders' agenda covers every stuck task, whatever its cadence
+        (at(10, 8), "monthly", LEADERS, (weekly, all_beats), "leaders"),
         (at(10, 8), "deadline", A, (all_beats,), "chat"),  # due tomorrow
         # none on the deadline day itself: 7, 3, 1 days before, then overdue
         (at(10, 10), "deadline", A, (all_beats,), "chat"),  # 1 day overdue, make-up Saturday
         (at(10, 12), "weekly", A, (weekly, all_beats), "chat"),
         (at(10, 12), "fortnightly", A, (all_beats,), "chat"),
-        (at(10, 12), "fortnightly", LEADERS, (all_beats,), "leaders"),
+        (at(10, 12), "fortnightly", LEADERS, (weekly, all_beats), "leaders"),  # every open task
         (at(10, 12), "deadline", A, (all_beats,), "chat"),
         (at(10, 13), "deadline", A, (all_beats,), "chat"),
         (at(10, 13), "escalation", LEADERS, (all_beats,), "leaders"),  # 4 days overdue
@@ -99,7 +101,10 @@ def test_monthly_agenda_lists_stuck_tasks_only(runtime: Runtime, store: StoreBui
     with runtime.sessions.begin() as s:
         s.add(Report(task_id=still, at=at(8, 20), kind="status", status="in_progress", progress=30))
     fires = ReminderService(runtime).preview(at(10, 5, 0), at(10, 8, 23), [Beat.MONTHLY])
-    assert summary(fires) == [(at(10, 8), "monthly", A, (blocked, overdue, still), "chat")]
+    assert summary(fires) == [
+        (at(10, 8), "monthly", A, (blocked, overdue, still), "chat"),
+        (at(10, 8), "monthly", LEADERS, (blocked, overdue, still), "leaders"),
+    ]
 
 
 def test_fortnightly_includes_tasks_done_in_the_period(runtime: Runtime, store: StoreBuilder) -> None:
@@ -109,11 +114,12 @@ def test_fortnightly_includes_tasks_done_in_the_period(runtime: Runtime, store: 
     open_one = store.task("在办", **fortnightly)
     done_now = store.task("本期完成", status="done", reported=at(10, 9), **fortnightly)
     store.task("上期完成", status="done", reported=at(9, 20), **fortnightly)
-    store.task("不在通报节奏", parties=["甲镇"], cadence=["weekly"])
+    weekly = store.task("不在通报节奏", parties=["甲镇"], cadence=["weekly"])
     fires = ReminderService(runtime).preview(at(10, 5, 0), at(10, 12, 23), [Beat.FORTNIGHTLY])
     assert summary(fires) == [
         (at(10, 12), "fortnightly", A, (open_one, done_now), "chat"),
-        (at(10, 12), "fortnightly", LEADERS, (open_one, done_now), "leaders"),
+        # the leaders' bulletin covers every open task, whatever its cadence
+        (at(10, 12), "fortnightly", LEADERS, (open_one, done_now, weekly), "leaders"),
     ]
     assert all(f.audience is Audience.LEADERS for f in fires if f.chat_id == LEADERS)
 
@@ -137,3 +143,26 @@ def test_routes_agree_with_the_shared_query(runtime: Runtime, store: StoreBuilde
             for tid, chats in queries.chats_by_task(s, tasks).items()
         }
     assert view.routes == expected  # the same chats in the same order
+
+
+def test_the_agenda_judges_progress_unit_by_unit(runtime: Runtime, store: StoreBuilder) -> None:
+    from taskbot.services import tasks as task_service
+    from taskbot.services.people import Actor
+    from taskbot.store.db import transaction
+    from taskbot.store.models import Chat
+
+    store.chat(A, "甲群")
+    store.chat(B, "乙群")
+    store.party("各镇街", chats=[A, B])
+    monthly = {"parties": ["各镇街"], "cadence": ["monthly"], "created": at(8, 1)}
+    moving = store.task("乙镇在推进", **monthly)
+    standing = store.task("都没动", **monthly)
+    with transaction(runtime.sessions) as s:
+        chat_a, chat_b = (s.query(Chat).filter_by(telegram_chat_id=c).one() for c in (A, B))
+        for task_id in (moving, standing):
+            task_service.mark_done(s, task_id, Actor("甲", chat=chat_a), at(8, 20))  # before 9-1
+        task_service.report_status(s, moving, Actor("乙", chat=chat_b), at(9, 20), "过半", 50)
+    fires = ReminderService(runtime).preview(at(10, 5, 0), at(10, 8, 23), [Beat.MONTHLY])
+    # 乙镇 rose from 0 to 50 since the last consultation although the task's mean (75) is below
+    # 甲镇's 100 of August: only the task where no unit moved is stuck
+    assert {f.task_ids for f in fires} == {(standing,)}

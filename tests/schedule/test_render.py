@@ -9,7 +9,7 @@ import pytest
 
 from taskbot.domain.beats import BeatRules
 from taskbot.domain.calendar import WorkCalendar
-from taskbot.domain.digest import RedBlackRules, TaskFacts
+from taskbot.domain.digest import RedBlackRules, TaskFacts, UnitFacts
 from taskbot.domain.values import Beat
 from taskbot.schedule.planner import Audience, Fire, PlanRules
 from taskbot.schedule.render import (
@@ -103,25 +103,70 @@ def test_chat_language_picks_english() -> None:
 def test_many_tasks_one_message_with_a_bounded_keyboard() -> None:
     tasks = [facts(i, parties=("甲",)) for i in range(1, 41)]
     fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, tuple(t.id for t in tasks))
-    parts = render_fire(fire, context(tasks))
+    ctx = context(tasks)
+    ctx.max_items = 30
+    parts = render_fire(fire, ctx)
     assert len(parts) == 1
     assert len(parts[0].buttons) == MAX_KEYBOARD_TASKS
     assert "按钮只列前 20 项" in parts[0].text
 
 
+def test_the_weekly_dispatch_fits_a_phone_overdue_first() -> None:
+    tasks = [facts(i, parties=("甲",)) for i in range(1, 16)]
+    tasks[11] = facts(12, parties=("甲",), deadline=dt.date(2026, 10, 1))  # 7 days overdue
+    tasks[13] = facts(14, parties=("甲",), deadline=dt.date(2026, 9, 28))  # 10 days overdue
+    fire = Fire(at(10, 8), Beat.WEEKLY, GROUP, tuple(t.id for t in tasks))
+    [part] = render_fire(fire, context(tasks))  # reminders.max_items: 10
+    lines = part.text.split("\n")
+    assert lines[1] == "在办任务 15 项，请汇报本周进展："
+    assert lines[2].startswith("⚠️逾期 10 天 #14 任务14")
+    assert lines[3].startswith("⚠️逾期 7 天 #12 任务12")
+    assert [ln.split()[0] for ln in lines[4:12]] == [f"#{i}" for i in range(1, 9)]
+    assert lines[12] == "另有 5 项，发送 /tasks 查看"
+    # buttons only for what it shows
+    assert [row[0].data for row in part.buttons] == [f"done:{i}" for i in (14, 12, *range(1, 9))]
+    assert "按钮只列前" not in part.text
+
+
+def unit_facts(name: str, chat_id: int, **kw: object) -> UnitFacts:
+    return UnitFacts(chat_id=chat_id, name=name, **kw)  # type: ignore[arg-type]
+
+
 def test_fortnightly_bulletin_for_the_leaders() -> None:
+    done = {"status": "done", "progress": 100, "completed_at": at(10, 9), "completion": "on_time"}
     tasks = [
-        facts(1, status="done", done_at=at(10, 9), parties=("甲镇",), last_report_at=at(10, 9), progress=100),
-        facts(2, deadline=dt.date(2026, 10, 2), parties=("乙局",), last_report_at=at(10, 9)),
-        facts(3, parties=("丙街道",)),  # silent since creation on 9-1
-        facts(4, parties=("甲镇",), last_report_at=at(10, 10), progress=50),
+        facts(
+            1,
+            status="done",
+            done_at=at(10, 9),
+            parties=("甲镇",),
+            last_report_at=at(10, 9),
+            progress=100,
+            units=(unit_facts("甲镇", -1, last_report_at=at(10, 9), **done),),
+        ),
+        facts(
+            2,
+            deadline=dt.date(2026, 10, 2),
+            parties=("乙局",),
+            last_report_at=at(10, 9),
+            units=(unit_facts("乙局", -2, last_report_at=at(10, 9)),),
+        ),
+        facts(3, parties=("丙街道",), units=(unit_facts("丙街道", -3),)),  # silent since creation on 9-1
+        facts(
+            4,
+            parties=("甲镇",),
+            last_report_at=at(10, 10),
+            progress=50,
+            units=(unit_facts("甲镇", -1, status="in_progress", progress=50, last_report_at=at(10, 10)),),
+        ),
+        facts(5, parties=("各责任单位",), last_report_at=at(10, 10)),  # no group answers for it yet
     ]
-    fire = Fire(at(10, 12), Beat.FORTNIGHTLY, -100999, (1, 2, 3, 4), Audience.LEADERS)
+    fire = Fire(at(10, 12), Beat.FORTNIGHTLY, -100999, (1, 2, 3, 4, 5), Audience.LEADERS)
     [part] = render_fire(fire, context(tasks))
     assert part.text.split("\n") == [
         "【半月通报】2026年10月12日",
-        "全部任务 4 项：",
-        "已完成 1 · 正常推进 1 · 逾期 1 · 受阻 0 · 未汇报 1",
+        "全部任务 5 项：",
+        "已完成 1 · 正常推进 2 · 逾期 1 · 受阻 0 · 未汇报 1",
         "逾期：",
         "  #2 任务2（逾期 10 天）",
         "14 天以上未汇报：",
@@ -130,11 +175,13 @@ def test_fortnightly_bulletin_for_the_leaders() -> None:
         "  #1 任务1",
         "",
         "红榜：",
-        "  1. 甲镇（完成 1 项，平均进度 75%）",
+        "  1. 甲镇：按期办结 1 项，本期汇报 1 项，平均进度 75%",
         "黑榜：",
-        "  1. 乙局（逾期 1 项，最长 10 天；未汇报 0 项）",
-        "  2. 丙街道（逾期 0 项，最长 0 天；未汇报 1 项）",
+        "  1. 乙局：逾期未完成 1 项（最长 10 天）",
+        "  2. 丙街道：1 项超过 14 天未汇报",
+        "以下为统称，不参与排名，请在各单位的工作群中分别发送 /bind 绑定：各责任单位",
     ]
+    assert "0 项" not in part.text  # no zero clauses
     assert part.buttons == ()
 
 
@@ -173,4 +220,50 @@ def test_monthly_agenda_gives_reasons() -> None:
     assert part.text.split("\n")[1:] == [
         "以下 1 项任务提请本月会商研究：",
         "#1 任务1（受阻，逾期 8 天，上次会商以来无进展）",
+    ]
+
+
+def test_monthly_agenda_names_the_units_and_the_reason_they_gave() -> None:
+    units = (
+        unit_facts(
+            "乙镇群",
+            -2,
+            status="blocked",
+            progress=10,
+            last_report_at=at(9, 28),
+            last_report_text="资金未到位",
+        ),
+        unit_facts("甲镇群", -1, status="done", progress=100, completed_at=at(9, 20), completion="on_time"),
+        unit_facts("丙镇群", -3),
+    )
+    tasks = [facts(1, status="blocked", deadline=dt.date(2026, 9, 30), progress=37, units=units)]
+    fire = Fire(at(10, 8), Beat.MONTHLY, -100999, (1,), Audience.LEADERS)
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[1:] == [
+        "以下 1 项任务提请本月会商研究：",
+        "#1 任务1（受阻，逾期 8 天，上次会商以来无进展）",
+        "  乙镇群受阻：资金未到位",
+        "  涉及单位：乙镇群、丙镇群",  # 甲镇 has done its share
+    ]
+
+
+def test_escalation_carries_the_blocked_reason_and_the_latest_report() -> None:
+    units = (
+        unit_facts(
+            "甲镇群",
+            -1,
+            status="in_progress",
+            progress=60,
+            last_report_at=at(10, 9),
+            last_report_text="已摸底",
+        ),
+        unit_facts("乙镇群", -2, status="blocked", last_report_at=at(10, 10), last_report_text="资金未到位"),
+    )
+    tasks = [facts(1, deadline=dt.date(2026, 10, 9), parties=("各镇街",), progress=30, units=units)]
+    fire = Fire(at(10, 13), Beat.ESCALATION, -100999, (1,), Audience.LEADERS)
+    [part] = render_fire(fire, context(tasks))
+    assert part.text.split("\n")[2:] == [
+        "#1 任务1（各镇街；逾期 4 天，进度 30%）",
+        "  乙镇群受阻：资金未到位",
+        "  最新汇报：甲镇群：已摸底",
     ]

@@ -75,7 +75,10 @@ def seeded(runtime: Runtime) -> Iterator[Settings]:
 
 
 def sends(api: FakeBotApi) -> list[int]:
-    return [c.params["chat_id"] for c in api.calls if c.method == "sendMessage"]
+    """The messages to the units' groups (the leaders' bulletin of every task is not counted here)."""
+    return [
+        c.params["chat_id"] for c in api.calls if c.method == "sendMessage" and c.params["chat_id"] in GROUPS
+    ]
 
 
 async def test_stopped_between_planning_and_sending(api: FakeBotApi, seeded: Settings) -> None:

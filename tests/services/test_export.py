@@ -70,7 +70,7 @@ def test_export_workbook_has_task_and_history_sheets(runtime: Runtime) -> None:
     assert (len(data.tasks), len(data.history)) == (2, 4)
 
     book = load_workbook(io.BytesIO(buffer.getvalue()))
-    assert book.sheetnames == ["任务", "历史"]
+    assert book.sheetnames == ["任务", "历史", "承办单位台账"]
     assert book["任务"].freeze_panes == "A2"  # the header stays in view
     assert book["任务"].auto_filter.ref == "A1:P3"
     tasks = list(book["任务"].iter_rows(values_only=True))
@@ -112,7 +112,7 @@ def test_export_in_english_and_filtered_by_status(runtime: Runtime) -> None:
         data = write_xlsx(session, buffer, lang="en", tz=runtime.settings.tz, status="done")
     assert [row.id for row in data.tasks] == [2]
     book = load_workbook(io.BytesIO(buffer.getvalue()))
-    assert book.sheetnames == ["Tasks", "History"]
+    assert book.sheetnames == ["Tasks", "History", "Units"]
     assert book["Tasks"]["A1"].value == "ID"
     assert book["Tasks"]["C2"].value == "done"  # status in English
     assert [c.value for c in book["History"]["E"][1:]] == ["created", "closed"]
@@ -133,7 +133,7 @@ def test_export_of_an_empty_store_has_headers_only(runtime: Runtime) -> None:
     with runtime.sessions() as session:
         write_xlsx(session, buffer, lang="zh", tz=runtime.settings.tz)
     book = load_workbook(io.BytesIO(buffer.getvalue()))
-    assert [book[name].max_row for name in book.sheetnames] == [1, 1]
+    assert [book[name].max_row for name in book.sheetnames] == [1, 1, 1]
 
 
 def test_export_filename_uses_local_time() -> None:
@@ -190,7 +190,7 @@ def test_export_on_both_stores(any_store_settings: Settings) -> None:
         with runtime.sessions() as session:
             data = write_xlsx(session, buffer, lang="zh", tz=runtime.settings.tz)
         book = load_workbook(io.BytesIO(buffer.getvalue()))
-        assert [book[name].max_row for name in book.sheetnames] == [3, 5]
+        assert [book[name].max_row for name in book.sheetnames] == [3, 5, 1]  # no unit: no 台账 row
         assert [row.id for row in data.tasks] == [1, 2]
         assert book["历史"]["C3"].value == dt.datetime(2026, 10, 6, 9, 30)
     finally:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
 from taskbot.runtime import Runtime, build_runtime
+from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import (
     Actor,
     can_see,
@@ -31,6 +32,7 @@ def _task(s: Session, title: str, *, parties: Sequence[Party] = (), chat: Chat |
     task = Task(title=title, created_at=T0, updated_at=T0, parties=list(parties), chat=chat)
     s.add(task)
     s.flush()
+    sync_assignments(s, [task.id])
     return task
 
 

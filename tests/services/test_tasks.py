@@ -13,6 +13,7 @@ from taskbot.config import Settings
 from taskbot.domain.values import Cadence, ReportKind, TaskStatus
 from taskbot.runtime import Runtime, build_runtime
 from taskbot.services import tasks as svc
+from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import Actor
 from taskbot.store.db import transaction
 from taskbot.store.models import Binding, Chat, Party, Person, Report, Task
@@ -37,6 +38,7 @@ def ids(runtime: Runtime) -> dict[str, Any]:
         theirs = Task(title="别人的任务", created_at=T0, updated_at=T0, chat=other)
         s.add_all([ours, theirs])
         s.flush()
+        sync_assignments(s)
         return {
             "ours": ours.id,
             "theirs": theirs.id,

@@ -52,7 +52,7 @@ from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller, identify, is_admin, is_office_admin, lang_of
 from taskbot.bot.render import PARSE_MODE, cadence_label, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
-from taskbot.domain.values import Cadence
+from taskbot.domain.values import Cadence, Role
 from taskbot.i18n import t
 from taskbot.services.people import person_by_username, upsert_person
 from taskbot.services.tasks import (
@@ -64,6 +64,7 @@ from taskbot.services.tasks import (
     reopen_task,
     set_cadence,
     set_deadline,
+    set_role,
     unbind_party,
 )
 from taskbot.store import queries
@@ -458,13 +459,32 @@ def _named_person(session: Session, message: Message, rest: str) -> Person:
     raise BadArguments("admin.usage.assign")
 
 
+_ROLE_WORDS = {"牵头": Role.LEAD, "lead": Role.LEAD, "配合": Role.PARTNER, "partner": Role.PARTNER}
+
+
 @polite
 async def assign_command(update: Update, context: BotContext) -> None:
-    """Make a known user answer for a task: /assign N @user."""
+    """Make a user answer for a task (/assign N @user) or set a unit's role (/assign N 单位 牵头|配合)."""
     message = message_of(update)
     await require_admin(update, context)
     parsed = split_task_id(command_args(message.text or ""), "admin.usage.assign")
     rt = context.runtime
+    words = parsed.rest.split()
+    if len(words) >= 2 and words[-1].lower() in _ROLE_WORDS:
+        role = _ROLE_WORDS[words[-1].lower()]
+        with transaction(rt.sessions) as session:
+            caller = admin_caller(session, update, context)
+            report = set_role(session, parsed.task_id, caller.actor, rt.clock(), " ".join(words[:-1]), role)
+            unit = report.text.rsplit(":", 1)[0]
+            text = t(
+                "admin.role_set",
+                caller.lang,
+                task=task_ref(report.task),
+                unit=esc(unit),
+                role=t(f"bot.role.{role.value}", caller.lang),
+            )
+        await reply(message, text)
+        return
     with transaction(rt.sessions) as session:
         caller = admin_caller(session, update, context)
         person = _named_person(session, message, parsed.rest)

@@ -20,6 +20,10 @@ _TASK_ID = re.compile(r"^[#＃№]?(\d{1,9})$")
 DONE, PROGRESS, BLOCKED = "done", "progress", "blocked"
 BUTTON_ACTIONS = (DONE, PROGRESS, BLOCKED)
 BUTTON_PATTERN = rf"^({'|'.join(BUTTON_ACTIONS)}):\d+$"
+# A unit picked under a report that did not say whose share it was: "unit:done:<task id>:<assignment id>".
+UNIT_BUTTON_PATTERN = r"^unit:done:\d+:\d+$"
+# A kept reply recorded on the task picked under it: "note:<note id>:<task id>".
+NOTE_BUTTON_PATTERN = r"^note:\d+:\d+$"
 
 
 class BadArguments(Exception):

@@ -18,7 +18,7 @@ from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
-from taskbot.services.tasks import chat_tasks, get_task, my_tasks
+from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks
 from taskbot.store import queries
 from taskbot.store.db import transaction
 
@@ -100,8 +100,10 @@ async def tasks_command(update: Update, context: BotContext) -> None:
         else:
             tasks = chat_tasks(session, caller.chat)
             header = t("bot.tasks.header", lang, count=len(tasks))
+        # In a unit's group each line shows the unit's own share, not the whole task's standing.
+        shares = chat_shares(session, caller.chat) if not caller.actor.sees_everything else {}
         if tasks:
-            parts = task_list(header, tasks, local_today(rt), lang)
+            parts = task_list(header, tasks, local_today(rt), lang, shares)
         else:
             parts = [t("bot.tasks.empty_private" if caller.actor.in_private else "bot.tasks.empty", lang)]
     await reply(message_of(update), parts)

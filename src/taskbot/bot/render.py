@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from taskbot.bot.args import BUTTON_ACTIONS
-from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.values import OPEN_STATUSES, Cadence, ReportKind, Role, TaskStatus
 from taskbot.i18n import t
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.store.models import Person, Report, Task
+from taskbot.store.models import Assignment, Person, Report, Task
 
 PARSE_MODE = "HTML"
 # Telegram refuses messages over 4096 characters (counted after the HTML is parsed, so a split on the
@@ -31,6 +32,7 @@ LIST_ENTRIES = 100
 _STATUSES = frozenset(s.value for s in TaskStatus)
 _CADENCES = frozenset(c.value for c in Cadence)
 _KINDS = frozenset(k.value for k in ReportKind)
+_ROLES = frozenset(r.value for r in Role)
 
 
 def esc(text: object) -> str:
@@ -75,18 +77,29 @@ def deadline_label(task: Task, today: dt.date, lang: str) -> str:
     return t("bot.deadline.due", lang, date=task.deadline.isoformat())
 
 
-def task_line(task: Task, today: dt.date, lang: str) -> str:
-    """``#3 标题 · 进行中 50% · 截止 2026-12-31`` — one task in a list."""
-    parts = [task_ref(task), status_label(task.status, task.progress, lang)]
+def task_line(task: Task, today: dt.date, lang: str, share: Assignment | None = None) -> str:
+    """``#3 标题 · 进行中 50% · 截止 2026-12-31`` — one task in a list (with SHARE: that unit's own
+    standing on it)."""
+    status, progress = (share.status, share.progress) if share is not None else (task.status, task.progress)
+    parts = [task_ref(task), status_label(status, progress, lang)]
     deadline = deadline_label(task, today, lang)
     if deadline:
         parts.append(deadline)
     return " · ".join(parts)
 
 
-def task_list(header: str, tasks: Sequence[Task], today: dt.date, lang: str) -> list[str]:
-    """HEADER and one line per task (at most LIST_ENTRIES), split into messages Telegram accepts."""
-    lines = [header, *(task_line(task, today, lang) for task in tasks[:LIST_ENTRIES])]
+def task_list(
+    header: str,
+    tasks: Sequence[Task],
+    today: dt.date,
+    lang: str,
+    shares: Mapping[int, Assignment] | None = None,
+) -> list[str]:
+    """HEADER and one line per task (at most LIST_ENTRIES), split into messages Telegram accepts.
+
+    SHARES (task id → a unit's assignment) shows that unit's own standing on each task."""
+    shares = shares or {}
+    lines = [header, *(task_line(task, today, lang, shares.get(task.id)) for task in tasks[:LIST_ENTRIES])]
     if len(tasks) > LIST_ENTRIES:
         lines.append(t("bot.tasks.more", lang, count=len(tasks) - LIST_ENTRIES))
     return split_message("\n".join(lines))
@@ -124,6 +137,9 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
         lines.append(
             f"{t('bot.task.assignees', lang)}: {sep.join(esc(person_label(p)) for p in task.assignees)}"
         )
+    if task.assignments:
+        lines.append(t("bot.task.units", lang))
+        lines.extend(unit_line(row, tz, lang) for row in _leads_first(task.assignments))
     lines.append(f"{t('bot.task.cadence', lang)}: {cadence_label(task.cadence or (), lang) or none}")
     lines.append(f"{t('bot.task.deadline', lang)}: {task.deadline.isoformat() if task.deadline else none}")
     if task.target:
@@ -142,6 +158,25 @@ def task_detail(task: Task, today: dt.date, tz: ZoneInfo, lang: str, *, hint: bo
         lines.append("")
         lines.append(t("bot.task.reply_hint", lang))
     return split_message("\n".join(lines))
+
+
+def _leads_first(rows: Iterable[Assignment]) -> list[Assignment]:
+    return sorted(rows, key=lambda r: (r.role != Role.LEAD, r.id))
+
+
+def unit_line(row: Assignment, tz: ZoneInfo, lang: str) -> str:
+    """``  [牵头] 甲镇群 · 进行中 50% · 10-05 09:00：完成摸底`` — one unit's share of a task."""
+    role = t(f"bot.role.{row.role}", lang) if row.role in _ROLES else esc(row.role)
+    parts = [f"  [{role}] {esc(unit_label(row))}", status_label(row.status, row.progress, lang)]
+    if row.status == TaskStatus.DONE and row.completion:
+        parts.append(t(f"bot.completion.{row.completion}", lang))
+    if row.last_report_at is not None:
+        when = row.last_report_at.astimezone(tz).strftime("%m-%d %H:%M")
+        said = t("bot.note", lang, text=esc(clip(row.last_report_text, 120))) if row.last_report_text else ""
+        parts.append(when + said)
+    else:
+        parts.append(t("bot.task.unit_silent", lang))
+    return " · ".join(parts)
 
 
 def confirmation(report: Report, who: str, lang: str) -> str:

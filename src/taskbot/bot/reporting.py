@@ -1,7 +1,10 @@
 """How officials report: /done, /status, /blocked, the buttons under reminders, and replies.
 
 A button 完成 marks the task done at once; 汇报进展 / 受阻 send a ForceReply prompt and the reply to
-it is recorded. A reply to a one-task reminder, or to a task's detail, is a status report on it.
+it is recorded. A reply to a one-task reminder, or to a task's detail, is a status report on it. A
+reply to a reminder of several tasks is read for the task it names (``#3 60% …``, ``3号 …``, a
+title's words); one that names none is kept and answered with a button per task (pressing one
+records it, within 30 minutes). Photos and documents sent as replies are kept by file id.
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import Session
-from telegram import ForceReply, ReplyParameters, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from taskbot.bot.args import (
     BLOCKED,
     BUTTON_PATTERN,
     DONE,
+    NOTE_BUTTON_PATTERN,
     PROGRESS,
+    UNIT_BUTTON_PATTERN,
     TaskReport,
     command_args,
     parse_blocked,
@@ -25,18 +30,32 @@ from taskbot.bot.args import (
     parse_status,
     split_progress,
 )
-from taskbot.bot.common import NEW_MESSAGES
+from taskbot.bot.common import NEW_MESSAGES, local_today
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import identify, is_admin, lang_of
-from taskbot.bot.render import PARSE_MODE, confirmation, mention, task_ref
+from taskbot.bot.render import PARSE_MODE, clip, confirmation, mention, task_ref
 from taskbot.bot.replies import message_of, reply
+from taskbot.domain.replies import read_reply
+from taskbot.domain.values import TaskStatus
 from taskbot.i18n import t
-from taskbot.services import messages
+from taskbot.services import messages, notes
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import Actor
-from taskbot.services.tasks import mark_blocked, mark_done, report_status, task_for_report
+from taskbot.services.tasks import (
+    Unit,
+    WhichUnit,
+    mark_blocked,
+    mark_done,
+    report_status,
+    split_unit,
+    task_for_report,
+    task_shares,
+)
 from taskbot.store.db import transaction
 from taskbot.store.models import Report
+
+MAX_PICK_BUTTONS = 20
 
 
 def register(app: Application) -> None:
@@ -45,7 +64,11 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("status", status_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("blocked", blocked_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=BUTTON_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_unit_button, pattern=UNIT_BUTTON_PATTERN))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_reply))
+    app.add_handler(CallbackQueryHandler(on_note_button, pattern=NOTE_BUTTON_PATTERN))
+    files = filters.PHOTO | filters.Document.ALL
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.REPLY & files, on_file_reply))
 
 
 @polite
@@ -87,7 +110,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == DONE:
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, admin=admin)
-            report = apply_report(session, caller.actor, rt.clock(), DONE, TaskReport(task_id))
+            report = apply_report(
+                session, caller.actor, rt.clock(), DONE, TaskReport(task_id), today=local_today(rt)
+            )
             text = confirmation(report, caller.actor.name, caller.lang)
         # Said in the chat first: a send that fails then ends in the error handler's alert instead.
         await context.bot.send_message(chat_id, text, parse_mode=PARSE_MODE, reply_parameters=under)
@@ -126,12 +151,14 @@ async def on_reply(update: Update, context: BotContext) -> None:
     if about is None:
         return  # a reply to some other message of ours: conversation, not a report
     task_id = about.single_task
-    if task_id is None:
-        lang = lang_of(update, context)
-        example = about.task_ids[0] if about.task_ids else 1
-        await reply(message, t("bot.reply.which_task", lang, example=example))
-        return
     text = message.text or ""
+    if task_id is None:
+        with rt.sessions() as session:
+            listed = notes.listed_tasks(session, about.task_ids)
+        task_id, text = read_reply(text, listed)
+        if task_id is None:
+            await _keep_and_ask(update, context, listed, text=text)
+            return
     if about.purpose == messages.BLOCKED:
         await _record(update, context, BLOCKED, TaskReport(task_id, text))
     else:
@@ -139,21 +166,165 @@ async def on_reply(update: Update, context: BotContext) -> None:
         await _record(update, context, PROGRESS, TaskReport(task_id, words, progress))
 
 
-def apply_report(session: Session, actor: Actor, now: dt.datetime, action: str, report: TaskReport) -> Report:
-    """Record REPORT as ACTION (done, progress, blocked) by ACTOR; refusals raise TaskError."""
-    if action == DONE:
-        return mark_done(session, report.task_id, actor, now, report.text)
-    if action == BLOCKED:
-        return mark_blocked(session, report.task_id, actor, now, report.text)
-    return report_status(session, report.task_id, actor, now, report.text, report.progress)
+async def _keep_and_ask(
+    update: Update,
+    context: BotContext,
+    listed: list[tuple[int, str]],
+    *,
+    text: str = "",
+    file_id: str | None = None,
+    file_kind: str | None = None,
+) -> None:
+    """Keep a reply that named none of the reminder's tasks and ask, with a button each, which it was."""
+    message = message_of(update)
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    progress, words = split_progress(text)
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        note = notes.keep(
+            session,
+            caller.actor,
+            rt.clock(),
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            task_ids=[tid for tid, _ in listed],
+            text=words,
+            progress=progress,
+            file_id=file_id,
+            file_kind=file_kind,
+        )
+        lang = caller.lang
+    if not listed:
+        await reply(message, t("bot.reply.kept", lang))
+        return
+    buttons = [
+        [InlineKeyboardButton(f"#{tid} {clip(title, 24)}", callback_data=f"note:{note.id}:{tid}")]
+        for tid, title in listed[:MAX_PICK_BUTTONS]
+    ]
+    key = "bot.reply.file_pick_task" if file_id else "bot.reply.pick_task"
+    await reply(message, t(key, lang), markup=InlineKeyboardMarkup(buttons))
 
 
-async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
-    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``."""
+@polite
+async def on_note_button(update: Update, context: BotContext) -> None:
+    """Record a kept reply on the task picked under it."""
+    query = update.callback_query
+    assert query is not None
+    _, note_id, task_id = (query.data or "").split(":")
     admin = await is_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        row = apply_report(session, caller.actor, rt.clock(), action, report)
+        row = notes.record_on(session, int(note_id), int(task_id), caller.actor, rt.clock())
+        text = confirmation(row, caller.actor.name, caller.lang)
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
+    await query.answer(t("bot.callback.done", caller.lang))
+
+
+@polite
+async def on_file_reply(update: Update, context: BotContext) -> None:
+    """Keep a photo or document sent as a reply to a message of ours about tasks (by its file id)."""
+    message = message_of(update)
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    rt = context.runtime
+    with rt.sessions() as session:
+        about = messages.recall(session, message.chat_id, replied.message_id)
+        listed = notes.listed_tasks(session, about.task_ids) if about is not None else []
+    if about is None:
+        return
+    if message.photo:
+        file_id, kind = message.photo[-1].file_id, "photo"
+    elif message.document is not None:
+        file_id, kind = message.document.file_id, "document"
+    else:
+        return
+    await _keep_and_ask(update, context, listed, text=message.caption or "", file_id=file_id, file_kind=kind)
+
+
+def apply_report(
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    action: str,
+    report: TaskReport,
+    *,
+    unit: Unit = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Record REPORT as ACTION (done, progress, blocked) by ACTOR on their share of the task (or
+    UNIT's); refusals raise TaskError."""
+    if action == DONE:
+        return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today)
+    if action == BLOCKED:
+        return mark_blocked(session, report.task_id, actor, now, report.text, unit=unit)
+    return report_status(session, report.task_id, actor, now, report.text, report.progress, unit=unit)
+
+
+def with_unit(session: Session, report: TaskReport) -> tuple[str | None, TaskReport]:
+    """The unit REPORT's words start with (``/done 3 甲镇``, ``/status 3 甲镇 50% …``), and the rest."""
+    unit, words = split_unit(session, report.task_id, report.text)
+    if unit is None:
+        return None, report
+    progress = report.progress
+    if progress is None:
+        progress, words = split_progress(words)
+    return unit, TaskReport(report.task_id, words, progress)
+
+
+async def _record(update: Update, context: BotContext, action: str, report: TaskReport) -> None:
+    """Apply the report as the sender and confirm it in the chat; refusals propagate to ``polite``.
+
+    A /done on a task of several units that does not say whose share is answered with one button
+    per unit."""
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        unit, report = with_unit(session, report)
+        try:
+            row = apply_report(
+                session, caller.actor, rt.clock(), action, report, unit=unit, today=local_today(rt)
+            )
+        except WhichUnit:
+            if action != DONE:
+                raise
+            shares = task_shares(session, report.task_id)
+            text = t("bot.pick_unit", caller.lang, task_id=report.task_id)
+            buttons = [
+                [InlineKeyboardButton(unit_label(s), callback_data=f"unit:done:{report.task_id}:{s.id}")]
+                for s in shares
+                if s.status != TaskStatus.DONE
+            ]
+            await reply(message_of(update), text, markup=InlineKeyboardMarkup(buttons))
+            return
         text = confirmation(row, caller.actor.name, caller.lang)
     await reply(message_of(update), text)
+
+
+@polite
+async def on_unit_button(update: Update, context: BotContext) -> None:
+    """Mark the unit picked under a /done that did not say whose share was meant done."""
+    query = update.callback_query
+    assert query is not None
+    _, action, task_id, share_id = (query.data or "").split(":")
+    admin = await is_admin(update, context)
+    rt = context.runtime
+    with transaction(rt.sessions) as session:
+        caller = identify(session, update, rt.settings, admin=admin)
+        row = apply_report(
+            session,
+            caller.actor,
+            rt.clock(),
+            action,
+            TaskReport(int(task_id)),
+            unit=int(share_id),
+            today=local_today(rt),
+        )
+        text = confirmation(row, caller.actor.name, caller.lang)
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
+    await query.answer(t("bot.callback.done", caller.lang))

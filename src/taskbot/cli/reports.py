@@ -72,14 +72,19 @@ def _digest_json(digest: Digest, rules: dict[str, Any]) -> dict[str, Any]:
         ],
         "red": [_score_json(s) for s in digest.red],
         "black": [_score_json(s) for s in digest.black],
+        "unbound": digest.unbound,
     }
 
 
 def _score_json(score: PartyScore) -> dict[str, Any]:
     return {
         "party": score.party,
+        "unit": score.unit,
+        "chat_id": score.chat_id,
         "tasks": score.tasks,
         "done": score.done,
+        "done_late": score.done_late,
+        "reported": score.reported,
         "overdue": score.black_overdue,
         "max_days_overdue": score.max_days_overdue,
         "silent": score.silent,
@@ -121,13 +126,14 @@ def _print_digest(digest: Digest, tz: dt.tzinfo) -> None:
             print("(none)")
             continue
         print_table(
-            ("#", "party", "tasks", "done", "overdue", "longest", "silent", "mean progress"),
+            ("#", "unit", "tasks", "done", "late", "overdue", "longest", "silent", "mean progress"),
             [
                 (
                     rank,
                     s.party,
                     s.tasks,
                     s.done,
+                    s.done_late,
                     s.black_overdue,
                     f"{s.max_days_overdue} d",
                     s.silent,

@@ -10,13 +10,21 @@ Standing of a task at a moment (the first rule that matches wins):
 5. **on track** — any other open task.
 Cancelled tasks are left out.
 
-Red/black list, per responsible party (tasks without a party are not ranked):
-- **black list** (黑榜): a party with a task overdue by at least ``black_overdue_days`` days, or a
-  silent task; worst first (most overdue tasks, most silent tasks, longest overdue, name);
-- **red list** (红榜): a party with no overdue and no silent task, that finished a task in the
-  period or reported within ``silent_days``, and whose mean progress (done = 100) is at least
-  ``red_min_progress``; best first (most done, highest mean progress, name).
-Each list holds at most ``size`` parties; no party is on both.
+Red/black list (红黑榜), per **unit** — one chat answering for its share of a task (an
+assignment); collective phrases (各镇街, 全市上下) are never ranked, and a task no unit answers for
+is not ranked. A share counts, in the period:
+- **overdue** — not done and the task's deadline is past; **blocked** — reported blocked;
+  **silent** — nothing reported for ``silent_days`` (from the task's creation when never);
+- **done on time / late** — completed in the period, by the deadline or after it (按期 / 逾期办结);
+- **reported** — a report (or a completion) in the period.
+- **black list** (黑榜): a unit with a share overdue by at least ``black_overdue_days`` days, a
+  silent share, or a late completion; worst first (most overdue, most silent, most late, longest
+  overdue, name);
+- **red list** (红榜): a unit with nothing blocked, nothing overdue, nothing silent and nothing
+  finished late, that reported something in the period, and whose mean progress (done = 100) is
+  at least ``red_min_progress``; best first (most done, highest mean progress, name).
+Each list holds at most ``size`` units; no unit is on both. Each score keeps the counts that put
+the unit there, so its line can say why (and never a zero: ``逾期 0 项``).
 
 Consultation agenda (stuck tasks): open tasks that are blocked, overdue, or whose progress has not
 risen since the previous consultation (tasks created since then are given the benefit).
@@ -32,6 +40,22 @@ from enum import StrEnum
 
 from taskbot.domain.deadlines import days_overdue
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
+
+
+@dataclass(slots=True)
+class UnitFacts:
+    """One unit's share of a task (an assignment), as the digest needs it. Treat as read-only (not
+    frozen for the same reason as ``TaskFacts``)."""
+
+    chat_id: int  # Telegram's chat id of the unit
+    name: str
+    role: str = "lead"
+    status: str = TaskStatus.OPEN.value
+    progress: int = 0
+    last_report_at: dt.datetime | None = None
+    last_report_text: str = ""
+    completed_at: dt.datetime | None = None
+    completion: str | None = None
 
 
 @dataclass(slots=True)
@@ -54,6 +78,8 @@ class TaskFacts:
     last_report_at: dt.datetime | None = None
     # When it was last marked done (None for open tasks).
     done_at: dt.datetime | None = None
+    # Each unit's share, in the order the units came (empty: no chat receives the task).
+    units: tuple[UnitFacts, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -112,21 +138,40 @@ class DigestEntry:
 
 
 @dataclass(slots=True)
-class PartyScore:
-    party: str
+class UnitScore:
+    """What one unit did in the period; the counts say why it is on a list."""
+
+    unit: str
+    chat_id: int
     tasks: int = 0
     done: int = 0
+    done_late: int = 0
     overdue: int = 0
     black_overdue: int = 0
     max_days_overdue: int = 0
     silent: int = 0
     blocked: int = 0
-    reported_recently: int = 0
+    reported: int = 0
     progress_sum: int = 0
+
+    @property
+    def party(self) -> str:
+        return self.unit
 
     @property
     def mean_progress(self) -> int:
         return round(self.progress_sum / self.tasks) if self.tasks else 0
+
+    @property
+    def is_black(self) -> bool:
+        return bool(self.black_overdue or self.silent or self.done_late)
+
+    def is_red(self, rules: RedBlackRules) -> bool:
+        clean = not (self.blocked or self.overdue or self.silent or self.done_late)
+        return clean and self.reported > 0 and self.mean_progress >= rules.red_min_progress
+
+
+PartyScore = UnitScore  # the name the list had when it ranked parties
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +181,11 @@ class Digest:
     now: dt.datetime
     period_start: dt.datetime | None
     entries: list[DigestEntry]
-    red: list[PartyScore] = field(default_factory=list)
-    black: list[PartyScore] = field(default_factory=list)
+    red: list[UnitScore] = field(default_factory=list)
+    black: list[UnitScore] = field(default_factory=list)
+    # Parties of these tasks that no unit answers for yet (collective ones: bind them in each
+    # unit's group), in first-seen order.
+    unbound: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[Standing, int]:
         result = dict.fromkeys(STANDING_ORDER, 0)
@@ -166,49 +214,81 @@ def build_digest(
         if judged is Standing.DONE and period_start and (task.done_at is None or task.done_at < period_start):
             continue
         entries.append(DigestEntry(task, judged, days_overdue(task.deadline, today)))
-    red, black = red_black(entries, now, rules)
-    return Digest(now, period_start, entries, red, black)
+    red, black = red_black(entries, now, rules, period_start=period_start)
+    return Digest(now, period_start, entries, red, black, unbound_parties(e.task for e in entries))
+
+
+def unbound_parties(tasks: Iterable[TaskFacts]) -> list[str]:
+    """Parties of open TASKS that no unit answers for (the task has no assignment), first seen first."""
+    found: dict[str, None] = {}
+    for task in tasks:
+        if task.is_open and not task.units:
+            for party in task.parties:
+                found.setdefault(party, None)
+    return list(found)
 
 
 def red_black(
-    entries: Iterable[DigestEntry], now: dt.datetime, rules: RedBlackRules
-) -> tuple[list[PartyScore], list[PartyScore]]:
-    """The red list and the black list of the parties responsible for ENTRIES."""
-    scores: dict[str, PartyScore] = {}
-    recent = dt.timedelta(days=rules.silent_days)
+    entries: Iterable[DigestEntry],
+    now: dt.datetime,
+    rules: RedBlackRules,
+    *,
+    period_start: dt.datetime | None = None,
+) -> tuple[list[UnitScore], list[UnitScore]]:
+    """The red list and the black list of the units answering for ENTRIES' tasks.
+
+    The period starts at PERIOD_START (default: ``silent_days`` before NOW).
+    """
+    start = period_start or now - dt.timedelta(days=rules.silent_days)
+    silent_for = dt.timedelta(days=rules.silent_days)
+    scores: dict[int, UnitScore] = {}
     for entry in entries:
         task = entry.task
-        for party in task.parties:
-            score = scores.get(party)
+        for unit in task.units:
+            score = scores.get(unit.chat_id)
             if score is None:
-                score = scores[party] = PartyScore(party)
-            score.tasks += 1
-            score.progress_sum += 100 if entry.standing is Standing.DONE else task.progress
-            if entry.standing is Standing.DONE:
-                score.done += 1
-            elif entry.standing is Standing.OVERDUE:
-                score.overdue += 1
-                score.max_days_overdue = max(score.max_days_overdue, entry.days_overdue)
-                if entry.days_overdue >= rules.black_overdue_days:
-                    score.black_overdue += 1
-            elif entry.standing is Standing.SILENT:
-                score.silent += 1
-            elif entry.standing is Standing.BLOCKED:
-                score.blocked += 1
-            if task.last_report_at is not None and now - task.last_report_at < recent:
-                score.reported_recently += 1
-    black = [s for s in scores.values() if s.black_overdue or s.silent]
-    black.sort(key=lambda s: (-s.black_overdue, -s.silent, -s.max_days_overdue, s.party))
-    red = [
-        s
-        for s in scores.values()
-        if not s.overdue
-        and not s.silent
-        and (s.done or s.reported_recently)
-        and s.mean_progress >= rules.red_min_progress
-    ]
-    red.sort(key=lambda s: (-s.done, -s.mean_progress, s.party))
+                score = scores[unit.chat_id] = UnitScore(unit.name, unit.chat_id)
+            _score_share(score, task, unit, entry.days_overdue, start, now, silent_for, rules)
+    black = [s for s in scores.values() if s.is_black]
+    black.sort(key=lambda s: (-s.black_overdue, -s.silent, -s.done_late, -s.max_days_overdue, s.unit))
+    red = [s for s in scores.values() if s.is_red(rules)]
+    red.sort(key=lambda s: (-s.done, -s.mean_progress, s.unit))
     return red[: rules.size], black[: rules.size]
+
+
+def _score_share(
+    score: UnitScore,
+    task: TaskFacts,
+    unit: UnitFacts,
+    overdue_days: int,
+    start: dt.datetime,
+    now: dt.datetime,
+    silent_for: dt.timedelta,
+    rules: RedBlackRules,
+) -> None:
+    score.tasks += 1
+    if unit.status == TaskStatus.DONE:
+        score.progress_sum += 100
+        if unit.completed_at is not None and unit.completed_at >= start:
+            score.done += 1
+            score.reported += 1
+            if unit.completion == "late":
+                score.done_late += 1
+        return
+    score.progress_sum += unit.progress
+    if unit.last_report_at is not None and unit.last_report_at >= start:
+        score.reported += 1
+    if overdue_days > 0:
+        score.overdue += 1
+        score.max_days_overdue = max(score.max_days_overdue, overdue_days)
+        if overdue_days >= rules.black_overdue_days:
+            score.black_overdue += 1
+    elif unit.status == TaskStatus.BLOCKED:
+        score.blocked += 1
+    else:
+        since = unit.last_report_at or task.created_at
+        if since is not None and now - since >= silent_for:
+            score.silent += 1
 
 
 class StuckReason(StrEnum):
@@ -222,6 +302,16 @@ class StuckTask:
     task: TaskFacts
     reasons: tuple[StuckReason, ...]
     days_overdue: int = 0
+    # The units whose share is not done yet (the ones the meeting is about), blocked ones first.
+    units: tuple[UnitFacts, ...] = ()
+
+    def blocked_reasons(self) -> list[tuple[str, str]]:
+        """(unit, the reason it gave) for each blocked unit that gave one."""
+        return [
+            (u.name, u.last_report_text)
+            for u in self.units
+            if u.status == TaskStatus.BLOCKED and u.last_report_text
+        ]
 
 
 def stuck_tasks(
@@ -240,7 +330,9 @@ def stuck_tasks(
         if not task.is_open:
             continue
         reasons: list[StuckReason] = []
-        if task.status == TaskStatus.BLOCKED:
+        pending = [u for u in task.units if u.status != TaskStatus.DONE]
+        pending.sort(key=lambda u: u.status != TaskStatus.BLOCKED)
+        if task.status == TaskStatus.BLOCKED or any(u.status == TaskStatus.BLOCKED for u in pending):
             reasons.append(StuckReason.BLOCKED)
         overdue = days_overdue(task.deadline, today)
         if overdue:
@@ -249,7 +341,7 @@ def stuck_tasks(
         if existed and task.id not in advanced:
             reasons.append(StuckReason.NO_PROGRESS)
         if reasons:
-            result.append(StuckTask(task, tuple(reasons), overdue))
+            result.append(StuckTask(task, tuple(reasons), overdue, tuple(pending)))
     return result
 
 

@@ -22,6 +22,20 @@ OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.B
 OPEN_STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in TaskStatus if s in OPEN_STATUSES)
 
 
+class Role(StrEnum):
+    """A unit's part in a task: 牵头 (lead; decides done-ness) or 配合 (partner; reports, contributes)."""
+
+    LEAD = "lead"
+    PARTNER = "partner"
+
+
+class Completion(StrEnum):
+    """How a unit's completion counts: 按期办结 or 逾期办结."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
 class Cadence(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
@@ -54,6 +68,7 @@ class ReportKind(StrEnum):
     CADENCE = "cadence"
     DEADLINE = "deadline"
     EDITED = "edited"
+    ROLE = "role"
 
 
 class DeliveryStatus(StrEnum):

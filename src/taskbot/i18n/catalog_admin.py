@@ -33,9 +33,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "or just /add to be asked step by step.",
     },
     "admin.usage.assign": {
-        "zh": "用法：/assign 编号 @用户名，例如 /assign 3 @zhangsan（也可以回复对方的消息发送 /assign 3）。",
+        "zh": "用法：/assign 编号 @用户名，例如 /assign 3 @zhangsan（也可以回复对方的消息发送 /assign 3）；"
+        "/assign 编号 单位 牵头|配合 设定承办单位的角色。",
         "en": "Usage: /assign N @username, e.g. /assign 3 @zhangsan "
-        "(or send /assign 3 as a reply to their message).",
+        "(or send /assign 3 as a reply to their message); /assign N UNIT lead|partner sets a unit's role.",
     },
     "admin.usage.bind": {
         "zh": "用法：/bind 责任单位，例如 /bind 各镇街。本群将接收该单位的任务。",
@@ -111,6 +112,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "⚠️ 这项任务没有责任单位，也没有群接收。可以在群里用 /add 添加，或写明责任单位后用 /bind 绑定。",
         "en": "⚠️ This task has no responsible party and no chat receives it. Add it inside a group, "
         "or name a party and /bind it to a group.",
+    },
+    "admin.role_set": {
+        "zh": "已将 {unit} 设为任务 {task} 的{role}单位。",
+        "en": "{unit} is now a {role} unit of {task}.",
     },
     "admin.assigned": {"zh": "👤 已将任务 {task} 指派给 {who}。", "en": "👤 Assigned {task} to {who}."},
     "admin.bind.ok": {
@@ -278,6 +283,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the export workbook ---
     "export.sheet.tasks": {"zh": "任务", "en": "Tasks"},
     "export.sheet.history": {"zh": "历史", "en": "History"},
+    "export.sheet.units": {"zh": "承办单位台账", "en": "Units"},
+    "export.col.unit": {"zh": "承办单位", "en": "Unit"},
+    "export.col.role": {"zh": "角色", "en": "Role"},
+    "export.col.last_report_text": {"zh": "最新汇报", "en": "Latest report"},
+    "export.col.completed_at": {"zh": "办结时间", "en": "Completed"},
+    "export.col.completion": {"zh": "办结情况", "en": "Completion"},
     "export.col.id": {"zh": "编号", "en": "ID"},
     "export.col.title": {"zh": "任务", "en": "Task"},
     "export.col.status": {"zh": "状态", "en": "Status"},

@@ -38,8 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "/add title | party | weekly | 2026-12-31 — add a task (no arguments: step by step)",
     },
     "bot.help.admin.assign": {
-        "zh": "/assign 编号 @用户 — 指派责任人",
-        "en": "/assign N @user — assign a task",
+        "zh": "/assign 编号 @用户 — 指派责任人；/assign 编号 单位 牵头|配合 — 设定单位角色",
+        "en": "/assign N @user — assign a task; /assign N UNIT lead|partner — set a unit's role",
     },
     "bot.help.admin.bind": {
         "zh": "/bind 责任单位 — 本群接收该单位的任务；/unbind 解除",
@@ -140,6 +140,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.kind.cadence": {"zh": "调整频次", "en": "cadence"},
     "bot.kind.deadline": {"zh": "调整时限", "en": "deadline"},
     "bot.kind.edited": {"zh": "修改", "en": "edited"},
+    "bot.kind.role": {"zh": "调整单位角色", "en": "role"},
+    "bot.pick_unit": {
+        "zh": "任务 {task_id} 由多个单位承办，请选择完成的是哪个单位：",
+        "en": "Task {task_id} has several units — which one's share is done?",
+    },
+    "bot.task.units": {"zh": "承办单位：", "en": "Units:"},
+    "bot.task.unit_silent": {"zh": "尚未汇报", "en": "no report yet"},
+    "bot.role.lead": {"zh": "牵头", "en": "lead"},
+    "bot.role.partner": {"zh": "配合", "en": "partner"},
+    "bot.completion.on_time": {"zh": "按期办结", "en": "done on time"},
+    "bot.completion.late": {"zh": "逾期办结", "en": "done late"},
     # --- buttons ---
     "bot.button.done": {"zh": "✅ 完成", "en": "✅ Done"},
     "bot.button.progress": {"zh": "📝 汇报进展", "en": "📝 Report progress"},
@@ -174,10 +185,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bot.callback.done": {"zh": "已标记完成", "en": "Marked done"},
     "bot.callback.prompted": {"zh": "请回复机器人的提示消息", "en": "Please reply to the bot's prompt"},
     "bot.callback.unknown": {"zh": "这个按钮已失效。", "en": "This button no longer works."},
-    "bot.reply.which_task": {
-        "zh": "这条提醒包含多项任务，请用 /status 编号 进展 汇报，例如 /status {example} 50% 已完成摸底。",
-        "en": "That reminder lists several tasks; please report with /status N text, "
-        "e.g. /status {example} 50% survey finished.",
+    "bot.reply.pick_task": {
+        "zh": "已记下您的汇报。这条提醒包含多项任务，请点选它属于哪一项（30 分钟内有效）：",
+        "en": "Your report is kept. That reminder lists several tasks — which one is it about "
+        "(within 30 minutes)?",
+    },
+    "bot.reply.file_pick_task": {
+        "zh": "已收到并存档附件。请点选它属于哪一项任务（30 分钟内有效）：",
+        "en": "File received and kept. Which task is it about (within 30 minutes)?",
+    },
+    "bot.reply.kept": {
+        "zh": "已收到并存档，督查室可查看。",
+        "en": "Received and kept for the office.",
     },
     # --- usage and bad input ---
     "bot.usage.task": {"zh": "用法：/task 编号，例如 /task 3。", "en": "Usage: /task N, e.g. /task 3."},
@@ -251,6 +270,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_assigned": {
         "zh": "{person} 不是任务 {task_id} 的责任人。",
         "en": "{person} is not assigned to task {task_id}.",
+    },
+    "error.note_recorded": {
+        "zh": "这条汇报已记入任务 {task_id}。",
+        "en": "That report was already recorded on task {task_id}.",
+    },
+    "error.note_expired": {
+        "zh": "已超过 {minutes} 分钟，这条汇报已作为未归类记录留存，请用 /status 编号 重新汇报。",
+        "en": "More than {minutes} minutes have passed; the report stays as an unfiled note — "
+        "please report again with /status N.",
+    },
+    "error.which_unit": {
+        "zh": "任务 {task_id} 由多个单位承办（{units}），请写明单位，例如 /done {task_id} 单位名称。",
+        "en": "Task {task_id} has several units ({units}); name one, e.g. /done {task_id} UNIT.",
+    },
+    "error.unit_unknown": {
+        "zh": "任务 {task_id} 没有名为「{unit}」的承办单位。{units}",
+        "en": "Task {task_id} has no unit called “{unit}”. {units}",
+    },
+    "error.unit_already_done": {
+        "zh": "{unit} 已完成任务 {task_id} 的本单位部分。",
+        "en": "{unit} has already done its share of task {task_id}.",
     },
     "error.title_required": {"zh": "请写上任务标题。", "en": "Please give the task a title."},
     "error.title_too_long": {

@@ -40,6 +40,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在办任务 {count} 项，请汇报本周进展：",
         "en": "{count} open tasks — please report this week's progress:",
     },
+    "reminder.weekly.overdue_mark": {"zh": "⚠️逾期 {days} 天 ", "en": "⚠️ {days} days overdue: "},
+    "reminder.weekly.more": {
+        "zh": "另有 {count} 项，发送 /tasks 查看",
+        "en": "{count} more — send /tasks to see them",
+    },
     "reminder.weekly.not_reported": {
         "zh": "自上次调度以来尚未汇报：{parties}",
         "en": "Not reported since the last dispatch: {parties}",
@@ -64,14 +69,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reminder.entry.silent_since": {"zh": "上次汇报 {date}", "en": "last report {date}"},
     "reminder.entry.never_reported": {"zh": "从未汇报", "en": "never reported"},
     "reminder.red.title": {"zh": "红榜：", "en": "Red list (doing well):"},
-    "reminder.red.entry": {
-        "zh": "{rank}. {party}（完成 {done} 项，平均进度 {progress}%）",
-        "en": "{rank}. {party} ({done} done, mean progress {progress}%)",
-    },
+    "reminder.red.entry": {"zh": "{rank}. {party}：{why}", "en": "{rank}. {party}: {why}"},
     "reminder.black.title": {"zh": "黑榜：", "en": "Black list (falling behind):"},
-    "reminder.black.entry": {
-        "zh": "{rank}. {party}（逾期 {overdue} 项，最长 {days} 天；未汇报 {silent} 项）",
-        "en": "{rank}. {party} ({overdue} overdue, longest {days} days; {silent} silent)",
+    "reminder.black.entry": {"zh": "{rank}. {party}：{why}", "en": "{rank}. {party}: {why}"},
+    "reminder.why.done": {"zh": "按期办结 {n} 项", "en": "{n} done on time"},
+    "reminder.why.reported": {"zh": "本期汇报 {n} 项", "en": "reported on {n} tasks"},
+    "reminder.why.progress": {"zh": "平均进度 {progress}%", "en": "mean progress {progress}%"},
+    "reminder.why.overdue": {
+        "zh": "逾期未完成 {n} 项（最长 {days} 天）",
+        "en": "{n} overdue (up to {days} days)",
+    },
+    "reminder.why.done_late": {"zh": "逾期办结 {n} 项", "en": "{n} finished late"},
+    "reminder.why.silent": {
+        "zh": "{n} 项超过 {days} 天未汇报",
+        "en": "{n} without a report for {days}+ days",
+    },
+    "reminder.unbound_collective": {
+        "zh": "以下为统称，不参与排名，请在各单位的工作群中分别发送 /bind 绑定：{parties}",
+        "en": "Collective names, not ranked — bind them in each unit's own group with /bind: {parties}",
+    },
+    "reminder.unbound_parties": {
+        "zh": "以下责任单位尚未绑定工作群（在其群中发送 /bind 单位名称）：{parties}",
+        "en": "No group answers for these parties yet (send /bind NAME in their group): {parties}",
     },
     "reminder.list_empty": {"zh": "（无）", "en": "(none)"},
     # --- monthly consultation (一月一会商) ---
@@ -82,6 +101,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reminder.stuck.blocked": {"zh": "受阻", "en": "blocked"},
     "reminder.stuck.overdue": {"zh": "逾期 {days} 天", "en": "{days} days overdue"},
+    "reminder.stuck.units": {"zh": "涉及单位：{units}", "en": "units: {units}"},
+    "reminder.stuck.reason": {"zh": "{unit}受阻：{reason}", "en": "{unit} blocked: {reason}"},
+    "reminder.escalation.latest": {"zh": "最新汇报：{text}", "en": "latest report: {text}"},
     "reminder.stuck.no_progress": {
         "zh": "上次会商以来无进展",
         "en": "no progress since the last consultation",

@@ -288,8 +288,10 @@ class FakeBotApi:
         *,
         mime_type: str | None = None,
         declared_size: int | None = None,
+        reply_to_message_id: int | None = None,
     ) -> JSON:
-        """USER_ID sends a file; DECLARED_SIZE fakes a big file's size without the bytes."""
+        """USER_ID sends a file (as a reply to REPLY_TO_MESSAGE_ID, if given); DECLARED_SIZE fakes a
+        big file's size without the bytes."""
         kind = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         stored = self.world.store_file(filename, data, kind, declared_size)
         fields: JSON = {"document": stored.as_document()}
@@ -298,7 +300,7 @@ class FakeBotApi:
             entities = user_entities(caption)
             if entities:
                 fields["caption_entities"] = entities
-        return self._user_message(chat_id, user_id, fields, None)
+        return self._user_message(chat_id, user_id, fields, reply_to_message_id)
 
     async def user_presses(
         self, chat_id: int, user_id: int, message_id: int, data: str, *, check_button: bool = True

@@ -24,7 +24,7 @@ from taskbot.domain.values import DeliveryStatus
 from taskbot.schedule.planner import Fire
 from taskbot.schedule.render import Part
 from taskbot.store.db import rows_changed
-from taskbot.store.models import Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
+from taskbot.store.models import Assignment, Binding, Chat, ChatMigration, Delivery, SchedulerState, Task
 from taskbot.store.queries import chat_by_telegram_id
 
 PENDING, SENT, FAILED = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
@@ -210,6 +210,12 @@ def migrate_chat(session: Session, old_id: int, new_id: int, now: dt.datetime) -
             else:
                 binding.chat_id = new.id
         session.execute(update(Task).where(Task.chat_id == old.id).values(chat_id=new.id))
+        has = set(session.scalars(select(Assignment.task_id).where(Assignment.chat_id == new.id)))
+        for share in session.scalars(select(Assignment).where(Assignment.chat_id == old.id)):
+            if share.task_id in has:
+                session.delete(share)
+            else:
+                share.chat_id = new.id
         new.active = True
         old.active = False
     session.execute(

@@ -21,6 +21,8 @@ from taskbot.domain.values import Beat
 from taskbot.services.digest import StoreView
 
 BEAT_ORDER = {beat: i for i, beat in enumerate(Beat)}
+# The beats the leaders' chat gets a message of.
+LEADERS_BEATS = frozenset({Beat.FORTNIGHTLY, Beat.MONTHLY, Beat.ESCALATION})
 JUST_BEFORE = dt.timedelta(microseconds=1)
 
 
@@ -88,24 +90,37 @@ def _by_chat(task_ids: Iterable[int], view: StoreView, at: dt.datetime, beat: Be
 
 
 def beat_tasks(
-    beat: Beat, at: dt.datetime, view: StoreView, rules: PlanRules, cal: WorkCalendar
+    beat: Beat,
+    at: dt.datetime,
+    view: StoreView,
+    rules: PlanRules,
+    cal: WorkCalendar,
+    *,
+    leaders: bool = False,
 ) -> list[int]:
-    """Ids of the tasks BEAT at AT concerns, in id order."""
+    """Ids of the tasks BEAT at AT concerns, in id order.
+
+    A task's cadence decides which beats remind its units' chats; the LEADERS' bulletin and
+    consultation agenda cover every task, whatever its cadence.
+    """
     day = at.astimezone(rules.beats.tz).date()
     tasks: Iterable[TaskFacts] = view.tasks.values()
+
+    def on_beat(task: TaskFacts) -> bool:
+        return leaders or task_on_beat(task.cadence, beat, day)
+
     if beat is Beat.WEEKLY:
-        return [t.id for t in tasks if t.is_open and task_on_beat(t.cadence, beat, day)]
+        return [t.id for t in tasks if t.is_open and on_beat(t)]
     if beat is Beat.FORTNIGHTLY:
         since = previous_fire(beat, at, rules, cal)
         return [
             t.id
             for t in tasks
-            if task_on_beat(t.cadence, beat, day)
-            and (t.is_open or (t.done_at is not None and since < t.done_at <= at))
+            if on_beat(t) and (t.is_open or (t.done_at is not None and since < t.done_at <= at))
         ]
     if beat is Beat.MONTHLY:
         since = previous_fire(beat, at, rules, cal)
-        candidates = [t for t in tasks if t.is_open and task_on_beat(t.cadence, beat, day)]
+        candidates = [t for t in tasks if t.is_open and on_beat(t)]
         stuck = stuck_tasks(candidates, day, since=since, advanced=view.advanced_since(since))
         return [s.task.id for s in stuck]
     offsets = rules.deadline_offsets
@@ -126,15 +141,16 @@ def beat_tasks(
 def plan_beat(
     beat: Beat, at: dt.datetime, view: StoreView, rules: PlanRules, cal: WorkCalendar
 ) -> list[Fire]:
-    """The messages BEAT fired at AT sends: one per chat, plus the leaders' one where it has one."""
-    ids = beat_tasks(beat, at, view, rules, cal)
-    if not ids:
-        return []
+    """The messages BEAT fired at AT sends: one per chat, plus the leaders' one where it has one
+    (the fortnightly bulletin and the consultation over every task, and escalations)."""
     fires: list[Fire] = []
     if beat is not Beat.ESCALATION:
-        fires = _by_chat(ids, view, at, beat)
-    if beat in (Beat.FORTNIGHTLY, Beat.ESCALATION):
-        fires.append(Fire(at, beat, rules.leaders_chat_id, tuple(ids), Audience.LEADERS))
+        ids = beat_tasks(beat, at, view, rules, cal)
+        fires = _by_chat(ids, view, at, beat) if ids else []
+    if beat in LEADERS_BEATS:
+        every = beat_tasks(beat, at, view, rules, cal, leaders=beat is not Beat.ESCALATION)
+        if every:
+            fires.append(Fire(at, beat, rules.leaders_chat_id, tuple(every), Audience.LEADERS))
     fires.sort(key=Fire.sort_key)
     return fires
 

@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from taskbot.domain.assignments import is_collective
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.deadlines import DeadlineState, days_overdue, notice_on
 from taskbot.domain.digest import (
     Digest,
-    PartyScore,
     RedBlackRules,
     Standing,
     StuckReason,
     TaskFacts,
+    UnitFacts,
+    UnitScore,
     build_digest,
     parties_not_reported,
     stuck_tasks,
@@ -156,6 +158,8 @@ class RenderContext:
     redblack: RedBlackRules
     cal: WorkCalendar
     default_language: str = "zh"
+    # How many tasks one weekly dispatch lists (overdue first); the rest are counted, not listed.
+    max_items: int = 10
     _overall: dict[dt.datetime, Digest] = field(default_factory=dict)
     _previous: dict[tuple[Beat, dt.datetime], dt.datetime] = field(default_factory=dict)
 
@@ -220,11 +224,25 @@ def _report_hint(task_count: int, lang: str) -> list[Line]:
     return lines
 
 
+def dispatch_order(tasks: Sequence[TaskFacts], day: dt.date) -> list[TaskFacts]:
+    """TASKS as the weekly dispatch lists them: overdue first (longest overdue first), then by id."""
+    return sorted(tasks, key=lambda task: (-days_overdue(task.deadline, day), task.id))
+
+
 def _weekly(
     fire: Fire, tasks: list[TaskFacts], ctx: RenderContext, lang: str, _overall: Sequence[int] | None
 ) -> list[Line]:
+    day = ctx.local_day(fire.at)
+    shown = dispatch_order(tasks, day)[: ctx.max_items]
     lines = [Line(t("reminder.weekly.intro", lang, count=len(tasks)))]
-    lines += [Line(task_line(task, lang), task.id) for task in tasks]
+    for task in shown:
+        late = days_overdue(task.deadline, day)
+        text = task_line(task, lang)
+        if late:
+            text = t("reminder.weekly.overdue_mark", lang, days=late) + text
+        lines.append(Line(text, task.id))
+    if len(tasks) > len(shown):
+        lines.append(Line(t("reminder.weekly.more", lang, count=len(tasks) - len(shown))))
     since = ctx.previous(Beat.WEEKLY, fire.at)
     silent = parties_not_reported(tasks, since)
     lines.append(Line(""))
@@ -232,33 +250,54 @@ def _weekly(
         lines.append(Line(t("reminder.weekly.not_reported", lang, parties=_join(silent, lang))))
     elif any(task.parties for task in tasks):
         lines.append(Line(t("reminder.weekly.all_reported", lang)))
-    return lines + _report_hint(len(tasks), lang)
+    return lines + _report_hint(len(shown), lang)
 
 
 def _entry(task: TaskFacts, detail: str, lang: str) -> Line:
     return Line("  " + _with_details(_task_head(task), [detail], lang))
 
 
-def _rank_lines(scores: list[PartyScore], red: bool, lang: str) -> list[Line]:
-    lines = [Line(t("reminder.red.title" if red else "reminder.black.title", lang))]
+def rank_reasons(score: UnitScore, red: bool, silent_days: int, lang: str) -> str:
+    """Why SCORE's unit is on the red or black list, in plain words, without zero clauses."""
+    why: list[str] = []
+    if red:
+        if score.done:
+            why.append(t("reminder.why.done", lang, n=score.done))
+        if score.reported > score.done:
+            why.append(t("reminder.why.reported", lang, n=score.reported - score.done))
+        why.append(t("reminder.why.progress", lang, progress=score.mean_progress))
+    else:
+        if score.overdue:
+            why.append(t("reminder.why.overdue", lang, n=score.overdue, days=score.max_days_overdue))
+        if score.done_late:
+            why.append(t("reminder.why.done_late", lang, n=score.done_late))
+        if score.silent:
+            why.append(t("reminder.why.silent", lang, n=score.silent, days=silent_days))
+    return t("reminder.details_sep", lang).join(why)
+
+
+def rank_lines(scores: list[UnitScore], red: bool, silent_days: int, lang: str) -> list[str]:
+    """The red or black list as lines: a title, then one line per unit saying why it is there."""
+    lines = [t("reminder.red.title" if red else "reminder.black.title", lang)]
     if not scores:
-        return [*lines, Line("  " + t("reminder.list_empty", lang))]
+        return [*lines, "  " + t("reminder.list_empty", lang)]
+    key = "reminder.red.entry" if red else "reminder.black.entry"
     for rank, s in enumerate(scores, start=1):
-        if red:
-            text = t(
-                "reminder.red.entry", lang, rank=rank, party=s.party, done=s.done, progress=s.mean_progress
-            )
-        else:
-            text = t(
-                "reminder.black.entry",
-                lang,
-                rank=rank,
-                party=s.party,
-                overdue=s.black_overdue,
-                days=s.max_days_overdue,
-                silent=s.silent,
-            )
-        lines.append(Line("  " + text))
+        why = rank_reasons(s, red, silent_days, lang)
+        lines.append("  " + t(key, lang, rank=rank, party=s.unit, why=why))
+    return lines
+
+
+def unbound_line(digest: Digest, lang: str) -> list[str]:
+    """The parties no unit answers for yet, for the office: collective phrases (to bind in each
+    unit's group) apart from named units (to bind in their group); nothing when there are none."""
+    collective = [p for p in digest.unbound if is_collective(p)]
+    named = [p for p in digest.unbound if not is_collective(p)]
+    lines = []
+    if collective:
+        lines.append(t("reminder.unbound_collective", lang, parties=_join(collective, lang)))
+    if named:
+        lines.append(t("reminder.unbound_parties", lang, parties=_join(named, lang)))
     return lines
 
 
@@ -299,8 +338,10 @@ def _fortnightly(
                 )
             lines.append(_entry(e.task, detail, lang))
     lines.append(Line(""))
-    lines += _rank_lines(overall.red, True, lang)
-    lines += _rank_lines(overall.black, False, lang)
+    lines += [Line(x) for x in rank_lines(overall.red, True, silent_days, lang)]
+    lines += [Line(x) for x in rank_lines(overall.black, False, silent_days, lang)]
+    if fire.audience is Audience.LEADERS:
+        lines += [Line(x) for x in unbound_line(overall, lang)]
     return lines
 
 
@@ -324,6 +365,13 @@ def _monthly(
         s = reasons.get(task.id)
         why = [t(_REASON_KEYS[r], lang, days=s.days_overdue) for r in s.reasons] if s else []
         lines.append(Line(_with_details(_task_head(task), why, lang)))
+        if s is None:
+            continue
+        for unit, reason in s.blocked_reasons():
+            lines.append(Line("  " + t("reminder.stuck.reason", lang, unit=unit, reason=_clip(reason))))
+        if s.units:
+            names = _join(dict.fromkeys(u.name for u in s.units), lang)
+            lines.append(Line("  " + t("reminder.stuck.units", lang, units=names)))
     return lines
 
 
@@ -346,6 +394,16 @@ def _deadline(
     return [*lines, Line(""), *_report_hint(len(tasks), lang)]
 
 
+def _latest_report(task: TaskFacts) -> UnitFacts | None:
+    """The unit that reported last with words (a blocked unit's reason is shown on its own)."""
+    said = [
+        u for u in task.units if u.last_report_at and u.last_report_text and u.status != TaskStatus.BLOCKED
+    ]
+    return max(
+        said, key=lambda u: u.last_report_at or task.created_at or dt.datetime.now(dt.UTC), default=None
+    )
+
+
 def _escalation(
     fire: Fire, tasks: list[TaskFacts], ctx: RenderContext, lang: str, _overall: Sequence[int] | None
 ) -> list[Line]:
@@ -361,6 +419,24 @@ def _escalation(
             progress=task.progress,
         )
         lines.append(Line(_with_details(_task_head(task), [detail], lang)))
+        for unit in task.units:
+            if unit.status == TaskStatus.BLOCKED and unit.last_report_text:
+                reason = _clip(unit.last_report_text)
+                lines.append(Line("  " + t("reminder.stuck.reason", lang, unit=unit.name, reason=reason)))
+        latest = max(
+            (
+                u
+                for u in task.units
+                if u.last_report_at and u.last_report_text and u.status != TaskStatus.BLOCKED
+            ),
+            key=lambda u: u.last_report_at or dt.datetime.min.replace(tzinfo=dt.UTC),
+            default=None,
+        )
+        if latest is not None:
+            text = t(
+                "reminder.escalation.latest", lang, text=f"{latest.name}：{_clip(latest.last_report_text)}"
+            )
+            lines.append(Line("  " + text))
     return lines
 
 

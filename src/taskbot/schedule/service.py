@@ -112,7 +112,14 @@ class ReminderService:
     def _deliveries(
         self, session: Session, fires: list[Fire], view: StoreView, rules: PlanRules
     ) -> list[PlannedDelivery]:
-        ctx = RenderContext(view, rules, red_black_rules(self.settings), self.cal, self.settings.language)
+        ctx = RenderContext(
+            view,
+            rules,
+            red_black_rules(self.settings),
+            self.cal,
+            self.settings.language,
+            max_items=self.settings.reminders.max_items,
+        )
         overall = next((f.task_ids for f in fires if f.audience is Audience.LEADERS), None)
         default_chat = self.settings.default_chat_id
         if default_chat is not None:

@@ -1,4 +1,5 @@
-"""Tasks and their history as an .xlsx workbook: one sheet of tasks, one of history entries.
+"""Tasks and their history as an .xlsx workbook: one sheet of tasks, one of history entries, and
+the 台账 of units: one row per assignment (each unit's share of each task).
 
 Shared by ``/export`` in the bot and ``taskbot export`` on the command line. The rows are collected
 as plain data first (``collect``); ``write_workbook`` lays them out with the catalog's headers.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -21,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from taskbot.i18n import catalog, t
+from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.store.models import Report, Task
+from taskbot.store.models import Assignment, Report, Task
 
 # Excel refuses cells longer than this; task texts are far shorter, but a pasted note might not be.
 EXCEL_CELL_LIMIT = 32_767
@@ -46,6 +48,20 @@ TASK_COLUMNS = (
     "text",
 )
 HISTORY_COLUMNS = ("task_id", "task_title", "at", "actor", "kind", "status", "progress", "text")
+# The 台账: one row per assignment (a unit's share of a task).
+UNIT_COLUMNS = (
+    "task_id",
+    "task_title",
+    "unit",
+    "role",
+    "status",
+    "progress",
+    "deadline",
+    "last_report_at",
+    "last_report_text",
+    "completed_at",
+    "completion",
+)
 # Widths (in characters) that keep a CJK title readable without hiding the short columns.
 _WIDTHS = {"title": 40, "text": 60, "parties": 24, "assignees": 20, "task_title": 40, "section": 24}
 
@@ -83,9 +99,25 @@ class HistoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitRow:
+    task_id: int
+    task_title: str
+    unit: str
+    role: str
+    status: str
+    progress: int
+    deadline: dt.date | None
+    last_report_at: dt.datetime | None
+    last_report_text: str
+    completed_at: dt.datetime | None
+    completion: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     tasks: list[TaskRow]
     history: list[HistoryRow]
+    units: list[UnitRow] = field(default_factory=list)
 
 
 def collect(
@@ -100,6 +132,8 @@ def collect(
             selectinload(Task.chat),
             selectinload(Task.bulletin),
             selectinload(Task.reports).selectinload(Report.person),
+            selectinload(Task.assignments).selectinload(Assignment.chat),
+            selectinload(Task.assignments).selectinload(Assignment.party),
         )
         .order_by(Task.id)
     )
@@ -109,7 +143,24 @@ def collect(
         stmt = stmt.where(Task.id.in_(list(task_ids)))
     tasks: list[TaskRow] = []
     history: list[HistoryRow] = []
+    units: list[UnitRow] = []
     for task in session.scalars(stmt):
+        units.extend(
+            UnitRow(
+                task_id=task.id,
+                task_title=task.title,
+                unit=unit_label(row),
+                role=row.role,
+                status=row.status,
+                progress=row.progress,
+                deadline=task.deadline,
+                last_report_at=row.last_report_at,
+                last_report_text=row.last_report_text or "",
+                completed_at=row.completed_at,
+                completion=row.completion or "",
+            )
+            for row in task.assignments
+        )
         tasks.append(
             TaskRow(
                 id=task.id,
@@ -143,7 +194,7 @@ def collect(
                     text=report.text or "",
                 )
             )
-    return ExportData(tasks, history)
+    return ExportData(tasks, history, units)
 
 
 def _bulletin_label(task: Task) -> str:
@@ -155,7 +206,7 @@ def _bulletin_label(task: Task) -> str:
 
 
 # Columns holding a code the catalog names for people (bot.status.open → 待办).
-_LABELLED = {"status": "bot.status", "kind": "bot.kind"}
+_LABELLED = {"status": "bot.status", "kind": "bot.kind", "role": "bot.role", "completion": "bot.completion"}
 
 
 def _label(prefix: str, code: str, lang: str) -> str:
@@ -182,12 +233,13 @@ def _cell(value: Any, tz: ZoneInfo) -> Any:
     return value
 
 
-_WRAPPED = frozenset({"text", "title", "task_title"})
+_WRAPPED = frozenset({"text", "title", "task_title", "last_report_text"})
 _FORMATS = {
     "at": "yyyy-mm-dd hh:mm",
     "created_at": "yyyy-mm-dd hh:mm",
     "updated_at": "yyyy-mm-dd hh:mm",
     "last_report_at": "yyyy-mm-dd hh:mm",
+    "completed_at": "yyyy-mm-dd hh:mm",
     "deadline": "yyyy-mm-dd",
 }
 
@@ -231,6 +283,7 @@ def build_workbook(data: ExportData, *, lang: str, tz: ZoneInfo) -> Workbook:
     book = Workbook(write_only=True)
     _fill_sheet(book.create_sheet(t("export.sheet.tasks", lang)), TASK_COLUMNS, data.tasks, lang, tz)
     _fill_sheet(book.create_sheet(t("export.sheet.history", lang)), HISTORY_COLUMNS, data.history, lang, tz)
+    _fill_sheet(book.create_sheet(t("export.sheet.units", lang)), UNIT_COLUMNS, data.units, lang, tz)
     return book
 
 

@@ -15,14 +15,16 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from taskbot.bulletin.model import Directive, ParsedBulletin
-from taskbot.domain.values import Cadence, ReportKind, TaskStatus
+from taskbot.domain.assignments import directive_roles
+from taskbot.domain.values import Cadence, ReportKind, Role, TaskStatus
+from taskbot.services.assignments import sync_assignments
 from taskbot.services.people import upsert_chat
-from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task
+from taskbot.store.models import Bulletin, Chat, Party, Person, Report, Task, TaskParty
 from taskbot.store.queries import chat_by_telegram_id
 
 _KNOWN_CADENCES = frozenset(c.value for c in Cadence)
@@ -117,15 +119,21 @@ def import_bulletin(
     created: list[Task] = []
     unchanged: list[int] = []
     parties = _PartyCache(session)
+    partners: dict[int, set[str]] = {}
     for fingerprint, directive in _distinct_directives(parsed):
         if fingerprint in existing:
             unchanged.append(existing[fingerprint])
             continue
         task = _new_task(directive, fingerprint, bulletin, chat, now)
-        task.parties = parties.named(directive.responsible)
+        # 配合 / 牵头 are roles, not part of a party's name: 各镇（街道）配合 is 各镇（街道）, a partner.
+        named = directive_roles(directive.text, directive.responsible)
+        task.parties = parties.named([name for name, _ in named])
         session.add(task)
         created.append(task)
+        partners[id(task)] = {name for name, role in named if role is Role.PARTNER}
     session.flush()
+    _mark_partners(session, created, partners)
+    sync_assignments(session, [t.id for t in created])
     for task in created:
         session.add(
             Report(
@@ -276,6 +284,20 @@ def _new_task(
         created_at=now,
         updated_at=now,
     )
+
+
+def _mark_partners(session: Session, tasks: list[Task], partners: dict[int, set[str]]) -> None:
+    """Store the partner (配合) role of the parties the bulletin names so; the others lead."""
+    for task in tasks:
+        names = partners.get(id(task))
+        if not names:
+            continue
+        ids = [p.id for p in task.parties if p.name in names]
+        session.execute(
+            update(TaskParty)
+            .where(TaskParty.task_id == task.id, TaskParty.party_id.in_(ids))
+            .values(role=Role.PARTNER.value)
+        )
 
 
 class _PartyCache:

@@ -7,9 +7,9 @@ The rules, in one place:
 - An **official** may report on (done / status / blocked) a task they are responsible for: it is
   assigned to them, or it is received by the chat they report from, or their Person is bound to one
   of the task's parties.
-- A **group chat** sees only its own tasks (sent to it directly or owned by a party bound to it),
-  whoever asks. A **private chat** sees its own tasks plus those its person is responsible for; an
-  admin's private chat sees every task.
+- A **group chat** sees only its own tasks (those it has an assignment of: sent to it directly or
+  owned by a party bound to it), whoever asks. A **private chat** sees its own tasks plus those
+  its person is responsible for; an admin's private chat sees every task.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from taskbot.store.models import Binding, Chat, Person, Task, TaskAssignee, TaskParty
+from taskbot.store.models import Assignment, Binding, Chat, Person, Task, TaskAssignee, TaskParty
 
 PRIVATE = "private"
 _Row = TypeVar("_Row", Person, Chat)
@@ -124,15 +124,9 @@ def upsert_chat(session: Session, telegram_chat_id: int, *, title: str = "", typ
 
 
 def task_in_chat(session: Session, task: Task, chat: Chat) -> bool:
-    """Whether CHAT receives TASK: sent to it directly, or owned by a party bound to it."""
-    if task.chat_id is not None:
-        return task.chat_id == chat.id
-    bound = exists().where(
-        TaskParty.task_id == task.id,
-        Binding.party_id == TaskParty.party_id,
-        Binding.chat_id == chat.id,
-    )
-    return bool(session.scalar(select(bound)))
+    """Whether CHAT receives TASK: it is one of the task's units (has an assignment of it)."""
+    mine = exists().where(Assignment.task_id == task.id, Assignment.chat_id == chat.id)
+    return bool(session.scalar(select(mine)))
 
 
 def answers_personally(session: Session, task: Task, person: Person) -> bool:

@@ -19,13 +19,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, TaskStatus
+from taskbot.domain.assignments import completion
+from taskbot.domain.values import OPEN_STATUS_VALUES, OPEN_STATUSES, Cadence, ReportKind, Role, TaskStatus
+from taskbot.services.assignments import derive, record_share, reopen_shares, sync_assignments, unit_label
 from taskbot.services.people import Access, Actor, access, person_label
 from taskbot.store import queries
-from taskbot.store.models import Binding, Chat, Party, Person, Report, Task, TaskAssignee, TaskParty
+from taskbot.store.models import (
+    Assignment,
+    Binding,
+    Chat,
+    Party,
+    Person,
+    Report,
+    Task,
+    TaskAssignee,
+    TaskParty,
+)
 
 log = logging.getLogger(__name__)
 
+# A unit named by its group's title or party name, or (from a picker button) its assignment id.
+Unit = str | int | None
 MAX_TEXT = 2000  # longer report texts are cut: history is for the gist, files go to /import
 _REPORT_KINDS = {ReportKind.STATUS, ReportKind.DONE, ReportKind.BLOCKED}
 
@@ -62,6 +76,12 @@ class InvalidInput(TaskError):
     code = "invalid_input"
 
 
+class WhichUnit(TaskError):
+    """The task has several units and nothing says which one's share is meant (``units``: their names)."""
+
+    code = "which_unit"
+
+
 class InvalidTransition(TaskError):
     """The task is not in a state that allows this: already done, closed, not closed …"""
 
@@ -85,6 +105,8 @@ def _get(
             selectinload(Task.parties),
             selectinload(Task.assignees),
             selectinload(Task.reports).selectinload(Report.person),
+            selectinload(Task.assignments).selectinload(Assignment.chat),
+            selectinload(Task.assignments).selectinload(Assignment.party),
         ]
     task = session.get(Task, task_id, options=options) if _valid_id(task_id) else None
     if task is None:
@@ -98,6 +120,12 @@ def _get(
 def chat_tasks(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
     """The tasks CHAT receives, oldest first."""
     return queries.tasks_of_chat(session, chat, only_open=only_open)
+
+
+def chat_shares(session: Session, chat: Chat) -> dict[int, Assignment]:
+    """CHAT's own assignments, by task id: the unit's standing on each of its tasks."""
+    rows = session.scalars(select(Assignment).where(Assignment.chat_id == chat.id))
+    return {row.task_id: row for row in rows}
 
 
 def personal_tasks(session: Session, person: Person, *, only_open: bool = True) -> list[Task]:
@@ -145,21 +173,54 @@ def task_for_report(session: Session, task_id: int, actor: Actor) -> Task:
     return task
 
 
-def mark_done(session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "") -> Report:
-    """Mark the task done (100%)."""
+def mark_done(
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    now: dt.datetime,
+    note: str = "",
+    *,
+    unit: Unit = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Mark the actor's share of the task (or UNIT's) done, 100%; the task is done when every lead
+    share is. TODAY (the local date; default NOW's) decides whether it counts as on time or late."""
     task = _load_for_report(session, task_id, actor)
     if task.status == TaskStatus.DONE:
         raise InvalidTransition("already_done", task_id=task.id)
     _refuse_closed(task)
+    share = _share(session, task, actor, unit)
+    if share is not None and share.status == TaskStatus.DONE:
+        raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
+    if share is not None:
+        record_share(share, now, TaskStatus.DONE, progress=100, text=note.strip()[:MAX_TEXT])
+        share.completed_at = now
+        share.completion = completion(today or now.date(), task.deadline).value
     return _change(
-        session, task, actor, now, ReportKind.DONE, status=TaskStatus.DONE, progress=100, text=note
+        session,
+        task,
+        actor,
+        now,
+        ReportKind.DONE,
+        status=TaskStatus.DONE,
+        progress=100,
+        text=note,
+        share=share,
     )
 
 
 def report_status(
-    session: Session, task_id: int, actor: Actor, now: dt.datetime, text: str, progress: int | None = None
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    now: dt.datetime,
+    text: str,
+    progress: int | None = None,
+    *,
+    unit: Unit = None,
 ) -> Report:
-    """Record a progress report; a report on an open or blocked task puts it in progress."""
+    """Record a progress report on the actor's share (or UNIT's); it puts an open or blocked share in
+    progress."""
     text = text.strip()
     if progress is not None and not 0 <= progress <= 100:
         raise InvalidInput("progress_range", progress=progress)
@@ -167,6 +228,11 @@ def report_status(
         raise InvalidInput("text_required")
     task = _load_for_report(session, task_id, actor)
     _refuse_closed(task)
+    share = _share(session, task, actor, unit)
+    if share is not None:
+        if share.status == TaskStatus.DONE:
+            raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
+        record_share(share, now, TaskStatus.IN_PROGRESS, progress=progress, text=text[:MAX_TEXT])
     return _change(
         session,
         task,
@@ -177,17 +243,55 @@ def report_status(
         progress=task.progress if progress is None else progress,
         text=text,
         report_progress=progress,
+        share=share,
     )
 
 
-def mark_blocked(session: Session, task_id: int, actor: Actor, now: dt.datetime, reason: str) -> Report:
-    """Mark the task blocked, with the reason."""
+def mark_blocked(
+    session: Session, task_id: int, actor: Actor, now: dt.datetime, reason: str, *, unit: Unit = None
+) -> Report:
+    """Mark the actor's share of the task (or UNIT's) blocked, with the reason."""
     reason = reason.strip()
     if not reason:
         raise InvalidInput("reason_required")
     task = _load_for_report(session, task_id, actor)
     _refuse_closed(task)
-    return _change(session, task, actor, now, ReportKind.BLOCKED, status=TaskStatus.BLOCKED, text=reason)
+    share = _share(session, task, actor, unit)
+    if share is not None:
+        if share.status == TaskStatus.DONE:
+            raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
+        record_share(share, now, TaskStatus.BLOCKED, text=reason[:MAX_TEXT])
+    return _change(
+        session, task, actor, now, ReportKind.BLOCKED, status=TaskStatus.BLOCKED, text=reason, share=share
+    )
+
+
+def split_unit(session: Session, task_id: int, text: str) -> tuple[str | None, str]:
+    """TEXT as the name of one of the task's units (its first word, when it is one) and the rest."""
+    words = text.strip().split(maxsplit=1)
+    if not words or not _valid_id(task_id):
+        return None, text.strip()
+    rows = _shares_of(session, task_id)
+    names = {name for row in rows for name in _names(row)}
+    if words[0] in names:
+        return words[0], words[1] if len(words) > 1 else ""
+    return None, text.strip()
+
+
+def task_shares(session: Session, task_id: int) -> list[Assignment]:
+    """The assignments of the task, in the order its units came (chat and party loaded)."""
+    return _shares_of(session, task_id)
+
+
+def set_role(session: Session, task_id: int, actor: Actor, now: dt.datetime, unit: str, role: Role) -> Report:
+    """Make UNIT a lead (牵头) or partner (配合) unit of the task; only lead shares decide done-ness."""
+    task = _load_for_admin(session, task_id, actor)
+    share = _share(session, task, actor, unit)
+    if share is None:
+        raise InvalidInput("unit_unknown", task_id=task.id, unit=unit, units="")
+    share.role = role.value
+    derive(task)
+    return _change(session, task, actor, now, ReportKind.ROLE, text=f"{unit_label(share)}:{role.value}")
 
 
 # --- changes only admins make ---
@@ -208,6 +312,11 @@ def reopen_task(session: Session, task_id: int, actor: Actor, now: dt.datetime, 
         raise InvalidTransition("not_closed", task_id=task.id)
     status = TaskStatus.IN_PROGRESS if 0 < task.progress < 100 else TaskStatus.OPEN
     progress = 0 if task.progress >= 100 else task.progress
+    if task.assignments:
+        reopen_shares(task)
+        task.status = TaskStatus.OPEN.value  # no longer cancelled: the shares decide again
+        derive(task)
+        status, progress = TaskStatus(task.status), task.progress
     return _change(
         session, task, actor, now, ReportKind.REOPENED, status=status, progress=progress, text=note
     )
@@ -286,6 +395,7 @@ def add_task(
     task.assignees = []
     session.add(task)
     session.flush()
+    sync_assignments(session, [task.id])
     session.add(_report(task, actor, now, ReportKind.CREATED, text=task.title))
     _log_change(task, actor, ReportKind.CREATED, task.title)
     return task
@@ -348,6 +458,8 @@ def bind_party(
         session.flush()
         target = f"chat {chat.telegram_chat_id}" if chat is not None else f"person {person_id}"
         log.info("party %s bound to %s by %s", party.id, target, actor.name)
+        if chat_id is not None:
+            sync_assignments(session, _tasks_of_parties(session, [party.id]))
     count = session.scalar(
         select(func.count())
         .select_from(TaskParty)
@@ -376,7 +488,12 @@ def unbind_party(session: Session, actor: Actor, chat: Chat, party_name: str | N
     log.info(
         "%d party binding(s) removed from chat %s by %s", len(bindings), chat.telegram_chat_id, actor.name
     )
+    sync_assignments(session, _tasks_of_parties(session, [p.id for p in parties]))
     return parties
+
+
+def _tasks_of_parties(session: Session, party_ids: list[int]) -> list[int]:
+    return list(session.scalars(select(TaskParty.task_id).where(TaskParty.party_id.in_(party_ids))))
 
 
 def bound_parties(session: Session, chat: Chat) -> list[Party]:
@@ -412,6 +529,75 @@ def _load_for_admin(session: Session, task_id: int, actor: Actor) -> Task:
     return task
 
 
+def _shares_of(session: Session, task_id: int) -> list[Assignment]:
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.task_id == task_id)
+            .options(selectinload(Assignment.chat), selectinload(Assignment.party))
+            .order_by(Assignment.id)
+        )
+    )
+
+
+def _names(row: Assignment) -> list[str]:
+    names = [unit_label(row)]
+    if row.party is not None and row.party.name not in names:
+        names.append(row.party.name)
+    return names
+
+
+def _own_shares(session: Session, rows: list[Assignment], actor: Actor) -> list[Assignment]:
+    """The shares ACTOR answers for: their chat's, else those of the parties bound to their person."""
+    if actor.chat is not None:
+        here = [r for r in rows if r.chat_id == actor.chat.id]
+        if here or not actor.in_private:
+            return here
+    if actor.person is None:
+        return []
+    bound = set(
+        session.scalars(
+            select(Binding.party_id).where(
+                Binding.person_id == actor.person.id, Binding.party_id.is_not(None)
+            )
+        )
+    )
+    return [r for r in rows if r.party_id is not None and r.party_id in bound]
+
+
+def _share(session: Session, task: Task, actor: Actor, unit: Unit) -> Assignment | None:
+    """The share a report by ACTOR (about UNIT, when named) concerns; None for a task with no unit."""
+    rows = [r for r in task.assignments]
+    if not rows:
+        if unit is not None:
+            raise InvalidInput("unit_unknown", task_id=task.id, unit=str(unit), units="")
+        return None
+    for row in rows:  # labels need the chat and party; load them once for the whole task
+        _ = row.chat, row.party
+    mine = _own_shares(session, rows, actor)
+    pool = rows if actor.is_admin or not mine else mine
+    if isinstance(unit, int):
+        found = next((r for r in pool if r.id == unit), None)
+        if found is None:
+            raise NotAllowed("not_responsible", task_id=task.id)
+        return found
+    if unit is not None:
+        name = " ".join(unit.split())
+        exact = [r for r in pool if name in _names(r)]
+        near = exact or [r for r in pool if any(name in n for n in _names(r))]
+        if len(near) == 1:
+            return near[0]
+        raise InvalidInput(
+            "unit_unknown", task_id=task.id, unit=name, units="、".join(unit_label(r) for r in pool)
+        )
+    if len(mine) == 1:
+        return mine[0]
+    if not mine and len(rows) == 1:
+        return rows[0]
+    choices = mine or rows
+    raise WhichUnit("which_unit", task_id=task.id, units="、".join(unit_label(r) for r in choices))
+
+
 def _refuse_closed(task: Task) -> None:
     if task.status == TaskStatus.DONE:
         raise InvalidTransition("task_done", task_id=task.id)
@@ -430,16 +616,21 @@ def _change(
     progress: int | None = None,
     text: str = "",
     report_progress: int | None = None,
+    share: Assignment | None = None,
 ) -> Report:
-    if status is not None:
-        task.status = status.value
-    if progress is not None:
-        task.progress = progress
+    if share is not None:
+        derive(task)  # the task's standing follows its shares
+    else:
+        if status is not None:
+            task.status = status.value
+        if progress is not None:
+            task.progress = progress
     task.updated_at = now
     if kind in _REPORT_KINDS:
         task.last_report_at = now
     shown_progress = report_progress if kind == ReportKind.STATUS else progress
     report = _report(task, actor, now, kind, text=text, progress=shown_progress)
+    report.unit_chat_id = share.chat_id if share is not None else None
     session.add(report)
     session.flush()
     _log_change(task, actor, kind, report.text)

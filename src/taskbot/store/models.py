@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from taskbot.domain.values import DeliveryStatus, ReportKind, TaskStatus
+from taskbot.domain.values import DeliveryStatus, ReportKind, Role, TaskStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -132,6 +132,8 @@ class TaskParty(Base):
 
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"), primary_key=True)
+    # 牵头 (lead) or 配合 (partner), as the bulletin says; the assignments of the party's chats start so.
+    role: Mapped[str] = mapped_column(String(10), default=Role.LEAD.value, server_default=Role.LEAD.value)
 
 
 class TaskAssignee(Base):
@@ -173,6 +175,38 @@ class Task(Base):
     reports: Mapped[list[Report]] = relationship(
         back_populates="task", order_by="Report.id", cascade="all, delete-orphan"
     )
+    assignments: Mapped[list[Assignment]] = relationship(
+        order_by="Assignment.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Assignment(Base):
+    """One unit's share of a task: the task as one chat (a bound party's group, or the chat it was
+    sent to) answers for it, with its own status, progress and last report.
+
+    The task's own ``status``/``progress``/``last_report_at`` are derived from these rows
+    (``domain.assignments.task_standing``) whenever one changes; a task no chat receives has none.
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("task_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"), index=True)
+    # The party the chat answers for (None: the task was sent to the chat directly).
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(10), default=Role.LEAD.value)
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN.value)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    last_report_at: Mapped[dt.datetime | None]
+    last_report_text: Mapped[str] = mapped_column(Text, default="")
+    completed_at: Mapped[dt.datetime | None]
+    # How the completion counts: on_time (按期办结) or late (逾期办结); None while not done.
+    completion: Mapped[str | None] = mapped_column(String(10))
+
+    chat: Mapped[Chat] = relationship()
+    party: Mapped[Party | None] = relationship()
 
 
 class Report(Base):
@@ -189,6 +223,8 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(20))
     progress: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
+    # The unit (chat) whose share this entry concerns; None for the task as a whole.
+    unit_chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat.id", ondelete="SET NULL"))
 
     task: Mapped[Task] = relationship(back_populates="reports")
     person: Mapped[Person | None] = relationship()
@@ -250,3 +286,27 @@ class TaskMessage(Base):
     # What a reply means: "progress" (a status report), "blocked" (the reason), "detail" (a status report).
     purpose: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ReplyNote(Base):
+    """A reply to a reminder of several tasks that named none of them (or a photo or document sent as
+    a reply): kept as said, until someone picks its task (within a while) — else an unassigned note
+    for the office."""
+
+    __tablename__ = "reply_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)  # Telegram's chat id
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    progress: Mapped[int | None] = mapped_column(Integer)
+    # A photo's or document's Telegram file id, and which it was.
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_kind: Mapped[str | None] = mapped_column(String(20))
+    # The tasks of the reminder it answered, and the one it was recorded on (None: unassigned).
+    task_ids: Mapped[list[Any]] = mapped_column(default=list)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    assigned_at: Mapped[dt.datetime | None]

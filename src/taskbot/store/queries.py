@@ -1,16 +1,16 @@
-"""Queries more than one service needs: a chat by its Telegram id, who gets which task, and the
-open tasks of a chat."""
+"""Queries more than one service needs: a chat by its Telegram id, which chats receive which task
+(the one rule, ``wanted_units``, and the assignments kept from it), and the open tasks of a chat."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from taskbot.domain.values import OPEN_STATUS_VALUES
-from taskbot.store.models import Binding, Chat, Task, TaskParty
+from taskbot.store.models import Assignment, Binding, Chat, Task, TaskParty
 
 
 def chat_by_telegram_id(session: Session, telegram_chat_id: int) -> Chat | None:
@@ -29,60 +29,68 @@ def open_tasks(session: Session) -> list[Task]:
     return list(session.scalars(stmt))
 
 
-def chats_by_task(session: Session, tasks: Iterable[Task]) -> dict[int, list[Chat]]:
-    """Map each task id to the active chats that receive it.
+def wanted_units(session: Session, tasks: ColumnElement[bool]) -> dict[int, list[tuple[int, int | None]]]:
+    """THE rule of which chats receive a task, for the tasks matching the SQL condition TASKS.
 
-    A task sent to a chat directly (``task.chat_id``) goes there; otherwise to every chat bound to
-    one of its responsible parties (party by party, each party's chats in the order they were
-    bound). A task with neither maps to an empty list. Only the bindings and chats of TASKS are read.
+    A task sent to a chat directly (``task.chat_id``: ``import --chat``, ``/add`` in a group) goes
+    to that chat; otherwise to every chat bound to one of its parties (party by party, each party's
+    chats in the order they were bound; a chat bound to two of its parties counts once). Inactive
+    chats count: a unit the bot cannot reach still answers for its share (sending skips them).
+    Maps task id → [(chat pk, party id or None)]; a task no chat receives is absent.
+
+    Only ``services.assignments.sync_assignments`` asks this; everything else reads the
+    assignments it keeps (``chats_by_task``, ``tasks_of_chat``, the digests, the export).
+    """
+    result: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for task_id, chat_pk in session.execute(
+        select(Task.id, Task.chat_id).where(tasks, Task.chat_id.is_not(None)).order_by(Task.id)
+    ):
+        result[task_id][chat_pk] = None
+    for task_id, party_id, chat_pk in session.execute(
+        select(TaskParty.task_id, TaskParty.party_id, Binding.chat_id)
+        .join(Task, Task.id == TaskParty.task_id)
+        .join(Binding, Binding.party_id == TaskParty.party_id)
+        .where(tasks, Task.chat_id.is_(None), Binding.chat_id.is_not(None))
+        .order_by(TaskParty.task_id, TaskParty.party_id, Binding.id)
+    ):
+        result[task_id].setdefault(chat_pk, party_id)
+    return {tid: list(units.items()) for tid, units in result.items()}
+
+
+def chats_by_task(session: Session, tasks: Iterable[Task]) -> dict[int, list[Chat]]:
+    """Map each task id to the active chats of its assignments (the chats a message reaches).
+
+    A task with none maps to an empty list. Only the assignments and chats of TASKS are read.
     """
     tasks = list(tasks)
-    direct_ids = {t.chat_id for t in tasks if t.chat_id is not None}
-    via_parties = [t.id for t in tasks if t.chat_id is None]
-    direct = {
-        c.id: c for c in session.scalars(select(Chat).where(Chat.id.in_(direct_ids), Chat.active.is_(True)))
-    }
-    task_parties: dict[int, list[int]] = defaultdict(list)
-    party_chats: dict[int, list[Chat]] = defaultdict(list)
-    if via_parties:
-        for task_id, party_id in session.execute(
-            select(TaskParty.task_id, TaskParty.party_id)
-            .where(TaskParty.task_id.in_(via_parties))
-            .order_by(TaskParty.task_id, TaskParty.party_id)
-        ):
-            task_parties[task_id].append(party_id)
-        parties = {p for ids in task_parties.values() for p in ids}
-        for party_id, chat in session.execute(
-            select(Binding.party_id, Chat)
-            .join(Chat, Binding.chat_id == Chat.id)
-            .where(Binding.party_id.in_(parties), Chat.active.is_(True))
-            .order_by(Binding.id)
-        ):
-            party_chats[party_id].append(chat)
-    result: dict[int, list[Chat]] = {}
-    for task in tasks:
-        if task.chat_id is not None:
-            own = direct.get(task.chat_id)
-            result[task.id] = [own] if own else []
-            continue
-        seen: dict[int, Chat] = {}
-        for party_id in task_parties.get(task.id, ()):
-            for chat in party_chats.get(party_id, ()):
-                seen.setdefault(chat.id, chat)
-        result[task.id] = list(seen.values())
+    result: dict[int, list[Chat]] = {t.id: [] for t in tasks}
+    if not tasks:
+        return result
+    for task_id, chat in session.execute(
+        select(Assignment.task_id, Chat)
+        .join(Chat, Chat.id == Assignment.chat_id)
+        .where(Assignment.task_id.in_(list(result)), Chat.active.is_(True))
+        .order_by(Assignment.task_id, Assignment.id)
+    ):
+        result[task_id].append(chat)
     return result
 
 
 def tasks_of_chat(session: Session, chat: Chat, *, only_open: bool = True) -> list[Task]:
-    """The tasks a chat receives: sent to it directly or owned by a party bound to it."""
-    bound_parties = select(Binding.party_id).where(Binding.chat_id == chat.id)
-    via_party = select(TaskParty.task_id).where(TaskParty.party_id.in_(bound_parties))
+    """The tasks a chat receives: those it has an assignment of."""
     stmt = (
         select(Task)
-        .where((Task.chat_id == chat.id) | ((Task.chat_id.is_(None)) & Task.id.in_(via_party)))
+        .where(Task.id.in_(select(Assignment.task_id).where(Assignment.chat_id == chat.id)))
         .options(selectinload(Task.parties), selectinload(Task.assignees))
         .order_by(Task.id)
     )
     if only_open:
         stmt = stmt.where(Task.status.in_(OPEN_STATUS_VALUES))
     return list(session.scalars(stmt))
+
+
+def assignment_of(session: Session, task_id: int, chat: Chat) -> Assignment | None:
+    """CHAT's assignment of the task TASK_ID, if it has one."""
+    return session.scalar(
+        select(Assignment).where(Assignment.task_id == task_id, Assignment.chat_id == chat.id)
+    )
