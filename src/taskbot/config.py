@@ -116,6 +116,25 @@ class HttpSettings(BaseModel):
     port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
 
 
+class WebSettings(BaseModel):
+    """The 看板 Mini App on the HTTP server above (see README "The 看板 Mini App")."""
+
+    enabled: bool = False
+    # The https address Telegram opens (the reverse proxy's), e.g. https://bot.example.org/app/;
+    # without it the bot offers no Mini App button.
+    public_url: str | None = None
+    max_age: int = Field(86400, ge=60)  # seconds an initData stays valid after Telegram signed it
+
+    @field_validator("public_url")
+    @classmethod
+    def _https(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith("https://"):
+            raise ValueError(
+                "web.public_url must start with https:// (Telegram opens Mini Apps over https only)"
+            )
+        return v
+
+
 class LoggingSettings(BaseModel):
     format: Literal["text", "json"] = "text"
 
@@ -159,6 +178,8 @@ class CalendarSettings(BaseModel):
         from taskbot.domain.calendar import expand_days
 
         return expand_days(self.workdays)
+
+
 class RemindersSettings(BaseModel):
     """How much one reminder shows (a phone screen, not a ledger)."""
 
@@ -178,6 +199,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
     admins: list[int] = Field(default_factory=list)
+    leaders: list[int] = Field(default_factory=list)
     chat_admins_are_admins: bool = False
     leaders_chat_id: int | None = None
     default_chat_id: int | None = None
@@ -188,6 +210,7 @@ class Settings(BaseSettings):
     reminders: RemindersSettings = RemindersSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
+    web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @field_validator("timezone")

@@ -70,6 +70,9 @@ async def start_command(update: Update, context: BotContext) -> None:
         caller.lang, admin=admin, office_admin=office
     )
     await reply(message_of(update), text)
+    from taskbot.bot.board import offer_board  # board imports this module's filters
+
+    await offer_board(update, context, caller.lang)
 
 
 @polite

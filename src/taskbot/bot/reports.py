@@ -1,6 +1,7 @@
 """/report (the progress digest and red/black list now) and /export (tasks and history as .xlsx).
 
-Both are for admins. In a group they cover that group's tasks — a chat sees only its own — while
+Both are for admins, and for leaders (``leaders``) privately and in the leaders' chat — read
+only (``domain.leaders``). In a group they cover that group's tasks — a chat sees only its own — while
 privately, or in the leaders' chat, they cover every task. /report renders the digest with the
 fortnightly bulletin's renderer, so the two read the same.
 """
@@ -14,7 +15,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
@@ -22,10 +25,11 @@ from taskbot.bot.admin import admin_caller, require_admin
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller
+from taskbot.bot.identity import Caller, identify, is_admin
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
 from taskbot.charts import UnitStandings, chart_text, render_standings, units_from_entries
+from taskbot.domain.leaders import leader_may_read
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
@@ -52,6 +56,27 @@ def covers_every_task(caller: Caller, runtime: Runtime) -> bool:
     """Whether a report asked by CALLER covers every task: privately, or in the leaders' chat."""
     leaders = runtime.settings.leaders_chat_id
     return caller.actor.in_private or (leaders is not None and caller.chat.telegram_chat_id == leaders)
+
+
+def is_reading_leader(update: Update, context: BotContext) -> bool:
+    """Whether the sender is a leader allowed to read here (privately or in the leaders' chat)."""
+    user, chat = update.effective_user, update.effective_chat
+    settings = context.runtime.settings
+    return leader_may_read(
+        user.id if user else None,
+        settings.leaders,
+        private=chat is not None and chat.type == ChatType.PRIVATE,
+        chat_id=chat.id if chat else None,
+        leaders_chat_id=settings.leaders_chat_id,
+    )
+
+
+async def reader_caller(session: Session, update: Update, context: BotContext) -> Caller:
+    """The admin, or reading leader, behind UPDATE (refused with NotAllowed otherwise)."""
+    if is_reading_leader(update, context) and not await is_admin(update, context):
+        return identify(session, update, context.runtime.settings, admin=False)
+    await require_admin(update, context)
+    return admin_caller(session, update, context)
 
 
 # --- /report ------------------------------------------------------------------------------------
@@ -101,10 +126,9 @@ def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang:
 async def report_command(update: Update, context: BotContext) -> None:
     """Show the progress digest and the red/black list as they stand now."""
     message = message_of(update)
-    await require_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = await reader_caller(session, update, context)
         overall = covers_every_task(caller, rt)
         chat_id = None if overall else caller.chat.telegram_chat_id
     now = rt.clock()
@@ -159,11 +183,10 @@ async def export_command(update: Update, context: BotContext) -> None:
     from taskbot.services.export import export_filename  # see export_workbook
 
     message = message_of(update)
-    await require_admin(update, context)
     rt = context.runtime
     now = rt.clock()
     with transaction(rt.sessions) as session:
-        caller = admin_caller(session, update, context)
+        caller = await reader_caller(session, update, context)
         chat = None if covers_every_task(caller, rt) else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.

@@ -171,7 +171,11 @@ def _load_units(
         chat = by_pk.get(chat_pk)
         if chat is None:
             continue
-        name = chat.title or party_names.get(party_id) or str(chat.telegram_id)
+        name = (
+            chat.title
+            or (party_names.get(party_id) if party_id is not None else None)
+            or str(chat.telegram_id)
+        )
         unit = UnitFacts(
             chat.telegram_id,
             name,

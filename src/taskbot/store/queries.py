@@ -45,7 +45,8 @@ def wanted_units(session: Session, tasks: ColumnElement[bool]) -> dict[int, list
     for task_id, chat_pk in session.execute(
         select(Task.id, Task.chat_id).where(tasks, Task.chat_id.is_not(None)).order_by(Task.id)
     ):
-        result[task_id][chat_pk] = None
+        if chat_pk is not None:  # the query keeps tasks with a chat only
+            result[task_id][chat_pk] = None
     for task_id, party_id, chat_pk in session.execute(
         select(TaskParty.task_id, TaskParty.party_id, Binding.chat_id)
         .join(Task, Task.id == TaskParty.task_id)
@@ -53,7 +54,8 @@ def wanted_units(session: Session, tasks: ColumnElement[bool]) -> dict[int, list
         .where(tasks, Task.chat_id.is_(None), Binding.chat_id.is_not(None))
         .order_by(TaskParty.task_id, TaskParty.party_id, Binding.id)
     ):
-        result[task_id].setdefault(chat_pk, party_id)
+        if chat_pk is not None:  # the query keeps bindings to a chat only
+            result[task_id].setdefault(chat_pk, party_id)
     return {tid: list(units.items()) for tid, units in result.items()}
 
 
