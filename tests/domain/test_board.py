@@ -6,34 +6,33 @@ import datetime as dt
 
 import pytest
 
-from taskbot.domain.board import Light, light, share_standing
+from taskbot.domain.board import Light, light, quiet_since, share_standing
 from taskbot.domain.digest import Standing
 
 NOW = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
 TODAY = NOW.date()
-RECENT = NOW - dt.timedelta(days=3)
-OLD = NOW - dt.timedelta(days=14)
-PAST = TODAY - dt.timedelta(days=1)
-FUTURE = TODAY + dt.timedelta(days=5)
 
 
 @pytest.mark.parametrize(
-    ("task", "share", "deadline", "activity", "expected"),
+    ("task", "share", "past_deadline", "silent", "expected"),
     [
-        ("cancelled", "open", PAST, OLD, None),
-        ("done", "open", PAST, OLD, Standing.DONE),
-        ("in_progress", "done", PAST, OLD, Standing.DONE),
-        ("open", "open", PAST, RECENT, Standing.OVERDUE),
-        ("blocked", "blocked", PAST, RECENT, Standing.OVERDUE),
-        ("open", "open", TODAY, RECENT, Standing.ON_TRACK),
-        ("blocked", "blocked", FUTURE, OLD, Standing.BLOCKED),
-        ("in_progress", "open", FUTURE, OLD, Standing.SILENT),
-        ("in_progress", "open", None, OLD + dt.timedelta(seconds=1), Standing.ON_TRACK),
-        ("open", "in_progress", None, None, Standing.ON_TRACK),
+        ("cancelled", "open", True, True, None),
+        ("done", "open", True, True, Standing.DONE),
+        ("in_progress", "done", True, True, Standing.DONE),
+        ("open", "open", True, False, Standing.OVERDUE),
+        ("blocked", "blocked", True, False, Standing.OVERDUE),
+        ("open", "open", False, False, Standing.ON_TRACK),
+        ("blocked", "blocked", False, True, Standing.BLOCKED),
+        ("in_progress", "open", False, True, Standing.SILENT),
+        ("open", "in_progress", False, False, Standing.ON_TRACK),
     ],
 )
-def test_share_standing(task: str, share: str, deadline: dt.date | None, activity, expected) -> None:
-    assert share_standing(task, share, deadline, activity, NOW, TODAY, 14) == expected
+def test_share_standing(task: str, share: str, past_deadline: bool, silent: bool, expected) -> None:
+    assert share_standing(task, share, past_deadline=past_deadline, silent=silent) == expected
+
+
+def test_quiet_since() -> None:
+    assert quiet_since(NOW, 14) == NOW - dt.timedelta(days=14)
 
 
 @pytest.mark.parametrize(

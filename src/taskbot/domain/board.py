@@ -24,26 +24,26 @@ class Light(StrEnum):
 
 
 def share_standing(
-    task_status: str,
-    share_status: str,
-    deadline: dt.date | None,
-    last_activity: dt.datetime | None,
-    now: dt.datetime,
-    today: dt.date,
-    silent_days: int,
+    task_status: str, share_status: str, *, past_deadline: bool, silent: bool
 ) -> Standing | None:
-    """The standing of one share; LAST_ACTIVITY is its last report, else the task's creation."""
+    """The standing of one share. PAST_DEADLINE: the task's deadline is before today; SILENT: its
+    last report (else the task's creation) is ``silent_days`` old or more (see ``is_quiet``)."""
     if task_status == TaskStatus.CANCELLED:
         return None
     if share_status == TaskStatus.DONE or task_status == TaskStatus.DONE:
         return Standing.DONE
-    if deadline is not None and deadline < today:
+    if past_deadline:
         return Standing.OVERDUE
     if share_status == TaskStatus.BLOCKED:
         return Standing.BLOCKED
-    if last_activity is not None and now - last_activity >= dt.timedelta(days=silent_days):
+    if silent:
         return Standing.SILENT
     return Standing.ON_TRACK
+
+
+def quiet_since(now: dt.datetime, silent_days: int) -> dt.datetime:
+    """A share whose last activity is at or before this moment is silent."""
+    return now - dt.timedelta(days=silent_days)
 
 
 def light(counts: dict[Standing, int]) -> Light:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, or_, select, true, type_coerce
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from taskbot.config import Settings
-from taskbot.domain.board import light, share_standing
+from taskbot.domain.board import light, quiet_since, share_standing
 from taskbot.domain.digest import STANDING_ORDER, Standing, build_digest
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 from taskbot.i18n import pick_language
@@ -32,7 +32,6 @@ from taskbot.store.models import (
     Chat,
     Party,
     Person,
-    Report,
     Task,
     TaskAssignee,
     TaskParty,
@@ -124,58 +123,40 @@ class UnitRow:
         }
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    # SQLite hands text back (the columns are read raw for speed); PostgreSQL datetimes.
-    if value is None or isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
-
-
-def _day(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+def _flags(now: dt.datetime, today: dt.date, silent_days: int, last_activity: Any) -> tuple[Any, Any]:
+    """SQL booleans: the task's deadline is past; LAST_ACTIVITY is old enough to be silent."""
+    past = and_(Task.deadline.is_not(None), Task.deadline < today)
+    quiet = and_(last_activity.is_not(None), last_activity <= quiet_since(now, silent_days))
+    return case((past, 1), else_=0).label("past"), case((quiet, 1), else_=0).label("quiet")
 
 
 def overview(
     session: Session, settings: Settings, viewer: Viewer, now: dt.datetime, today: dt.date
 ) -> dict[str, Any]:
     """Per unit (a chat answering for shares): how many shares are done, on track, overdue, blocked,
-    silent, and its light; the totals over the viewer's tasks (a task by its own standing)."""
+    silent, and its light; the totals over the viewer's tasks (a task by its own standing).
+
+    The store counts the shares by what the rule needs (statuses, deadline past, quiet), so 10 000
+    tasks come back as a few hundred rows; ``domain.board.share_standing`` judges each group.
+    """
     silent_days = settings.redblack.silent_days
-    # Raw columns and small caches: 10 000 tasks' shares are read and judged in tens of milliseconds.
+    activity = func.coalesce(Assignment.last_report_at, Task.created_at)
+    past, quiet = _flags(now, today, silent_days, activity)
     stmt = (
-        select(
-            Assignment.task_id,
-            Assignment.chat_id,
-            Assignment.status,
-            type_coerce(Assignment.last_report_at, String),
-            Task.status,
-            type_coerce(Task.deadline, String),
-            type_coerce(Task.created_at, String),
-        )
+        select(Assignment.chat_id, Task.status, Assignment.status, past, quiet, func.count())
         .join(Task, Task.id == Assignment.task_id)
         .where(visible(viewer), Task.status != TaskStatus.CANCELLED.value)
+        .group_by(Assignment.chat_id, Task.status, Assignment.status, past, quiet)
     )
     units: dict[int, UnitRow] = {}
-    days: dict[Any, dt.date | None] = {}
-    moments: dict[Any, dt.datetime | None] = {}
-    for _task_id, chat_pk, share_status, reported, task_status, deadline, created in session.execute(stmt):
-        if deadline not in days:
-            days[deadline] = _day(deadline)
-        activity = reported or created
-        if activity not in moments:
-            moments[activity] = _moment(activity)
-        judged = share_standing(
-            task_status, share_status, days[deadline], moments[activity], now, today, silent_days
-        )
+    for chat_pk, task_status, share_status, is_past, is_quiet, count in session.execute(stmt):
+        judged = share_standing(task_status, share_status, past_deadline=bool(is_past), silent=bool(is_quiet))
         if judged is None:
             continue
         row = units.get(chat_pk)
         if row is None:
             row = units[chat_pk] = UnitRow(chat_pk, "")
-        row.counts[judged] += 1
+        row.counts[judged] += count
     names = _unit_names(session, list(units))
     for pk, row in units.items():
         row.name = names.get(pk, str(pk))
@@ -195,13 +176,13 @@ def _unit_names(session: Session, chat_pks: list[int]) -> dict[int, str]:
     if not chat_pks:
         return {}
     names: dict[int, str] = {}
+    untitled: list[int] = []
     for pk, title, telegram_id in session.execute(
         select(Chat.id, Chat.title, Chat.telegram_chat_id).where(Chat.id.in_(chat_pks))
     ):
-        names[pk] = title or ""
+        names[pk] = title or str(telegram_id)
         if not title:
-            names[pk] = str(telegram_id)
-    untitled = [pk for pk, name in names.items() if name.lstrip("-").isdigit()]
+            untitled.append(pk)
     if untitled:
         for pk, party in session.execute(
             select(Assignment.chat_id, Party.name)
@@ -218,15 +199,16 @@ def _task_totals(
 ) -> dict[str, int]:
     """How many of the viewer's tasks stand where (each task once, by its own derived status)."""
     totals = dict.fromkeys((s.value for s in STANDING_ORDER), 0)
-    stmt = select(
-        Task.status,
-        type_coerce(Task.deadline, String),
-        type_coerce(func.coalesce(Task.last_report_at, Task.created_at), String),
-    ).where(visible(viewer), Task.status != TaskStatus.CANCELLED.value)
-    for status, deadline, activity in session.execute(stmt):
-        judged = share_standing(status, status, _day(deadline), _moment(activity), now, today, silent_days)
+    past, quiet = _flags(now, today, silent_days, func.coalesce(Task.last_report_at, Task.created_at))
+    stmt = (
+        select(Task.status, past, quiet, func.count())
+        .where(visible(viewer), Task.status != TaskStatus.CANCELLED.value)
+        .group_by(Task.status, past, quiet)
+    )
+    for status, is_past, is_quiet, count in session.execute(stmt):
+        judged = share_standing(status, status, past_deadline=bool(is_past), silent=bool(is_quiet))
         if judged is not None:
-            totals[judged.value] += 1
+            totals[judged.value] += count
     return totals
 
 
@@ -384,7 +366,3 @@ def task_detail(session: Session, task: Task, actor: Actor) -> dict[str, Any]:
             for r in sorted(task.reports, key=lambda r: (r.at, r.id), reverse=True)
         ],
     }
-
-
-def history_count(session: Session, task_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Report).where(Report.task_id == task_id)) or 0
