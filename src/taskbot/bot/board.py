@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, Update, WebAppInfo
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonWebApp,
+    Message,
+    Update,
+    WebAppInfo,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
@@ -77,6 +85,26 @@ async def offer_board(update: Update, context: BotContext, lang: str) -> bool:
     await set_board_menu(context.bot, settings, chat.id, lang)
     await message_of(update).reply_text(t("web.title", lang), reply_markup=markup)
     return True
+
+
+def board_link(settings: Settings, bot_username: str | None) -> str | None:
+    """A link that opens the bot's private chat on /start board (which offers the 看板's button):
+    it works in any chat, where a ``web_app`` button works only in a private one."""
+    if board_url(settings) is None or not bot_username:
+        return None
+    return f"https://t.me/{bot_username}?start=board"
+
+
+async def append_board_link(
+    message: Message, settings: Settings, bot_username: str | None, lang: str
+) -> None:
+    """After a report: the 看板's link, and in a private chat its button too."""
+    link = board_link(settings, bot_username)
+    if link is None:
+        return
+    private = message.chat.type == ChatType.PRIVATE
+    markup = board_markup(settings, lang) if private else None
+    await reply(message, t("web.report_link", lang, url=link), markup=markup)
 
 
 @polite

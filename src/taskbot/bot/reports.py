@@ -22,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from taskbot.bot.admin import admin_caller, require_admin
+from taskbot.bot.board import append_board_link
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
@@ -141,6 +142,7 @@ async def report_command(update: Update, context: BotContext) -> None:
         await send_chart(message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang)
     # The renderer writes plain text; the bot speaks HTML, so escape it whole.
     await reply(message, [esc(part) for part in report.parts])
+    await append_board_link(message, rt.settings, context.bot.username, caller.lang)
 
 
 async def send_chart(message: Message, units: list[UnitStandings], day: dt.date, lang: str) -> None:
