@@ -133,3 +133,25 @@ def test_task_list_by_unit(rt: Runtime, clock: ManualClock) -> None:
     assert sorted(t["id"] for t in listed["tasks"]) == sorted(
         [ids["overdue"], ids["blocked"], ids["cancelled"]]
     )
+
+
+def test_overview_cache_follows_the_store_and_the_clock(rt: Runtime, clock: ManualClock) -> None:
+    ids = scene(rt, clock)
+    leader = viewer(rt, LEADER)
+    assert leader is not None
+    cache = board.OverviewCache()
+
+    def look() -> dict:
+        now = clock()
+        with rt.sessions() as s:
+            return cache.get(s, rt.settings, leader, now, now.date())
+
+    first = look()
+    assert look() is first and cache.hits == 1
+    with transaction(rt.sessions) as s:
+        svc.report_status(s, ids["silent"], SYSTEM, clock(), "已开始排查", 10, unit="甲镇群")
+    fresh = look()
+    assert fresh is not first
+    assert (first["totals"]["silent"], fresh["totals"]["silent"]) == (1, 0)
+    clock.advance(minutes=1)
+    assert look() is not fresh  # silence moves with the clock

@@ -12,6 +12,7 @@ the same rule as their private chat with the bot (``services.people``). Anybody 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -32,6 +33,7 @@ from taskbot.store.models import (
     Chat,
     Party,
     Person,
+    Report,
     Task,
     TaskAssignee,
     TaskParty,
@@ -165,6 +167,45 @@ def overview(
         "totals": _task_totals(session, viewer, now, today, silent_days),
         "units": [r.as_json() for r in ordered],
     }
+
+
+class OverviewCache:
+    """Overviews already computed, per scope (everything, or one official's tasks), reused while the
+    store has not changed: every change of a task's or a share's standing writes a history entry
+    (``Report``), and routing changes add or remove assignments — so (last report id, last
+    assignment id, number of assignments) moves whenever an overview could. The local minute is
+    part of the key too: silence and lateness move with the clock, and unit names may change.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(
+        self, session: Session, settings: Settings, viewer: Viewer, now: dt.datetime, today: dt.date
+    ) -> dict[str, Any]:
+        token = session.execute(
+            select(
+                select(func.max(Report.id)).scalar_subquery(),
+                select(func.max(Assignment.id)).scalar_subquery(),
+                select(func.count()).select_from(Assignment).scalar_subquery(),
+            )
+        ).one()
+        scope = "all" if viewer.sees_everything else viewer.person_id
+        key = (scope, today, now.replace(second=0, microsecond=0), *token)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self.hits += 1
+                return found
+        result = overview(session, settings, viewer, now, today)
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[key] = result
+        return result
 
 
 def _problems(row: UnitRow) -> int:
@@ -328,8 +369,13 @@ def web_actor(session: Session, settings: Settings, user: WebAppUser, viewer: Vi
     return Actor(name=viewer.name, person=person, chat=chat, is_admin=viewer.role is Role.ADMIN)
 
 
-def task_detail(session: Session, task: Task, actor: Actor) -> dict[str, Any]:
-    """TASK with each unit's share and its history (newest first), and whether ACTOR may report."""
+def task_detail(session: Session, task: Task, actor: Actor, tz: dt.tzinfo) -> dict[str, Any]:
+    """TASK with each unit's share and its history (newest first, times in TZ), and whether ACTOR
+    may report."""
+
+    def local(moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(tz).isoformat() if moment is not None else None
+
     shares = sorted(task.assignments, key=lambda a: a.id)
     names = _unit_names(session, [a.chat_id for a in shares])
     return {
@@ -348,7 +394,7 @@ def task_detail(session: Session, task: Task, actor: Actor) -> dict[str, Any]:
                 "role": a.role,
                 "status": a.status,
                 "progress": a.progress,
-                "last_report_at": a.last_report_at.isoformat() if a.last_report_at else None,
+                "last_report_at": local(a.last_report_at),
                 "last_report_text": a.last_report_text,
                 "completion": a.completion,
             }
@@ -356,7 +402,7 @@ def task_detail(session: Session, task: Task, actor: Actor) -> dict[str, Any]:
         ],
         "history": [
             {
-                "at": r.at.isoformat(),
+                "at": local(r.at),
                 "actor": r.actor,
                 "kind": r.kind,
                 "status": r.status,

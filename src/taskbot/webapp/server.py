@@ -50,6 +50,7 @@ class Context:
     def __init__(self, runtime: Runtime, bot_token: str) -> None:
         self.runtime = runtime
         self.bot_token = bot_token
+        self.overviews = board.OverviewCache()
 
     def local_today(self, now: dt.datetime) -> dt.date:
         return now.astimezone(self.runtime.settings.tz).date()
@@ -157,7 +158,8 @@ class OverviewHandler(ApiHandler):
     async def get(self) -> None:
         now, today = self.now_and_today()
         settings = self.ctx.runtime.settings
-        self.answer(await self.in_store(lambda s, v: board.overview(s, settings, v, now, today)))
+        cache = self.ctx.overviews
+        self.answer(await self.in_store(lambda s, v: cache.get(s, settings, v, now, today)))
 
 
 class RedBlackHandler(ApiHandler):
@@ -210,7 +212,8 @@ class TaskHandler(ApiHandler):
             if not board.can_see_task(session, viewer, int(task_id)):
                 return None
             actor = board.web_actor(session, settings, user, viewer)
-            return board.task_detail(session, get_task(session, int(task_id), history=True), actor)
+            task = get_task(session, int(task_id), history=True)
+            return board.task_detail(session, task, actor, settings.tz)
 
         found = await self.in_store(work)
         if found is None:

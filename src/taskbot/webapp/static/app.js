@@ -70,16 +70,16 @@
   }
   function legend() {
     return el("div", { class: "legend" }, STANDINGS.map(function (s) {
-      return el("span", {}, [el("i", { style: "background:var(--" + s + ")" }), t("web.standing." + s)]);
+      return el("span", {}, [el("i", { class: "swatch-" + s }), t("web.standing." + s)]);
     }));
   }
   function renderOverview(data) {
     var total = STANDINGS.reduce(function (n, s) { return n + data.totals[s]; }, 0);
     var totals = el("div", { class: "card totals", id: "totals" }, STANDINGS.map(function (s) {
-      return el("div", { "data-standing": s }, [el("b", { style: "color:var(--" + s + ")", text: String(data.totals[s]) }), el("span", { text: t("web.standing." + s) })]);
+      return el("div", { "data-standing": s }, [el("b", { class: "fg-" + s, text: String(data.totals[s]) }), el("span", { text: t("web.standing." + s) })]);
     }));
     var units = data.units.map(function (u) {
-      return el("a", { class: "card unit", href: "#/tasks?unit=" + u.chat, "data-unit": u.name, "data-light": u.light, style: "display:grid;color:inherit;text-decoration:none" }, [
+      return el("a", { class: "card unit", href: "#/tasks?unit=" + u.chat, "data-unit": u.name, "data-light": u.light }, [
         el("span", { class: "light " + u.light, title: t("web.light." + u.light) }),
         el("span", { class: "name", text: u.name }),
         el("span", { class: "count", text: STANDINGS.filter(function (s) { return u.counts[s]; }).map(function (s) { return t("web.standing." + s) + " " + u.counts[s]; }).join(" · ") }),
@@ -234,11 +234,16 @@
       if (data._status === 404) { show([el("p", { class: "notice bad", text: t("web.not_found") })]); return; }
       renderTask(data);
     }).catch(fail);
-    return api("overview").then(renderOverview).catch(fail);
+    var data = prefetched || api("overview");
+    prefetched = null;
+    return data.then(renderOverview).catch(fail);
   }
+  var prefetched = null;
 
   function start() {
     TG.ready(); TG.expand();
+    // The overview (the usual first page) is asked for alongside who the viewer is, not after.
+    if (!window.location.hash && !TG.startParam) prefetched = api("overview");
     api("me").then(function (data) {
       me = data; S = data.strings;
       document.documentElement.lang = data.lang;
