@@ -58,6 +58,8 @@ async def test_each_unit_reports_its_own_share_and_is_ranked_on_it(bot: BotHarne
     assert "甲镇群" in units[0] and t("bot.status.done", "zh") in units[0] and "按期办结" in units[0]
     assert "乙镇群" in units[1] and "50%" in units[1] and "已完成燃气管道摸底" in units[1]
     assert "丙镇群" in units[2] and t("bot.task.unit_silent", "zh") in units[2]
+    # the history says whose share each report was on
+    assert "张三（甲镇群） 完成" in detail and "李四（乙镇群） 汇报进展 50%" in detail
 
     # /tasks in a unit's group shows that unit's own standing
     assert "50%" in text_of(await bot.send(B, OFFICIAL_2, "/tasks"))

@@ -105,7 +105,7 @@ async def test_task_detail_with_history_and_buttons(bot: BotHarness) -> None:
     assert "进行中 40%" in text
     assert "各镇街" in text
     assert "2026-12-31" in text
-    assert "张三 汇报进展 40%：完成摸底" in text
+    assert "张三（镇街工作群） 汇报进展 40%：完成摸底" in text
     assert "2026-10-05 09:00 test 创建" in text  # local time (Asia/Shanghai) of the ManualClock
     assert buttons_of(detail) == [
         f"done:{ids['towns']}",

@@ -166,3 +166,28 @@ def test_the_agenda_judges_progress_unit_by_unit(runtime: Runtime, store: StoreB
     # 乙镇 rose from 0 to 50 since the last consultation although the task's mean (75) is below
     # 甲镇's 100 of August: only the task where no unit moved is stuck
     assert {f.task_ids for f in fires} == {(standing,)}
+
+
+def test_the_weekly_dispatch_mentions_the_people_of_the_units_share(
+    runtime: Runtime, store: StoreBuilder
+) -> None:
+    from taskbot.schedule import ledger
+    from taskbot.services import tasks as task_service
+    from taskbot.services.people import Actor, person_by_username
+    from taskbot.store.db import transaction
+
+    store.chat(A, "甲群")
+    store.chat(B, "乙群")
+    store.party("甲镇", chats=[A])
+    store.party("乙镇", chats=[B])
+    store.task("甲的任务", parties=["甲镇"])
+    store.task("乙的任务", parties=["乙镇"])
+    with transaction(runtime.sessions) as s:
+        for name, party in [("zhangsan", "甲镇"), ("lisi", "甲镇"), ("wangwu", "乙镇")]:
+            person = person_by_username(s, name, create=True)
+            task_service.bind_party(s, Actor.system(), party, person=person)
+    ReminderService(runtime).fire(Beat.WEEKLY, at(10, 8))
+    with runtime.sessions() as s:
+        texts = {row.chat_id: row.parts[0]["text"] for row in ledger.deliveries(s)}
+    assert "请 @zhangsan @lisi 汇报。" in texts[A]
+    assert "请 @wangwu 汇报。" in texts[B] and "@zhangsan" not in texts[B]

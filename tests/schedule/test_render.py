@@ -258,12 +258,13 @@ def test_escalation_carries_the_blocked_reason_and_the_latest_report() -> None:
             last_report_text="已摸底",
         ),
         unit_facts("乙镇群", -2, status="blocked", last_report_at=at(10, 10), last_report_text="资金未到位"),
+        unit_facts("丙局", -3, role="partner"),
     )
     tasks = [facts(1, deadline=dt.date(2026, 10, 9), parties=("各镇街",), progress=30, units=units)]
     fire = Fire(at(10, 13), Beat.ESCALATION, -100999, (1,), Audience.LEADERS)
     [part] = render_fire(fire, context(tasks))
     assert part.text.split("\n")[2:] == [
-        "#1 任务1（各镇街；逾期 4 天，进度 30%）",
+        "#1 任务1（甲镇群（牵头）、乙镇群（牵头）、丙局；逾期 4 天，进度 30%）",  # the lead units first
         "  乙镇群受阻：资金未到位",
         "  最新汇报：甲镇群：已摸底",
     ]

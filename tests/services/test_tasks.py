@@ -303,3 +303,49 @@ def test_history_lists_every_kind_in_order(runtime: Runtime, ids: dict[str, Any]
         task = svc.get_task(s, ids["ours"], history=True)
         assert [r.kind for r in task.reports] == [ReportKind.STATUS, ReportKind.BLOCKED, ReportKind.DONE]
         assert task.reports[0].person.display_name == "张三"
+
+
+def test_binding_and_unbinding_keep_the_assignments_in_step(runtime: Runtime, ids: dict[str, Any]) -> None:
+    """/bind gives the chat a share of its party's open tasks; /unbind takes it away again."""
+    with transaction(runtime.sessions) as s:
+        other = s.get(Chat, ids["other"])
+        system = Actor.system("test")
+        svc.report_status(s, ids["ours"], official(s, ids), T0, "已部署", 40)
+        svc.bind_party(s, system, "各镇街", chat=other)
+        shares = {row.chat_id: (row.status, row.progress) for row in svc.task_shares(s, ids["ours"])}
+        # the new unit starts open; the task's progress is the mean of its units' (40, 0)
+        assert shares == {ids["group"]: ("in_progress", 40), ids["other"]: ("open", 0)}
+        assert s.get(Task, ids["ours"]).progress == 20
+        assert [t.id for t in svc.chat_tasks(s, other)] == [ids["ours"], ids["theirs"]]
+    with transaction(runtime.sessions) as s:
+        svc.unbind_party(s, Actor.system("test"), s.get(Chat, ids["other"]), "各镇街")
+        assert [row.chat_id for row in svc.task_shares(s, ids["ours"])] == [ids["group"]]
+        assert s.get(Task, ids["ours"]).progress == 40
+        assert [t.id for t in svc.chat_tasks(s, s.get(Chat, ids["other"]))] == [ids["theirs"]]
+
+
+def test_privately_a_person_reports_on_the_share_of_the_party_bound_to_them(
+    runtime: Runtime, ids: dict[str, Any]
+) -> None:
+    with transaction(runtime.sessions) as s:
+        system = Actor.system("test")
+        depts = svc.party_named(s, "市住建局")
+        task = s.get(Task, ids["ours"])
+        task.parties.append(depts)
+        s.flush()
+        svc.bind_party(s, system, "市住建局", chat=s.get(Chat, ids["other"]))
+        li = Person(telegram_user_id=3, display_name="李四")
+        s.add(li)
+        s.flush()
+        svc.bind_party(s, system, "市住建局", person=li)
+        private = Chat(telegram_chat_id=3, title="", type="private")
+        s.add(private)
+        s.flush()
+        svc.mark_done(s, ids["ours"], Actor(name="李四", person=li, chat=private), T0)
+        shares = {row.chat_id: row.status for row in svc.task_shares(s, ids["ours"])}
+        assert shares == {ids["group"]: "open", ids["other"]: "done"}
+        assert s.get(Task, ids["ours"]).status == "in_progress"
+        # an admin privately, with two units open or done, must say which
+        with pytest.raises(svc.WhichUnit) as err:
+            svc.mark_blocked(s, ids["ours"], Actor(name="督查室", is_admin=True, chat=private), T0, "等资金")
+        assert err.value.params["units"] == "镇街群、别的群"

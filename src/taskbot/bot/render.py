@@ -114,6 +114,8 @@ def history_line(report: Report, tz: ZoneInfo, lang: str) -> str:
     """``2026-10-05 09:00 张三 汇报进展 50%：完成摸底``."""
     when = report.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     who = report.actor or (person_label(report.person) if report.person is not None else "")
+    if report.unit_chat_id is not None and report.unit_chat is not None and report.unit_chat.title:
+        who = t("bot.history.for_unit", lang, who=who, unit=report.unit_chat.title)
     kind = t(f"bot.kind.{report.kind}", lang) if report.kind in _KINDS else esc(report.kind)
     line = f"{when} {esc(who)} {kind}"
     if report.progress is not None and report.kind in (ReportKind.STATUS, ReportKind.REOPENED):

@@ -10,6 +10,7 @@ records it, within 30 minutes). Photos and documents sent as replies are kept by
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
@@ -142,14 +143,10 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_reply(update: Update, context: BotContext) -> None:
     """Record a reply to a prompt, a one-task reminder or a task's detail as a report on that task."""
     message = message_of(update)
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
-        return
-    rt = context.runtime
-    with rt.sessions() as session:
-        about = messages.recall(session, message.chat_id, replied.message_id)
+    about = _replied_about(update, context)
     if about is None:
-        return  # a reply to some other message of ours: conversation, not a report
+        return  # not a reply to a message of ours about tasks: conversation, not a report
+    rt = context.runtime
     task_id = about.single_task
     text = message.text or ""
     if task_id is None:
@@ -164,6 +161,16 @@ async def on_reply(update: Update, context: BotContext) -> None:
     else:
         progress, words = split_progress(text)
         await _record(update, context, PROGRESS, TaskReport(task_id, words, progress))
+
+
+def _replied_about(update: Update, context: BotContext) -> messages.MessageAbout | None:
+    """What the bot's message this one replies to was about; None when it is not a reply to ours."""
+    message = message_of(update)
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    with context.runtime.sessions() as session:
+        return messages.recall(session, message.chat_id, replied.message_id)
 
 
 async def _keep_and_ask(
@@ -212,12 +219,26 @@ async def on_note_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     _, note_id, task_id = (query.data or "").split(":")
+    await _record_pressed(
+        update,
+        context,
+        lambda session, actor: notes.record_on(
+            session, int(note_id), int(task_id), actor, context.runtime.clock()
+        ),
+    )
+
+
+async def _record_pressed(
+    update: Update, context: BotContext, record: Callable[[Session, Actor], Report]
+) -> None:
+    """Record what a pressed button means, as the presser; confirm it in the chat and stop the spinner."""
+    query = update.callback_query
+    assert query is not None
     admin = await is_admin(update, context)
     rt = context.runtime
     with transaction(rt.sessions) as session:
         caller = identify(session, update, rt.settings, admin=admin)
-        row = notes.record_on(session, int(note_id), int(task_id), caller.actor, rt.clock())
-        text = confirmation(row, caller.actor.name, caller.lang)
+        text = confirmation(record(session, caller.actor), caller.actor.name, caller.lang)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
     await query.answer(t("bot.callback.done", caller.lang))
@@ -227,15 +248,11 @@ async def on_note_button(update: Update, context: BotContext) -> None:
 async def on_file_reply(update: Update, context: BotContext) -> None:
     """Keep a photo or document sent as a reply to a message of ours about tasks (by its file id)."""
     message = message_of(update)
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
-        return
-    rt = context.runtime
-    with rt.sessions() as session:
-        about = messages.recall(session, message.chat_id, replied.message_id)
-        listed = notes.listed_tasks(session, about.task_ids) if about is not None else []
+    about = _replied_about(update, context)
     if about is None:
         return
+    with context.runtime.sessions() as session:
+        listed = notes.listed_tasks(session, about.task_ids)
     if message.photo:
         file_id, kind = message.photo[-1].file_id, "photo"
     elif message.document is not None:
@@ -311,20 +328,17 @@ async def on_unit_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     _, action, task_id, share_id = (query.data or "").split(":")
-    admin = await is_admin(update, context)
     rt = context.runtime
-    with transaction(rt.sessions) as session:
-        caller = identify(session, update, rt.settings, admin=admin)
-        row = apply_report(
+    await _record_pressed(
+        update,
+        context,
+        lambda session, actor: apply_report(
             session,
-            caller.actor,
+            actor,
             rt.clock(),
             action,
             TaskReport(int(task_id)),
             unit=int(share_id),
             today=local_today(rt),
-        )
-        text = confirmation(row, caller.actor.name, caller.lang)
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode=PARSE_MODE)
-    await query.answer(t("bot.callback.done", caller.lang))
+        ),
+    )

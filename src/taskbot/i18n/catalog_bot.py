@@ -145,6 +145,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务 {task_id} 由多个单位承办，请选择完成的是哪个单位：",
         "en": "Task {task_id} has several units — which one's share is done?",
     },
+    "bot.history.for_unit": {"zh": "{who}（{unit}）", "en": "{who} ({unit})"},
     "bot.task.units": {"zh": "承办单位：", "en": "Units:"},
     "bot.task.unit_silent": {"zh": "尚未汇报", "en": "no report yet"},
     "bot.role.lead": {"zh": "牵头", "en": "lead"},

@@ -45,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "另有 {count} 项，发送 /tasks 查看",
         "en": "{count} more — send /tasks to see them",
     },
+    "reminder.weekly.mention": {"zh": "请 {people} 汇报。", "en": "{people}: please report."},
+    "reminder.lead_unit": {"zh": "{unit}（牵头）", "en": "{unit} (lead)"},
     "reminder.weekly.not_reported": {
         "zh": "自上次调度以来尚未汇报：{parties}",
         "en": "Not reported since the last dispatch: {parties}",

@@ -243,6 +243,9 @@ def _weekly(
         lines.append(Line(text, task.id))
     if len(tasks) > len(shown):
         lines.append(Line(t("reminder.weekly.more", lang, count=len(tasks) - len(shown))))
+    people = ctx.view.mentions(fire.chat_id) if fire.chat_id is not None else ()
+    if people:
+        lines.append(Line(t("reminder.weekly.mention", lang, people=" ".join(people))))
     since = ctx.previous(Beat.WEEKLY, fire.at)
     silent = parties_not_reported(tasks, since)
     lines.append(Line(""))
@@ -394,6 +397,20 @@ def _deadline(
     return [*lines, Line(""), *_report_hint(len(tasks), lang)]
 
 
+def _unit_names(task: TaskFacts, lang: str) -> str:
+    """The units of TASK, the lead ones first and marked so when there are partners too."""
+    if not task.units:
+        return ""
+    leads = [u.name for u in task.units if u.role == "lead"]
+    partners = [u.name for u in task.units if u.role != "lead"]
+    if not partners:
+        return _join(dict.fromkeys(leads), lang)
+    names = [t("reminder.lead_unit", lang, unit=n) for n in dict.fromkeys(leads)] + list(
+        dict.fromkeys(partners)
+    )
+    return _join(names, lang)
+
+
 def _latest_report(task: TaskFacts) -> UnitFacts | None:
     """The unit that reported last with words (a blocked unit's reason is shown on its own)."""
     said = [
@@ -410,7 +427,9 @@ def _escalation(
     day = ctx.local_day(fire.at)
     lines = [Line(t("reminder.escalation.intro", lang, days=ctx.rules.escalate_after_days))]
     for task in tasks:
-        parties = _join(task.parties, lang) if task.parties else t("reminder.no_party", lang)
+        parties = _unit_names(task, lang) or (
+            _join(task.parties, lang) if task.parties else t("reminder.no_party", lang)
+        )
         detail = t(
             "reminder.escalation.entry",
             lang,

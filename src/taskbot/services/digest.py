@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from taskbot.config import Settings
 from taskbot.domain.digest import Digest, RedBlackRules, TaskFacts, UnitFacts, build_digest
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
-from taskbot.store.models import Assignment, Chat, Party, Report, Task, TaskParty, as_utc
+from taskbot.store.models import Assignment, Binding, Chat, Party, Person, Report, Task, TaskParty, as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class StoreView:
     chats: dict[int, ChatInfo]
     # since → ids of the tasks whose progress rose after SINCE (asked lazily: only consultations need it).
     advanced_since: Callable[[dt.datetime], frozenset[int]] = field(default=lambda since: frozenset())
+    # Telegram chat id → the @usernames of the people bound to the parties that chat answers for
+    # (asked lazily: only reminders to a unit's group mention them).
+    mentions: Callable[[int], tuple[str, ...]] = field(default=lambda chat_id: ())
 
 
 def _task_filter(done_since: dt.datetime | None) -> ColumnElement[bool]:
@@ -139,7 +142,32 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             answers[since] = advanced_since(session, since, tasks, telegram_of)
         return answers[since]
 
-    return StoreView(tasks, routes, chats, advanced)
+    people: dict[int, tuple[str, ...]] | None = None
+
+    def mentions(chat_id: int) -> tuple[str, ...]:
+        nonlocal people
+        if people is None:
+            people = unit_people(session)
+        return people.get(chat_id, ())
+
+    return StoreView(tasks, routes, chats, advanced, mentions)
+
+
+def unit_people(session: Session) -> dict[int, tuple[str, ...]]:
+    """Telegram chat id → @usernames of the people bound to a party bound in that chat."""
+    in_chat = aliased(Binding)
+    of_person = aliased(Binding)
+    found: dict[int, dict[str, None]] = defaultdict(dict)
+    for chat_id, username in session.execute(
+        select(Chat.telegram_chat_id, Person.username)
+        .join(in_chat, in_chat.chat_id == Chat.id)
+        .join(of_person, (of_person.party_id == in_chat.party_id) & of_person.person_id.is_not(None))
+        .join(Person, Person.id == of_person.person_id)
+        .where(Person.username.is_not(None), Chat.active.is_(True))
+        .order_by(Chat.telegram_chat_id, of_person.id)
+    ):
+        found[chat_id].setdefault(f"@{username}", None)
+    return {chat_id: tuple(names) for chat_id, names in found.items()}
 
 
 def _load_units(

@@ -105,6 +105,7 @@ def _get(
             selectinload(Task.parties),
             selectinload(Task.assignees),
             selectinload(Task.reports).selectinload(Report.person),
+            selectinload(Task.reports).selectinload(Report.unit_chat),
             selectinload(Task.assignments).selectinload(Assignment.chat),
             selectinload(Task.assignments).selectinload(Assignment.party),
         ]

@@ -228,6 +228,7 @@ class Report(Base):
 
     task: Mapped[Task] = relationship(back_populates="reports")
     person: Mapped[Person | None] = relationship()
+    unit_chat: Mapped[Chat | None] = relationship()
 
 
 class Delivery(Base):
