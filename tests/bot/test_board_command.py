@@ -4,6 +4,7 @@ privately and in the leaders' chat, and nothing else."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -98,3 +99,31 @@ async def test_leader_exports_but_commands_nothing(bot: BotHarness) -> None:
     exported = await bot.send(LEADER, LEADER, "/export")
     assert exported["document"]["file_name"].endswith(".xlsx")
     assert text_of(await bot.send(LEADER, LEADER, "/close 1")) == t("error.admin_only", "zh")
+
+
+async def test_report_compares_with_the_last_bulletins_snapshot(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskbot.bot import reports
+    from taskbot.services import trends
+
+    ids = scene(bot)
+    drawn: list[Any] = []
+    real = reports.render_standings
+    monkeypatch.setattr(
+        reports, "render_standings", lambda u, txt, trend=(): drawn.append(trend) or real(u, txt)
+    )
+    bulletin = bot.clock() - dt.timedelta(days=3)
+    with transaction(bot.runtime.sessions) as s:
+        trends.take_snapshot(s, bot.runtime.settings, bulletin, bulletin.date())
+    open_ids = [tid for name, tid in ids.items() if name in ("on_track", "overdue")]
+    with transaction(bot.runtime.sessions) as s:
+        for tid in open_ids:
+            task_service.mark_done(s, tid, Actor.system("test"), bot.clock())
+    bot.add_private(ADMIN)
+    _, report = await overall_report(bot, ADMIN, ADMIN)
+    assert "📈 比上期（10-02）：↑2 项办结" in report
+    assert "↓1 项逾期" in report
+    [trend] = drawn
+    assert [p.label for p in trend] == ["10-02", "10-05"]
+    assert trend[-1].rate > trend[0].rate

@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -29,13 +29,14 @@ from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller, identify, is_admin
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
-from taskbot.charts import UnitStandings, chart_text, render_standings, units_from_entries
+from taskbot.charts import TrendPoint, UnitStandings, chart_text, render_standings, units_from_entries
 from taskbot.domain.leaders import leader_may_read
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
 from taskbot.schedule.render import RenderContext, render_fire
+from taskbot.services import trends
 from taskbot.services.digest import load_view, red_black_rules
 from taskbot.services.tasks import chat_tasks
 from taskbot.store.db import transaction
@@ -89,6 +90,8 @@ class DigestReport:
 
     parts: list[str]
     units: list[UnitStandings]
+    # The completion rate at the last bulletins (stored snapshots) and now, oldest first.
+    trend: list[TrendPoint] = field(default_factory=list)
 
 
 def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str) -> DigestReport:
@@ -115,12 +118,45 @@ def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang:
         parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
         # The renderer has judged every task already (once per fire time): the chart reuses it.
         units = units_from_entries(ctx.overall_digest(fire, every).entries) if chat_id is None else []
+        local = now.astimezone(runtime.settings.tz)
+        trend_line, trend = "", list[TrendPoint]()
+        if chat_id is None:
+            trend_line, trend = trend_since_bulletins(session, runtime, now, local.date(), lang)
     # The renderer's first line names the fortnightly beat; a report on demand says what it is.
-    local = now.astimezone(runtime.settings.tz)
     header = t("report.header", lang, time=f"{local:%Y-%m-%d %H:%M}")
+    if trend_line:
+        header += "\n" + trend_line
     first = parts[0].split("\n", 1)
     parts[0] = header + ("\n" + first[1] if len(first) > 1 else "")
-    return DigestReport(parts, units)
+    return DigestReport(parts, units, trend)
+
+
+def trend_since_bulletins(
+    session: Session, runtime: Runtime, now: dt.datetime, today: dt.date, lang: str
+) -> tuple[str, list[TrendPoint]]:
+    """ "比上期 ↑3 项办结" against the last stored bulletin snapshot, and the completion-rate trend
+    (the last bulletins and now); nothing before the first bulletin is stored."""
+    past = trends.periods(session, before=now)
+    if not past:
+        return "", []
+    settings = runtime.settings
+    present = trends.current(session, settings, now, today)
+    last = past[-1]
+    date = f"{last.taken_at.astimezone(settings.tz):%m-%d}"
+    moved = trends.changes(present, last)
+    words = "，" if lang == "zh" else ", "
+    if moved:
+        changes = words.join(
+            t("trend.up" if n > 0 else "trend.down", lang, count=abs(n), what=t(f"trend.{s.value}", lang))
+            for s, n in moved
+        )
+        line = t("report.trend", lang, date=date, changes=changes)
+    else:
+        line = t("report.trend_same", lang, date=date)
+    points = [
+        TrendPoint(f"{p.taken_at.astimezone(settings.tz):%m-%d}", p.completion_rate) for p in [*past, present]
+    ]
+    return line, points
 
 
 @polite
@@ -139,17 +175,25 @@ async def report_command(update: Update, context: BotContext) -> None:
         await reply(message, t("report.empty_all" if overall else "report.empty_chat", caller.lang))
         return
     if report.units:
-        await send_chart(message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang)
+        await send_chart(
+            message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang, report.trend
+        )
     # The renderer writes plain text; the bot speaks HTML, so escape it whole.
     await reply(message, [esc(part) for part in report.parts])
     await append_board_link(message, rt.settings, context.bot.username, caller.lang)
 
 
-async def send_chart(message: Message, units: list[UnitStandings], day: dt.date, lang: str) -> None:
+async def send_chart(
+    message: Message,
+    units: list[UnitStandings],
+    day: dt.date,
+    lang: str,
+    trend: list[TrendPoint] | None = None,
+) -> None:
     """Answer MESSAGE with the units' standings as a picture; without one the text goes alone."""
     try:
         # About a second of drawing (more on the first chart, which imports matplotlib): in a thread.
-        png = await asyncio.to_thread(render_standings, units, chart_text(lang, day))
+        png = await asyncio.to_thread(render_standings, units, chart_text(lang, day), trend or ())
     except Exception:
         # The picture is extra: whatever breaks in drawing it must not cost the leaders the text.
         log.exception("the standings chart could not be drawn; sending the text alone")

@@ -105,9 +105,21 @@ class ReminderService:
             fires = plan_beat(beat, at, view, rules, self.cal)
             planned = self._deliveries(session, fires, view, rules)
             written = ledger.record(session, planned, now)
+            if beat is Beat.FORTNIGHTLY:
+                self._snapshot(session, at)
             ledger.set_fired(session, beat.value, at)
         log.info("%s beat of %s: %d messages planned", beat.value, at.isoformat(), written)
         return written
+
+    def _snapshot(self, session: Session, at: dt.datetime) -> None:
+        """Store every unit's standings at the bulletin AT (trends); never a reason to miss the beat."""
+        from taskbot.services.trends import take_snapshot
+
+        try:
+            with session.begin_nested():
+                take_snapshot(session, self.settings, at, at.astimezone(self.settings.tz).date())
+        except Exception:
+            log.exception("the standings snapshot of %s failed; the bulletin goes out without it", at)
 
     def _deliveries(
         self, session: Session, fires: list[Fire], view: StoreView, rules: PlanRules
