@@ -24,6 +24,7 @@ from bench.webapp import CHROMIUM, CHROMIUM_ARGS, app_url, board_server, leader_
 from taskbot.config import load_settings  # noqa: E402
 from taskbot.runtime import Runtime, build_runtime  # noqa: E402
 from taskbot.services import tasks as svc  # noqa: E402
+from taskbot.services import trends  # noqa: E402
 from taskbot.services.people import Actor, upsert_chat  # noqa: E402
 from taskbot.store.db import transaction  # noqa: E402
 from tests.support.clock import ManualClock  # noqa: E402
@@ -51,6 +52,9 @@ def seed(runtime: Runtime, clock: ManualClock) -> int:
                 s, SYSTEM, start, f"{WORK[k % len(WORK)]}（第{k + 1}项）", parties=towns, deadline=deadline
             )
             ids.append((task.id, towns))
+    with transaction(runtime.sessions) as s:  # the 通报 a fortnight ago, before anyone reported
+        bulletin = now - dt.timedelta(days=16)
+        trends.take_snapshot(s, runtime.settings, bulletin, bulletin.date())
     clock.now = now - dt.timedelta(days=2)
     with transaction(runtime.sessions) as s:
         for n, (tid, towns) in enumerate(ids):
@@ -61,6 +65,9 @@ def seed(runtime: Runtime, clock: ManualClock) -> int:
                 svc.report_status(s, tid, SYSTEM, clock(), "已完成摸底，正在整改", 40 + n, unit=unit)
             elif n % 7 == 2:
                 svc.mark_blocked(s, tid, SYSTEM, clock(), "资金尚未到位", unit=unit)
+    with transaction(runtime.sessions) as s:  # the last 通报, two days ago
+        trends.take_snapshot(s, runtime.settings, now - dt.timedelta(days=2), today)
+        svc.mark_done(s, ids[5][0], SYSTEM, now - dt.timedelta(days=1), unit=f"{ids[5][1][0]}工作群", today=today)
     clock.now = now
     return ids[0][0]
 

@@ -131,3 +131,28 @@ async def test_english_by_the_users_language(ops_bot: OpsHarness, board_scene: S
 
 def test_token_is_the_bots() -> None:
     assert TOKEN.startswith("987654:")
+
+
+async def test_leader_sees_the_trend_since_the_last_bulletin(
+    ops_bot: OpsHarness, board_scene: Scene, phone: Any
+) -> None:
+    import datetime as dt
+
+    from taskbot.services import tasks as task_service
+    from taskbot.services import trends
+    from taskbot.services.people import Actor
+    from taskbot.store.db import transaction
+
+    bulletin = ops_bot.clock() - dt.timedelta(days=7)
+    with transaction(ops_bot.runtime.sessions) as s:
+        trends.take_snapshot(s, ops_bot.runtime.settings, bulletin, bulletin.date())
+        task_service.mark_done(s, board_scene.mine, Actor.system("test"), ops_bot.clock())
+    await open_app(phone, app_url(ops_bot, init_data(ops_bot, LEADER)))
+    await phone.wait_for_selector("#trend")
+    assert await phone.inner_text("#trend-change") == "比上期（09-28）↑1 项办结"
+    rates = await phone.locator("#trend .col").evaluate_all("ns => ns.map(n => n.dataset.rate)")
+    assert rates == ["0", "33"]
+    # An official's overview carries no office-wide trend.
+    await open_app(phone, app_url(ops_bot, init_data(ops_bot, OFFICIAL)))
+    await phone.wait_for_selector("#units .unit")
+    assert await phone.locator("#trend").count() == 0

@@ -90,5 +90,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请在与机器人的私聊中发送 /board 打开看板。",
         "en": "Send /board in your private chat with the bot to open the task board.",
     },
+    "web.trend.title": {"zh": "完成率趋势", "en": "Completion rate"},
+    "web.trend.now": {"zh": "现在", "en": "now"},
+    "web.trend.up": {"zh": "比上期（{date}）↑{count} 项办结", "en": "{count} more done since {date}"},
+    "web.trend.down": {"zh": "比上期（{date}）↓{count} 项办结", "en": "{count} fewer done since {date}"},
+    "web.trend.same": {"zh": "比上期（{date}）办结持平", "en": "as many done as on {date}"},
     "web.not_found": {"zh": "没有这个任务，或您无权查看。", "en": "No such task, or not yours to see."},
 }

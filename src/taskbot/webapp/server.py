@@ -23,12 +23,14 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 from tornado.web import HTTPError, RequestHandler, StaticFileHandler
 
+from taskbot.domain.digest import Standing
 from taskbot.domain.values import Beat
 from taskbot.i18n import catalog, t
 from taskbot.ops.web import OpsServer
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import PlanRules, previous_fire
 from taskbot.schedule.render import rank_reasons
+from taskbot.services import trends
 from taskbot.services.tasks import TaskError, get_task, mark_blocked, mark_done, report_status
 from taskbot.store.db import transaction
 from taskbot.webapp import board
@@ -159,7 +161,23 @@ class OverviewHandler(ApiHandler):
         now, today = self.now_and_today()
         settings = self.ctx.runtime.settings
         cache = self.ctx.overviews
-        self.answer(await self.in_store(lambda s, v: cache.get(s, settings, v, now, today)))
+        tz = settings.tz
+
+        def work(session: Session, viewer: board.Viewer) -> dict[str, Any]:
+            data = dict(cache.get(session, settings, viewer, now, today))
+            # The whole office's trend, from the bulletins' stored snapshots (not one official's).
+            past = trends.periods(session, before=now) if viewer.sees_everything else []
+            data["trend"] = [
+                {
+                    "date": f"{p.taken_at.astimezone(tz):%m-%d}",
+                    "rate": round(p.completion_rate * 100),
+                    "done": p.counts[Standing.DONE],
+                }
+                for p in past
+            ]
+            return data
+
+        self.answer(await self.in_store(work))
 
 
 class RedBlackHandler(ApiHandler):

@@ -87,9 +87,30 @@
       ]);
     });
     show([
-      el("p", { class: "muted", text: t("web.totals", { count: total }) }), totals,
+      el("p", { class: "muted", text: t("web.totals", { count: total }) }), totals, trendCard(data, total),
       el("h2", { text: t("web.units") }), legend(),
       el("div", { id: "units" }, units.length ? units : [el("p", { class: "muted", text: t("web.units.empty") })])
+    ]);
+  }
+
+  function trendCard(data, total) {
+    if (!data.trend || !data.trend.length) return null;
+    var now = { date: t("web.trend.now"), rate: total ? Math.round(data.totals.done * 100 / total) : 0, done: data.totals.done };
+    var points = data.trend.concat([now]);
+    var last = data.trend[data.trend.length - 1];
+    var diff = now.done - last.done;
+    var bars = el("div", { class: "trend", id: "trend" }, points.map(function (p) {
+      var col = el("div", { class: "col", "data-rate": String(p.rate) }, [
+        el("span", { class: "rate", text: p.rate + "%" }),
+        el("div", { class: "stick" }, [el("div", { class: "fill h" + Math.round(p.rate / 10) })]),
+        el("span", { class: "date", text: p.date })
+      ]);
+      return col;
+    }));
+    return el("section", { class: "card" }, [
+      el("b", { text: t("web.trend.title") }), " ",
+      el("span", { class: "muted", id: "trend-change", text: t(diff > 0 ? "web.trend.up" : diff < 0 ? "web.trend.down" : "web.trend.same", { count: Math.abs(diff), date: last.date }) }),
+      bars
     ]);
   }
 
