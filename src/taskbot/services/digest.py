@@ -129,9 +129,9 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             created_at=moment(created),
             last_report_at=moment(reported),
             done_at=done_at.get(tid, moment(updated)) if status == TaskStatus.DONE.value else None,
-            units=tuple(u for u, _ in shares) if shares else (),
+            units=tuple(shares[0]) if shares else (),
         )
-        routes[tid] = tuple(u.chat_id for u, active in shares if active) if shares else ()
+        routes[tid] = tuple(shares[1]) if shares else ()
 
     answers: dict[dt.datetime, frozenset[int]] = {}
     telegram_of = {pk: chat.telegram_id for pk, chat in by_pk.items()}
@@ -172,8 +172,8 @@ def unit_people(session: Session) -> dict[int, tuple[str, ...]]:
 
 def _load_units(
     session: Session, where: ColumnElement[bool], by_pk: dict[int, ChatInfo], party_names: dict[int, str]
-) -> dict[int, list[tuple[UnitFacts, bool]]]:
-    """Task id → its units' shares (with whether the unit's chat is active), in assignment order."""
+) -> dict[int, tuple[list[UnitFacts], list[int]]]:
+    """Task id → its units' shares and the Telegram ids of their active chats, in assignment order."""
     stmt = (
         select(
             Assignment.task_id,
@@ -191,7 +191,7 @@ def _load_units(
         .where(where)
         .order_by(Assignment.id)
     )
-    result: dict[int, list[tuple[UnitFacts, bool]]] = defaultdict(list)
+    result: dict[int, tuple[list[UnitFacts], list[int]]] = {}
     moment = _to_utc
     for tid, chat_pk, party_id, role, status, progress, reported, text, completed, how in (
         session.connection().execute(stmt).all()
@@ -215,7 +215,12 @@ def _load_units(
             None if completed is None else moment(completed),
             how,
         )
-        result[tid].append((unit, chat.active))
+        found = result.get(tid)
+        if found is None:
+            found = result[tid] = ([], [])
+        found[0].append(unit)
+        if chat.active:
+            found[1].append(chat.telegram_id)
     return result
 
 
