@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import httpx
 from sqlalchemy import insert
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.clock import ManualClock
 
 from bench.broadcast import machine, seed
@@ -45,14 +46,6 @@ from taskbot.webapp.server import mount
 
 TOKEN = "123456:bench-token"
 LEADER = 777
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 @contextmanager

@@ -20,14 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.webapp import CHROMIUM, CHROMIUM_ARGS, app_url, board_server, leader_init_data  # noqa: E402
+from bench.webapp import app_url, board_server, leader_init_data  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.clock import ManualClock  # noqa: E402
+
 from taskbot.config import load_settings  # noqa: E402
 from taskbot.runtime import Runtime, build_runtime  # noqa: E402
 from taskbot.services import tasks as svc  # noqa: E402
 from taskbot.services import trends  # noqa: E402
 from taskbot.services.people import Actor, upsert_chat  # noqa: E402
 from taskbot.store.db import transaction  # noqa: E402
-from tests.support.clock import ManualClock  # noqa: E402
 
 TOWNS = ["城关镇", "东城街道", "西湖街道", "南山镇", "北港镇", "桂城街道", "大沥镇", "里水镇"]
 WORK = ["燃气管道隐患排查", "河道清淤整治", "老旧小区改造", "垃圾分类示范", "安全生产大检查", "农村公路养护"]
@@ -67,7 +69,9 @@ def seed(runtime: Runtime, clock: ManualClock) -> int:
                 svc.mark_blocked(s, tid, SYSTEM, clock(), "资金尚未到位", unit=unit)
     with transaction(runtime.sessions) as s:  # the last 通报, two days ago
         trends.take_snapshot(s, runtime.settings, now - dt.timedelta(days=2), today)
-        svc.mark_done(s, ids[5][0], SYSTEM, now - dt.timedelta(days=1), unit=f"{ids[5][1][0]}工作群", today=today)
+        svc.mark_done(
+            s, ids[5][0], SYSTEM, now - dt.timedelta(days=1), unit=f"{ids[5][1][0]}工作群", today=today
+        )
     clock.now = now
     return ids[0][0]
 
@@ -87,7 +91,9 @@ async def shoot(port: int, data: str, data_en: str, task_id: int, out: Path) -> 
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for name, init, start, ready in shots:
-                context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+                context = await browser.new_context(
+                    viewport={"width": 390, "height": 844}, device_scale_factor=2
+                )
                 page = await context.new_page()
                 await page.goto(app_url(port, init, start))
                 if name in ("redblack", "tasks"):

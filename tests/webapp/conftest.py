@@ -24,15 +24,8 @@ from taskbot.store.db import transaction
 from taskbot.webapp.initdata import sign_init_data
 from tests.bot.conftest import ADMIN, OFFICIAL, STRANGER, TOKEN
 from tests.ops.conftest import OpsHarness, ops_bot  # noqa: F401  (the fixture, reused)
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PHONE = {"width": 390, "height": 844}
 LEADER = 5001
 TOWN_A, TOWN_B = -100701, -100702
