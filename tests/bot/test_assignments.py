@@ -10,6 +10,7 @@ from taskbot.services.people import upsert_chat
 from taskbot.services.tasks import task_shares
 from taskbot.store.db import transaction
 from tests.bot.conftest import ADMIN, OFFICIAL, OFFICIAL_2, STRANGER, BotHarness, buttons_of, text_of
+from tests.bot.test_reports_commands import overall_report
 
 A, B, C = -100701, -100702, -100703
 TITLES = {A: "甲镇群", B: "乙镇群", C: "丙镇群"}
@@ -66,7 +67,7 @@ async def test_each_unit_reports_its_own_share_and_is_ranked_on_it(bot: BotHarne
     in_c = text_of(await bot.send(C, STRANGER, "/tasks"))
     assert t("bot.status.open", "zh") in in_c and "50%" not in in_c
 
-    report = text_of(await bot.send(ADMIN, ADMIN, "/report"))
+    _, report = await overall_report(bot, ADMIN, ADMIN)  # privately: the chart picture, then the text
     red = report[report.index(t("reminder.red.title", "zh")) : report.index(t("reminder.black.title", "zh"))]
     black = report[report.index(t("reminder.black.title", "zh")) :]
     assert t("reminder.red.entry", "zh", rank=1, party="甲镇群", why="按期办结 1 项，平均进度 100%") in red
@@ -77,7 +78,7 @@ async def test_each_unit_reports_its_own_share_and_is_ranked_on_it(bot: BotHarne
     # a late completion keeps 甲镇 off the red list
     late = add_old_task(bot, "老旧小区改造", 30, deadline=dt.date(2026, 10, 1))
     await bot.send(A, OFFICIAL, f"/done {late}")
-    report = text_of(await bot.send(ADMIN, ADMIN, "/report"))
+    _, report = await overall_report(bot, ADMIN, ADMIN)  # privately: the chart picture, then the text
     red = report[report.index(t("reminder.red.title", "zh")) : report.index(t("reminder.black.title", "zh"))]
     black = report[report.index(t("reminder.black.title", "zh")) :]
     assert "甲镇群" not in red
