@@ -133,3 +133,11 @@ def test_directive_roles_default_to_lead_and_strip_role_words() -> None:
         ("各镇街", Role.LEAD),
         ("各相关部门", Role.LEAD),
     ]
+
+
+def test_roles_the_parser_gives_come_first() -> None:
+    given = {"市民政局": "partner", "各镇街": "lead", "别处": "chair"}
+    assert directive_roles("市民政局牵头，各镇街配合。", ["市民政局", "各镇街"], given) == [
+        ("市民政局", Role.PARTNER),
+        ("各镇街", Role.LEAD),
+    ]

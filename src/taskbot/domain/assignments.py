@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from taskbot.domain.values import Completion, Role, TaskStatus
@@ -99,6 +99,7 @@ _ROLE_WORDS: tuple[tuple[str, Role], ...] = (
     ("协办", Role.PARTNER),
     ("参与", Role.PARTNER),
 )
+_ROLE_VALUES = frozenset(r.value for r in Role)
 _LEADING = re.compile(r"^(?:由|请)")
 _LABEL = re.compile(r"^(?:责任单位|牵头单位|配合单位|协办单位|主办单位)\s*[:：]\s*")
 
@@ -166,12 +167,16 @@ _VERB_ROLES = {w: r for w, r in _ROLE_WORDS if len(w) == 2}
 _JOINERS = "、和及与 "
 
 
-def directive_roles(text: str, responsible: Sequence[str]) -> list[tuple[str, Role]]:
-    """Each responsible party of a directive, without role words, with its role: as the directive's
-    TEXT states it, else as its name does (``各镇（街道）配合``), else lead."""
+def directive_roles(
+    text: str, responsible: Sequence[str], given: Mapping[str, str] | None = None
+) -> list[tuple[str, Role]]:
+    """Each responsible party of a directive, without role words, with its role: as GIVEN (the
+    parser's ``Directive.roles``, party → "lead"/"partner") when it names it, else as the
+    directive's TEXT states it, else as its name does (``各镇（街道）配合``), else lead."""
     named = roles_of(responsible)
     stated = roles_in_text(text, [name for name, _ in named])
-    return [(name, stated.get(name, role)) for name, role in named]
+    known = {p: Role(r) for p, r in (given or {}).items() if r in _ROLE_VALUES}
+    return [(name, known.get(name) or stated.get(name, role)) for name, role in named]
 
 
 def roles_in_text(text: str, parties: Sequence[str]) -> dict[str, Role]:

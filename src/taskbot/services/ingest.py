@@ -126,7 +126,8 @@ def import_bulletin(
             continue
         task = _new_task(directive, fingerprint, bulletin, chat, now)
         # 配合 / 牵头 are roles, not part of a party's name: 各镇（街道）配合 is 各镇（街道）, a partner.
-        named = directive_roles(directive.text, directive.responsible)
+        # The parser may give roles itself (``Directive.roles``, once it has them); they come first.
+        named = directive_roles(directive.text, directive.responsible, getattr(directive, "roles", None))
         task.parties = parties.named([name for name, _ in named])
         session.add(task)
         created.append(task)
