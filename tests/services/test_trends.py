@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from taskbot.config import Settings
 from taskbot.domain.digest import Standing
 from taskbot.domain.values import Beat
 from taskbot.runtime import Runtime
@@ -73,3 +74,33 @@ def test_periods_and_changes_come_from_the_snapshots(runtime: Runtime, clock: Ma
         (Standing.ON_TRACK, -3),
     ]
     assert trends.changes(now, past[1]) == [(Standing.BLOCKED, 1), (Standing.SILENT, -1)]
+
+
+def test_the_leaders_bulletin_says_what_moved_since_the_last_one(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from taskbot.runtime import build_runtime
+    from taskbot.schedule import ledger
+
+    rt = build_runtime(settings.model_copy(update={"leaders_chat_id": -100999}), clock=clock)
+    try:
+        ids = towns(rt, clock)
+        service = ReminderService(rt)
+        first = clock() + dt.timedelta(hours=1)
+        service.fire(Beat.FORTNIGHTLY, first)  # nothing stored before it: no comparison
+        with transaction(rt.sessions) as s:
+            svc.mark_done(s, ids[1], SYSTEM, clock())
+        second = first + dt.timedelta(days=14)
+        clock.now = second
+        service.fire(Beat.FORTNIGHTLY, second)
+        with rt.sessions() as s:
+            texts = {
+                row.fire_at: "\n".join(p["text"] for p in row.parts)
+                for row in ledger.deliveries(s)
+                if row.chat_id == -100999
+            }
+    finally:
+        rt.close()
+    assert "比上期" not in texts[first]
+    # 14 days on, the two unreported tasks fell silent too.
+    assert "📈 比上期（10-05）：↑1 项办结，↑2 项未汇报，↓3 项正常推进" in texts[second]

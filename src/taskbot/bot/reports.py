@@ -35,7 +35,7 @@ from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
-from taskbot.schedule.render import RenderContext, render_fire
+from taskbot.schedule.render import RenderContext, render_fire, trend_line
 from taskbot.services import trends
 from taskbot.services.digest import load_view, red_black_rules
 from taskbot.services.tasks import chat_tasks
@@ -142,17 +142,7 @@ def trend_since_bulletins(
     settings = runtime.settings
     present = trends.current(session, settings, now, today)
     last = past[-1]
-    date = f"{last.taken_at.astimezone(settings.tz):%m-%d}"
-    moved = trends.changes(present, last)
-    words = "，" if lang == "zh" else ", "
-    if moved:
-        changes = words.join(
-            t("trend.up" if n > 0 else "trend.down", lang, count=abs(n), what=t(f"trend.{s.value}", lang))
-            for s, n in moved
-        )
-        line = t("report.trend", lang, date=date, changes=changes)
-    else:
-        line = t("report.trend_same", lang, date=date)
+    line = trend_line(last.taken_at.astimezone(settings.tz).date(), trends.changes(present, last), lang)
     points = [
         TrendPoint(f"{p.taken_at.astimezone(settings.tz):%m-%d}", p.completion_rate) for p in [*past, present]
     ]
