@@ -139,12 +139,13 @@ def test_overview_cache_follows_the_store_and_the_clock(rt: Runtime, clock: Manu
     ids = scene(rt, clock)
     leader = viewer(rt, LEADER)
     assert leader is not None
-    cache = board.OverviewCache()
+    cache = board.BoardCache()
 
     def look() -> dict:
         now = clock()
         with rt.sessions() as s:
-            return cache.get(s, rt.settings, leader, now, now.date())
+            compute = lambda: board.overview(s, rt.settings, leader, now, now.date())  # noqa: E731
+            return cache.get(s, leader, now, ("overview", now.date()), compute)
 
     first = look()
     assert look() is first and cache.hits == 1

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from taskbot.store.models import (
 )
 from taskbot.webapp.initdata import WebAppUser
 
+_T = TypeVar("_T")
 PAGE_SIZE = 50
 MAX_QUERY = 100
 
@@ -169,23 +171,29 @@ def overview(
     }
 
 
-class OverviewCache:
-    """Overviews already computed, per scope (everything, or one official's tasks), reused while the
-    store has not changed: every change of a task's or a share's standing writes a history entry
-    (``Report``), and routing changes add or remove assignments — so (last report id, last
-    assignment id, number of assignments) moves whenever an overview could. The local minute is
-    part of the key too: silence and lateness move with the clock, and unit names may change.
+class BoardCache:
+    """Pages already computed (the overview, the 红黑榜), per scope (everything, or one official's
+    tasks), reused while the store has not changed: every change of a task's or a share's standing
+    writes a history entry (``Report``), and routing changes add or remove assignments — so (last
+    report id, last assignment id, number of assignments) moves whenever a page could. The local
+    minute is part of the key too: silence and lateness move with the clock, and names may change.
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._entries: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._entries: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
         self.hits = 0
 
     def get(
-        self, session: Session, settings: Settings, viewer: Viewer, now: dt.datetime, today: dt.date
-    ) -> dict[str, Any]:
+        self,
+        session: Session,
+        viewer: Viewer,
+        now: dt.datetime,
+        what: tuple[Any, ...],
+        compute: Callable[[], _T],
+    ) -> _T:
+        """The page WHAT (a key: its name and arguments) for VIEWER at NOW, computed once per state."""
         token = session.execute(
             select(
                 select(func.max(Report.id)).scalar_subquery(),
@@ -194,13 +202,12 @@ class OverviewCache:
             )
         ).one()
         scope = "all" if viewer.sees_everything else viewer.person_id
-        key = (scope, today, now.replace(second=0, microsecond=0), *token)
+        key = (scope, what, now.replace(second=0, microsecond=0), *token)
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
+            if key in self._entries:
                 self.hits += 1
-                return found
-        result = overview(session, settings, viewer, now, today)
+                return cast(_T, self._entries[key])
+        result = compute()
         with self._lock:
             if len(self._entries) >= self.size:
                 self._entries.clear()

@@ -52,7 +52,7 @@ class Context:
     def __init__(self, runtime: Runtime, bot_token: str) -> None:
         self.runtime = runtime
         self.bot_token = bot_token
-        self.overviews = board.OverviewCache()
+        self.pages = board.BoardCache()
 
     def local_today(self, now: dt.datetime) -> dt.date:
         return now.astimezone(self.runtime.settings.tz).date()
@@ -160,11 +160,19 @@ class OverviewHandler(ApiHandler):
     async def get(self) -> None:
         now, today = self.now_and_today()
         settings = self.ctx.runtime.settings
-        cache = self.ctx.overviews
+        cache = self.ctx.pages
         tz = settings.tz
 
         def work(session: Session, viewer: board.Viewer) -> dict[str, Any]:
-            data = dict(cache.get(session, settings, viewer, now, today))
+            data = dict(
+                cache.get(
+                    session,
+                    viewer,
+                    now,
+                    ("overview", today),
+                    lambda: board.overview(session, settings, viewer, now, today),
+                )
+            )
             # The whole office's trend, from the bulletins' stored snapshots (not one official's).
             past = trends.periods(session, before=now) if viewer.sees_everything else []
             data["trend"] = [
@@ -190,7 +198,13 @@ class RedBlackHandler(ApiHandler):
         silent_days = rt.settings.redblack.silent_days
 
         def work(session: Session, viewer: board.Viewer) -> dict[str, Any]:
-            ranked = board.red_black(session, rt.settings, viewer, now, today, since)
+            ranked = self.ctx.pages.get(
+                session,
+                viewer,
+                now,
+                ("redblack", today, since),
+                lambda: board.red_black(session, rt.settings, viewer, now, today, since),
+            )
 
             def lines(scores: list[Any], red: bool) -> list[dict[str, Any]]:
                 return [
