@@ -168,9 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         headers = {"X-Telegram-Init-Data": data}
         print(f"machine: {machine()}")
         print(f"store: SQLite, {args.tasks} open tasks in {args.groups} unit groups")
-        print(
-            f"{args.requests} sequential requests each (the red/black list after a change: a tenth), one keep-alive connection"
-        )
+        print(f"{args.requests} sequential requests each (the red/black list after a change: a tenth),")
+        print("one keep-alive connection")
         with board_server(runtime) as port, httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             base50, base99 = percentiles(timed(client, "/healthz", args.requests, {}))
             print(f"  {'GET /healthz (baseline)':41} p50 {base50:7.1f} ms  p99 {base99:7.1f} ms")
