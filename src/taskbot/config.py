@@ -181,6 +181,25 @@ class HttpSettings(Section):
     port: int = Field(9464, ge=0, le=65535)  # 0: any free port (tests)
 
 
+class WebSettings(Section):
+    """The 看板 Mini App on the HTTP server above (see README "The 看板 Mini App")."""
+
+    enabled: bool = False
+    # The https address Telegram opens (the reverse proxy's), e.g. https://bot.example.org/app/;
+    # without it the bot offers no Mini App button.
+    public_url: str | None = None
+    max_age: int = Field(86400, ge=60)  # seconds an initData stays valid after Telegram signed it
+
+    @field_validator("public_url")
+    @classmethod
+    def _https(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith("https://"):
+            raise ValueError(
+                "web.public_url must start with https:// (Telegram opens Mini Apps over https only)"
+            )
+        return v
+
+
 class LoggingSettings(Section):
     format: Literal["text", "json"] = "text"
 
@@ -232,7 +251,7 @@ class RemindersSettings(Section):
     max_items: int = Field(10, ge=1, le=100)
 
 
-class WorkflowSettings(BaseModel):
+class WorkflowSettings(Section):
     """The 督办 workflow: completion review (办结审核), 签收 and where the office gets its requests."""
 
     review: bool = True
@@ -257,6 +276,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
     admins: list[int] = Field(default_factory=list)
+    leaders: list[int] = Field(default_factory=list)
     chat_admins_are_admins: bool = False
     leaders_chat_id: int | None = None
     default_chat_id: int | None = None
@@ -272,6 +292,7 @@ class Settings(BaseSettings):
     workflow: WorkflowSettings = WorkflowSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http: HttpSettings = HttpSettings()
+    web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @field_validator("timezone")

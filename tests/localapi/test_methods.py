@@ -218,3 +218,23 @@ async def test_private_chat_needs_the_user_to_start_it(api: FakeBotApi, bot: Bot
     sent = await bot.send_message(ADMIN, "你好")
 
     assert sent.chat.type == ChatType.PRIVATE and sent.chat.first_name == "张三"
+
+
+async def test_chat_menu_button_web_app_per_private_chat(api: FakeBotApi, bot: Bot) -> None:
+    from telegram import MenuButtonCommands, MenuButtonWebApp, WebAppInfo
+
+    api.add_chat(ADMIN, type="private")
+    board = MenuButtonWebApp("督办看板", WebAppInfo("https://board.example.org/app/"))
+    assert await bot.set_chat_menu_button(chat_id=ADMIN, menu_button=board)
+    assert await bot.get_chat_menu_button(chat_id=ADMIN) == board
+    assert (await bot.get_chat_menu_button()).type == "default"
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
+        await bot.set_chat_menu_button(
+            chat_id=ADMIN, menu_button=MenuButtonWebApp("x", WebAppInfo("http://plain.example.org/"))
+        )
+    with pytest.raises(BadRequest, match=r"(?i)not a private chat"):
+        await bot.set_chat_menu_button(chat_id=GROUP, menu_button=board)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.set_chat_menu_button(chat_id=987654321, menu_button=board)
+    assert await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+    assert isinstance(await bot.get_chat_menu_button(chat_id=MEMBER), MenuButtonCommands)

@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from taskbot.bot import admin, common, importing, reporting, reports, workflow
+from taskbot.bot import admin, board, common, importing, reporting, reports, workflow
 from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
 from taskbot.bot.errors import on_error
 from taskbot.bot.lanes import MAX_RUNNING, ChatLanes
@@ -21,7 +21,7 @@ from taskbot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 # Order matters where handlers overlap: conversations and replies before the generic ones.
-HANDLER_MODULES = (importing, admin, workflow, reporting, reports, common)
+HANDLER_MODULES = (importing, admin, workflow, reporting, reports, board, common)
 
 TaskbotApplication = Application  # Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue]
 Hook = Callable[[Application], Coroutine[Any, Any, None]]

@@ -95,6 +95,9 @@ async def start_command(update: Update, context: BotContext) -> None:
     caller = await asyncio.to_thread(identified, update, context.runtime, roles)
     text = t("bot.start", caller.lang, name=esc(caller.actor.name)) + help_text(caller.lang, roles)
     await reply(message_of(update), text)
+    from taskbot.bot.board import offer_board  # board imports this module's filters
+
+    await offer_board(update, context, caller.lang)
 
 
 @polite

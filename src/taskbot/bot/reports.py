@@ -1,8 +1,9 @@
 """/report (the progress digest and red/black list now) and /export (tasks and history as .xlsx).
 
-Both are for admins. In a group they cover that group's tasks — a chat sees only its own — while
+Both are for admins, and for leaders (``leaders``) privately and in the leaders' chat — read
+only (``domain.leaders``). In a group they cover that group's tasks — a chat sees only its own — while
 privately, or in the leaders' chat, they cover every task, which by the permission rule only the
-configured admins may ask for. /report renders the digest with the
+configured admins (and the leaders) may ask for. /report renders the digest with the
 fortnightly bulletin's renderer, so the two read the same.
 """
 
@@ -12,29 +13,35 @@ import asyncio
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from taskbot.bot.admin import as_admin, require_admin
+from taskbot.bot.board import append_board_link
 from taskbot.bot.common import NEW_MESSAGES
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
-from taskbot.bot.identity import Caller
+from taskbot.bot.identity import Caller, identify, roles_of
 from taskbot.bot.render import PARSE_MODE, esc
 from taskbot.bot.replies import message_of, reply
-from taskbot.charts import UnitStandings, chart_text, render_standings, units_from_entries
+from taskbot.charts import TrendPoint, UnitStandings, chart_text, render_standings, units_from_entries
+from taskbot.domain.leaders import leader_may_read
 from taskbot.domain.permissions import Reach
 from taskbot.domain.values import Beat
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.schedule.planner import Audience, Fire, PlanRules, previous_fire
-from taskbot.schedule.render import RenderContext, render_fire
+from taskbot.schedule.render import RenderContext, render_fire, trend_line
+from taskbot.services import trends
 from taskbot.services.digest import load_view, red_black_rules
 from taskbot.services.tasks import chat_tasks, require
+from taskbot.store.db import transaction
 from taskbot.store.models import Chat
 
 if TYPE_CHECKING:
@@ -63,6 +70,36 @@ def scope_of(caller: Caller, runtime: Runtime) -> tuple[Caller, bool]:
     return caller, overall
 
 
+def is_reading_leader(update: Update, context: BotContext) -> bool:
+    """Whether the sender is a leader allowed to read here (privately or in the leaders' chat)."""
+    user, chat = update.effective_user, update.effective_chat
+    settings = context.runtime.settings
+    return leader_may_read(
+        user.id if user else None,
+        settings.leaders,
+        private=chat is not None and chat.type == ChatType.PRIVATE,
+        chat_id=chat.id if chat else None,
+        leaders_chat_id=settings.leaders_chat_id,
+    )
+
+
+async def reader_scope(update: Update, context: BotContext) -> tuple[Caller, bool]:
+    """The admin, or reading leader, behind UPDATE and whether their report covers every task
+    (refused with NotAllowed for anyone else)."""
+    rt = context.runtime
+    roles = await roles_of(update, context)
+    if is_reading_leader(update, context) and not roles.any:
+
+        def as_leader() -> tuple[Caller, bool]:
+            with transaction(rt.sessions) as session:
+                caller = identify(session, update, rt.settings, roles=roles)
+                return caller, covers_every_task(caller, rt)
+
+        return await asyncio.to_thread(as_leader)
+    roles = await require_admin(update, context)
+    return await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+
+
 # --- /report ------------------------------------------------------------------------------------
 
 
@@ -72,6 +109,8 @@ class DigestReport:
 
     parts: list[str]
     units: list[UnitStandings]
+    # The completion rate at the last bulletins (stored snapshots) and now, oldest first.
+    trend: list[TrendPoint] = field(default_factory=list)
 
 
 def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang: str) -> DigestReport:
@@ -98,21 +137,43 @@ def digest_report(runtime: Runtime, chat_id: int | None, now: dt.datetime, lang:
         parts = [part.text for part in render_fire(fire, ctx, lang=lang, overall_ids=every)]
         # The renderer has judged every task already (once per fire time): the chart reuses it.
         units = units_from_entries(ctx.overall_digest(fire, every).entries) if chat_id is None else []
+        local = now.astimezone(runtime.settings.tz)
+        trend_line, trend = "", list[TrendPoint]()
+        if chat_id is None:
+            trend_line, trend = trend_since_bulletins(session, runtime, now, local.date(), lang)
     # The renderer's first line names the fortnightly beat; a report on demand says what it is.
-    local = now.astimezone(runtime.settings.tz)
     header = t("report.header", lang, time=f"{local:%Y-%m-%d %H:%M}")
+    if trend_line:
+        header += "\n" + trend_line
     first = parts[0].split("\n", 1)
     parts[0] = header + ("\n" + first[1] if len(first) > 1 else "")
-    return DigestReport(parts, units)
+    return DigestReport(parts, units, trend)
+
+
+def trend_since_bulletins(
+    session: Session, runtime: Runtime, now: dt.datetime, today: dt.date, lang: str
+) -> tuple[str, list[TrendPoint]]:
+    """ "比上期 ↑3 项办结" against the last stored bulletin snapshot, and the completion-rate trend
+    (the last bulletins and now); nothing before the first bulletin is stored."""
+    past = trends.periods(session, before=now)
+    if not past:
+        return "", []
+    settings = runtime.settings
+    present = trends.current(session, settings, now, today)
+    last = past[-1]
+    line = trend_line(last.taken_at.astimezone(settings.tz).date(), trends.changes(present, last), lang)
+    points = [
+        TrendPoint(f"{p.taken_at.astimezone(settings.tz):%m-%d}", p.completion_rate) for p in [*past, present]
+    ]
+    return line, points
 
 
 @polite
 async def report_command(update: Update, context: BotContext) -> None:
     """Show the progress digest and the red/black list as they stand now."""
     message = message_of(update)
-    roles = await require_admin(update, context)
     rt = context.runtime
-    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    caller, overall = await reader_scope(update, context)
     chat_id = None if overall else caller.chat.telegram_chat_id
     now = rt.clock()
     # Thousands of open tasks take a while to load and rank; keep answering other chats meanwhile.
@@ -121,16 +182,25 @@ async def report_command(update: Update, context: BotContext) -> None:
         await reply(message, t("report.empty_all" if overall else "report.empty_chat", caller.lang))
         return
     if report.units:
-        await send_chart(message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang)
+        await send_chart(
+            message, report.units, now.astimezone(rt.settings.tz).date(), caller.lang, report.trend
+        )
     # The renderer writes plain text; the bot speaks HTML, so escape it whole.
     await reply(message, [esc(part) for part in report.parts])
+    await append_board_link(message, rt.settings, context.bot.username, caller.lang)
 
 
-async def send_chart(message: Message, units: list[UnitStandings], day: dt.date, lang: str) -> None:
+async def send_chart(
+    message: Message,
+    units: list[UnitStandings],
+    day: dt.date,
+    lang: str,
+    trend: list[TrendPoint] | None = None,
+) -> None:
     """Answer MESSAGE with the units' standings as a picture; without one the text goes alone."""
     try:
         # About a second of drawing (more on the first chart, which imports matplotlib): in a thread.
-        png = await asyncio.to_thread(render_standings, units, chart_text(lang, day))
+        png = await asyncio.to_thread(render_standings, units, chart_text(lang, day), trend or ())
     except Exception:
         # The picture is extra: whatever breaks in drawing it must not cost the leaders the text.
         log.exception("the standings chart could not be drawn; sending the text alone")
@@ -166,10 +236,9 @@ async def export_command(update: Update, context: BotContext) -> None:
     from taskbot.services.export import export_filename  # see export_workbook
 
     message = message_of(update)
-    roles = await require_admin(update, context)
     rt = context.runtime
     now = rt.clock()
-    caller, overall = await as_admin(update, context, roles, lambda _, caller: scope_of(caller, rt))
+    caller, overall = await reader_scope(update, context)
     chat = None if overall else caller.chat
     lang = caller.lang
     # Thousands of tasks take seconds to lay out; keep answering other chats meanwhile.

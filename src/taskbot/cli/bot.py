@@ -298,14 +298,16 @@ class Lifecycle:
         except TelegramError as exc:  # a menu is a convenience; never a reason not to start
             log.warning("could not publish the command menu: %s", exc.__class__.__name__)
         self.reminders = install_reminders(app, self.runtime)
-        self.ops = await self.start_ops_server()
+        self.ops = await self.start_ops_server(app.bot.token)
+        await publish_board_menu(app.bot, self.runtime.settings)
         if self.own_signals:
             self.handle_signals(app)
         settle_heap()
         log.info("taskbot started as @%s", app.bot.username)
 
-    async def start_ops_server(self) -> OpsServer | None:
-        """Serve /healthz, /readyz and /metrics when http.enabled."""
+    async def start_ops_server(self, bot_token: str = "") -> OpsServer | None:
+        """Serve /healthz, /readyz and /metrics when http.enabled, and the 看板 under /app/ when
+        web.enabled (on the same server, which then starts even without http.enabled)."""
         from taskbot.ops.health import Probe
         from taskbot.ops.web import OpsServer
 
@@ -313,10 +315,15 @@ class Lifecycle:
         probe = Probe(runtime, leader=self.is_leader)
         runtime.metrics.watch_store(probe)
         http = runtime.settings.http
-        if not http.enabled:
+        web = runtime.settings.web.enabled and bool(bot_token)
+        if not http.enabled and not web:
             return None
         server = OpsServer(http.listen, http.port)
         server.add_operations(probe, runtime.metrics)
+        if web:
+            from taskbot.webapp.server import mount
+
+            mount(server, runtime, bot_token)
         await server.start()
         return server
 
@@ -343,6 +350,16 @@ def _exit_now(timeout: float) -> None:
     log.error("still running %g s after the stop signal: exiting now", timeout)
     logging.shutdown()
     os._exit(1)
+
+
+async def publish_board_menu(bot: Any, settings: Settings) -> None:
+    """Give the configured admins and leaders the 看板 as their chat's menu button (web.public_url)."""
+    from taskbot.bot.board import set_board_menu
+
+    if not settings.web.enabled or not settings.web.public_url:
+        return
+    for user_id in dict.fromkeys([*settings.admins, *settings.leaders]):
+        await set_board_menu(bot, settings, user_id, settings.language)
 
 
 def settle_heap() -> None:

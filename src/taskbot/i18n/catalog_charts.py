@@ -16,4 +16,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "📊 各单位任务进展图，文字报告见下。",
         "en": "📊 Tasks by unit; the written report follows.",
     },
+    "report.trend": {
+        "zh": "📈 比上期（{date}）：{changes}",
+        "en": "📈 Since the last bulletin ({date}): {changes}",
+    },
+    "report.trend_same": {
+        "zh": "📈 比上期（{date}）：各项持平",
+        "en": "📈 Since the last bulletin ({date}): no change",
+    },
+    "trend.up": {"zh": "↑{count} 项{what}", "en": "↑{count} {what}"},
+    "trend.down": {"zh": "↓{count} 项{what}", "en": "↓{count} {what}"},
+    "trend.done": {"zh": "办结", "en": "done"},
+    "trend.on_track": {"zh": "正常推进", "en": "on track"},
+    "trend.overdue": {"zh": "逾期", "en": "overdue"},
+    "trend.blocked": {"zh": "受阻", "en": "blocked"},
+    "trend.silent": {"zh": "未汇报", "en": "silent"},
 }

@@ -126,6 +126,8 @@ class BotMethods:
         self.limits: FloodLimits | None = None
         self.webhook = WebhookSettings()
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        # Private chat id (None: the default for every chat) → its menu button.
+        self.menu_buttons: dict[int | None, JSON] = {}
         self.profile: dict[tuple[str, str], str] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.closing = False
@@ -334,6 +336,35 @@ class BotMethods:
             {"command": c["command"], "description": c["description"]} for c in commands
         ]
         return True
+
+    @api_method("setChatMenuButton")
+    async def set_chat_menu_button(self, params: Params) -> bool:
+        chat_id: int | None = None
+        if params.has("chat_id"):
+            state = self.world.reachable_chat(params.raw.get("chat_id"))
+            if state.type != "private":
+                raise bad_request("chat is not a private chat")
+            chat_id = int(state.info["id"])
+        button = params.get_json("menu_button") or {"type": "default"}
+        kind = button.get("type") if isinstance(button, dict) else None
+        if kind == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not str(button.get("text", "")).strip():
+                raise bad_request("BUTTON_TEXT_INVALID")
+            if not url.startswith("https://"):
+                raise bad_request("BUTTON_URL_INVALID")
+            button = {"type": "web_app", "text": button["text"], "web_app": {"url": url}}
+        elif kind in ("commands", "default"):
+            button = {"type": kind}
+        else:
+            raise bad_request("can't parse menu button JSON object")
+        self.menu_buttons[chat_id] = button
+        return True
+
+    @api_method("getChatMenuButton")
+    async def get_chat_menu_button(self, params: Params) -> JSON:
+        chat_id = int(params.raw["chat_id"]) if params.has("chat_id") else None
+        return self.menu_buttons.get(chat_id) or self.menu_buttons.get(None) or {"type": "default"}
 
     @api_method("getMyCommands")
     async def get_my_commands(self, params: Params) -> list[JSON]:

@@ -160,6 +160,9 @@ class RenderContext:
     default_language: str = "zh"
     # How many tasks one weekly dispatch lists (overdue first); the rest are counted, not listed.
     max_items: int = 10
+    # For the leaders' bulletin: the last stored bulletin's local date and what moved since
+    # (``services.trends``); None before the first one.
+    trend: tuple[dt.date, list[tuple[Standing, int]]] | None = None
     _overall: dict[dt.datetime, Digest] = field(default_factory=dict)
     _previous: dict[tuple[Beat, dt.datetime], dt.datetime] = field(default_factory=dict)
 
@@ -322,6 +325,8 @@ def _fortnightly(
         Line(t(scope, lang, count=len(entries))),
         Line(t("reminder.fortnightly.counts", lang, **{k.value: v for k, v in counts.items()})),
     ]
+    if fire.audience is Audience.LEADERS and ctx.trend is not None:
+        lines.append(Line(trend_line(ctx.trend[0], ctx.trend[1], lang)))
     silent_days = ctx.redblack.silent_days
     for st in (Standing.OVERDUE, Standing.BLOCKED, Standing.SILENT, Standing.DONE):
         group = [e for e in entries if e.standing is st]
@@ -346,6 +351,18 @@ def _fortnightly(
     if fire.audience is Audience.LEADERS:
         lines += [Line(x) for x in unbound_line(overall, lang)]
     return lines
+
+
+def trend_line(since: dt.date, moved: Sequence[tuple[Standing, int]], lang: str) -> str:
+    """ "📈 比上期（11-29）：↑3 项办结，↓1 项逾期" — what moved since the last bulletin's snapshot."""
+    date = f"{since:%m-%d}"
+    if not moved:
+        return t("report.trend_same", lang, date=date)
+    words = ("，" if lang == "zh" else ", ").join(
+        t("trend.up" if n > 0 else "trend.down", lang, count=abs(n), what=t(f"trend.{s.value}", lang))
+        for s, n in moved
+    )
+    return t("report.trend", lang, date=date, changes=words)
 
 
 _REASON_KEYS = {

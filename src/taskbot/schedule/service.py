@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from taskbot.domain.beats import fires_between, last_fire, next_fire
 from taskbot.domain.calendar import WorkCalendar
+from taskbot.domain.digest import Standing
 from taskbot.domain.values import Beat
 from taskbot.ops.logs import log_context
 from taskbot.runtime import Runtime
@@ -107,9 +108,37 @@ class ReminderService:
             fires = plan_beat(beat, at, view, rules, self.cal)
             planned = self._deliveries(session, fires, view, rules)
             written = ledger.record(session, planned, now)
+            if beat is Beat.FORTNIGHTLY:
+                self._snapshot(session, at)
             ledger.set_fired(session, beat.value, at)
         log.info("%s beat of %s: %d messages planned", beat.value, at.isoformat(), written)
         return written
+
+    def _trend(self, session: Session, at: dt.datetime) -> tuple[dt.date, list[tuple[Standing, int]]] | None:
+        """What moved since the last stored bulletin snapshot before AT (None: there is none)."""
+        from taskbot.services import trends
+
+        tz = self.settings.tz
+        try:
+            with session.begin_nested():
+                past = trends.periods(session, before=at, limit=1)
+                if not past:
+                    return None
+                present = trends.current(session, self.settings, at, at.astimezone(tz).date())
+        except Exception:  # the comparison is extra: the bulletin goes out without it
+            log.exception("the trend for the bulletin of %s could not be read", at)
+            return None
+        return past[-1].taken_at.astimezone(tz).date(), trends.changes(present, past[-1])
+
+    def _snapshot(self, session: Session, at: dt.datetime) -> None:
+        """Store every unit's standings at the bulletin AT (trends); never a reason to miss the beat."""
+        from taskbot.services.trends import take_snapshot
+
+        try:
+            with session.begin_nested():
+                take_snapshot(session, self.settings, at, at.astimezone(self.settings.tz).date())
+        except Exception:
+            log.exception("the standings snapshot of %s failed; the bulletin goes out without it", at)
 
     def _deliveries(
         self, session: Session, fires: list[Fire], view: StoreView, rules: PlanRules
@@ -122,6 +151,8 @@ class ReminderService:
             self.settings.language,
             max_items=self.settings.reminders.max_items,
         )
+        if any(f.audience is Audience.LEADERS and f.beat is Beat.FORTNIGHTLY for f in fires):
+            ctx.trend = self._trend(session, fires[0].at)
         overall = next((f.task_ids for f in fires if f.audience is Audience.LEADERS), None)
         default_chat = self.settings.default_chat_id
         if default_chat is not None:

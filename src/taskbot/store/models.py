@@ -401,3 +401,21 @@ class ReplyNote(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
     assigned_at: Mapped[dt.datetime | None]
+
+
+class StandingSnapshot(Base):
+    """One unit's standings (or, with ``scope`` "all", every task's) as they stood at a fortnightly
+    通报: the stored facts a trend ("比上期 ↑3 项办结") is computed from."""
+
+    __tablename__ = "standing_snapshot"
+    __table_args__ = (UniqueConstraint("taken_at", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(index=True)  # the bulletin's fire time
+    scope: Mapped[str] = mapped_column(String(40))  # "all", or "c<chat pk>" for a unit
+    unit: Mapped[str] = mapped_column(String(255), default="")  # the unit's name then
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    on_track: Mapped[int] = mapped_column(Integer, default=0)
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    silent: Mapped[int] = mapped_column(Integer, default=0)
