@@ -290,8 +290,16 @@ _HEAD_LAST = frozenset(head[-1] for head in _PARTY_HEAD.split("|") if head)
 _THEN = re.compile(r"[^，。；：]{1,6}?(?:后|前)")
 
 
+# 对地质灾害点进行监测: the object the party acts on, before its verb
+_ACTS_ON = re.compile(r"对[^，。；：]{2,20}?(?:进行|开展|实行|实施|加强)")
+
+
 def leading_subjects(masked: str) -> list[str]:
-    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办."""
+    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办;
+    after a list word, or before the object its verb acts on: 二是城建专班对镇村街道进行巡逻 → 城建专班."""
+    listed = LIST_WORD.match(masked)
+    if listed:
+        return leading_subjects(masked[listed.end() :])
     for end in range(min(len(masked), 24), 2, -1):
         if masked[end - 1] not in _HEAD_LAST:
             continue  # a name ends with a party head (…局, …办, …公司): skip the other cuts cheaply
@@ -299,7 +307,7 @@ def leading_subjects(masked: str) -> list[str]:
             continue
         rest = masked[end:]
         then = _THEN.match(rest)
-        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])):
+        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])) or _ACTS_ON.match(rest):
             return [name for _, name in _split_names(0, masked[:end])]
     return []
 

@@ -139,6 +139,9 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         # the decision with its assignment
         return 0
     said = cues.said_lead(m)
+    if said and _LIST_WORD_START.match(m, said):
+        # 会议要求，一是X…；二是Y…: the orders of an inline list, reported
+        return cues.said_lead(m, adverbial=False)
     if said and (cues.timed_order(m[said:]) or cues.subject_modal(m[said:]) is not None):
         # 会议明确，按照职能分工，区住建局、燃气公司利用10个工作日展开…: an assignment without 要
         return cues.said_lead(m, adverbial=False)
