@@ -9,8 +9,8 @@ from taskbot.bulletin.parser import parse
 DAY = dt.date(2024, 7, 1)
 
 
-def orders(source: str) -> list[tuple[str, list[str]]]:
-    return [(d.text[:10], d.responsible) for d in parse(source, DAY).directives]
+def orders(source: str, width: int = 10) -> list[tuple[str, list[str]]]:
+    return [(d.text[:width], d.responsible) for d in parse(source, DAY).directives]
 
 
 def test_a_reported_inline_list_gives_one_order_per_item_with_its_leading_party() -> None:
@@ -24,3 +24,33 @@ def test_a_reported_inline_list_gives_one_order_per_item_with_its_leading_party(
         ("二是各村(居)委会做", ["各村(居)委会"]),
         ("三是派出所加强夜间巡", ["派出所"]),
     ]
+
+
+def test_a_later_sentence_opening_another_partys_order_splits_a_list_item() -> None:
+    source = (
+        "二、压实责任抓落实。各分管领导要靠前指挥，及时协调解决问题。各牵头单位要制定工作方案，"
+        "明确时间表、路线图。\n"
+    )
+    assert orders(source, 11) == [
+        ("压实责任抓落实。各分管", ["各分管领导"]),
+        ("各牵头单位要制定工作方", ["各牵头单位"]),
+    ]
+
+
+def test_a_party_order_after_a_topic_clause_and_a_partys_announced_work_are_orders() -> None:
+    source = (
+        "各部门要细化任务，逐项列出清单。涉及多个部门的工作，各配合单位要主动对接牵头单位。"
+        "区督查室将对任务完成情况进行跟踪督办，每季度通报一次。\n"
+    )
+    assert orders(source, 11) == [
+        ("各部门要细化任务，逐项", ["各部门"]),
+        ("涉及多个部门的工作，各", ["各配合单位"]),
+        ("区督查室将对任务完成情", ["区督查室"]),
+    ]
+
+
+def test_a_named_unit_after_another_partys_clause_is_its_own_order_but_their_leaders_are_not() -> None:
+    two = "各责任单位要于每月5日前报送进展，区督查室将对落实情况进行督办。\n"
+    assert [parties for _, parties in orders(two)] == [["各责任单位"], ["区督查室"]]
+    one = "各单位要落实整改责任，主要负责同志要亲自抓、负总责。\n"
+    assert len(orders(one)) == 1

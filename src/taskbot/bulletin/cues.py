@@ -47,9 +47,11 @@ _ALL = re.compile(r"全(?:省|市|区|县|镇|乡|街|国|体)(?:上下|党员�
 _LEADERS = re.compile(
     r"(?=[省市区县镇乡])(?<![全本该])[省市区县镇乡](?:、[省市区县镇乡])*(?:两级|三级|级)?(?:主要领导|分管领导|领导干部|领导)"
 )
+# 县督查室将对…进行督查 / 区政府办公室将适时通报: what a party announces it will do is its order
+WILL = r"将(?=对|适时|定期|不定期|持续|加大|进一步|严格|全程)"
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把|{WILL}))"
 )
 
 _TIME_LABELS = "|".join(w for w in vocab.TIME_LABELS.words if w != "时限")
@@ -255,7 +257,7 @@ _NAME = (
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    rf"要|{_MUSTS}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
+    rf"要|{_MUSTS}|{WILL}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
 LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、，]?")
@@ -362,3 +364,11 @@ def _split_names(start: int, group: str) -> list[tuple[int, str]]:
         out.append((pos, name))
         pos += len(name) + 1
     return out
+
+
+_LEADER = re.compile(rf"[^，。；：]{{0,12}}?(?:{vocab.LEADERS.alt})(?=要|{_MUSTS}|应|须)")
+
+
+def is_leader(matching: str) -> bool:
+    """Whether the clause opens with a unit's leaders and their modal (主要负责同志要亲自抓…)."""
+    return _LEADER.match(matching) is not None

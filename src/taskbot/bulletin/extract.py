@@ -134,6 +134,9 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
         return 0
+    topic = _TOPIC.match(m)
+    if topic and _subject_must(m[topic.end() :]):
+        return 0  # 由多个单位共同落实的工作，各责任单位要…: the matter, then a party's order
     if _DECISION.match(m) and (("由" in m and cues.assigned(m)) or ("要求" in m and cues.requires_party(m))):
         # 会议同意给予补助资金50万元，由县财政局按程序拨付 / 会议原则同意…，要求市医保局…:
         # the decision with its assignment
@@ -208,9 +211,16 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
     for semi in _SEMICOLON.finditer(m, start, end - 1):
         if semi.group(0) == "，":
             # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
-            opened = _named_subject(m[clause : semi.start()])
+            before, after = m[clause : semi.start()], m[semi.end() : semi.end() + 40]
+            opened = _named_subject(before) or (
+                # 各责任单位要…，区政府办公室将对… / 要…，牵头科室要…: a named unit's own clause after
+                # another's (not 各单位要…，主要负责同志要亲自抓: the same units' leaders)
+                (_subject_must(before) or cues.starts_with_modal(before))
+                and _named_subject(after)
+                and not cues.is_leader(after)
+            )
             clause = semi.end()
-            if not opened or not _subject_must(m[semi.end() : semi.end() + 40]):
+            if not opened or not _subject_must(after):
                 continue
         else:
             clause = semi.end()
@@ -240,7 +250,7 @@ def _subject_must(clause: str) -> bool:
 
 
 # A must, or a party's own charge (X负责…，Y负责…: two parties, two orders)
-_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)")
+_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)|{cues.WILL}")
 
 
 @dataclass(slots=True)
@@ -660,6 +670,54 @@ def split_assignments(cand: Candidate) -> list[Candidate]:
     return [cand]
 
 
+_SENTENCE_CUT = re.compile(r"[。；！]")
+# 对未达到进度的任务，… / 由多个单位共同落实的工作，…: the matter a sentence opens with, before its party
+_TOPIC = re.compile(r"[^，。；：]{2,24}的[\u4e00-\u9fff]{0,6}，")
+
+
+def _party_opening(m: str, pos: int) -> str | None:
+    """The party whose own order opens the sentence at POS (各责任单位要…; 同时，X要…; 对…的任务，X要…)."""
+    rest = m[pos : pos + 80]
+    adv = cues.ADVERBIAL.match(rest)
+    if adv:
+        rest = rest[adv.end() :]
+    topic = _TOPIC.match(rest)
+    for head in (rest, rest[topic.end() :] if topic else None):
+        if head and _subject_must(head):
+            hit = cues.subject_modal(head)
+            assert hit is not None
+            return hit.group(0)
+    return None
+
+
+def split_subjects(cand: Candidate) -> list[Candidate]:
+    """An order whose later sentence opens with another party's own order is two orders:
+    各责任单位要加强组织领导，主要领导要亲自研究部署。 → the units', the leaders'. A first sentence
+    without a party (a heading, 要加快建设进度。) keeps the party's sentence that elaborates it."""
+    if cand.kind == "row":
+        return [cand]
+    m = cand.masked
+    cuts = [0]
+    for end in _SENTENCE_CUT.finditer(m):
+        pos = end.end()
+        if len(m) - pos < 6:
+            continue
+        party = _party_opening(m, pos)
+        if party is None:
+            continue
+        before = m[cuts[-1] : pos]
+        own = {p for _, p in cues.parties_in(before)} | set(cues.leading_subjects(before))
+        if own and party not in own:
+            cuts.append(pos)
+    if len(cuts) == 1:
+        return [cand]
+    bounds = [*cuts, len(m)]
+    pieces = [_piece(cand, cand.text[a:b], m[a:b]) for a, b in pairwise(bounds)]
+    for piece in pieces[1:]:
+        piece.parties = []
+    return pieces
+
+
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
 _BOILERPLATE = re.compile(
     r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
@@ -673,7 +731,8 @@ def extract(paras: list[Para]) -> Extraction:
     for cand in result.candidates:
         for piece in split_inline(cand):
             for part in split_assignments(piece):
-                candidates.extend(split_targets(part))
+                for own in split_subjects(part):
+                    candidates.extend(split_targets(own))
     result.candidates = [
         c for c in candidates if c.text and not (c.kind == "free" and _BOILERPLATE.match(c.masked))
     ]

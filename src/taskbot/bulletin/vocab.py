@@ -100,6 +100,16 @@ PARTY_HEADS = Words(
     ),
 )
 
+# The persons at the head of a unit: 各单位要…，主要负责同志要亲自抓 is one order (the units' own leaders).
+LEADERS = Words(
+    _split("主要负责同志 主要负责人 负责同志 负责人 主要领导 分管领导 一把手 第一责任人 党组织书记"),
+    (
+        ("主要负责同志要亲自抓", "主要负责同志"),
+        ("主要领导要亲自研究部署", "主要领导"),
+        ("一把手要带头", "一把手"),
+    ),
+)
+
 # Words that never stand inside a party's name: 各镇(街)指挥办周调度机制参照县 is 各镇(街)指挥办 and the
 # matter it acts on, not one party.
 NOT_IN_NAME = Words(
@@ -224,6 +234,7 @@ ALL: dict[str, Words] = {
     "LEAD_LABELS": LEAD_LABELS,
     "PARTNER_LABELS": PARTNER_LABELS,
     "PARTY_HEADS": PARTY_HEADS,
+    "LEADERS": LEADERS,
     "NOT_IN_NAME": NOT_IN_NAME,
     "PARTY_LABELS": PARTY_LABELS,
     "TIME_LABELS": TIME_LABELS,
