@@ -54,3 +54,12 @@ def test_a_named_unit_after_another_partys_clause_is_its_own_order_but_their_lea
     assert [parties for _, parties in orders(two)] == [["各责任单位"], ["区督查室"]]
     one = "各单位要落实整改责任，主要负责同志要亲自抓、负总责。\n"
     assert len(orders(one)) == 1
+
+
+def test_bare_yao_orders_after_a_partys_order_in_one_paragraph_are_that_partys() -> None:
+    source = (
+        "3月2日，全区防汛工作会议召开。\n"
+        "王明要求，各镇街要压实防汛责任，落实巡查值守；要加快水毁工程修复；要做好物资储备。\n"
+        "要加强宣传引导。\n"
+    )
+    assert [parties for _, parties in orders(source)] == [["各镇街"], ["各镇街"], ["各镇街"], []]

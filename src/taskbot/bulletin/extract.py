@@ -50,6 +50,8 @@ class Candidate:
     heading_only: bool = False
     level: int = 0
     body: list[Para] = field(default_factory=list)  # an item's paragraphs after its first
+    # A bare 要… after an order of the same paragraph: the subject of X要…；要…；要… carries over
+    continues: bool = False
 
     @property
     def text(self) -> str:
@@ -497,6 +499,7 @@ class Walker:
                 start = None
             lead_sentence = False
             if start is not None and not (current is carry and carry is not None and end_of_current == 0):
+                continues = current is not None
                 if current is not None:
                     finish(current)
                     self.emit(current)
@@ -504,6 +507,7 @@ class Walker:
                 start_of_current = s + start
                 while start_of_current < e and m[start_of_current] in "，：；":
                     start_of_current += 1
+                current.continues = continues and cues.starts_with_modal(m[start_of_current:e])
                 end_of_current = e
                 lead_sentence = (
                     not lead
