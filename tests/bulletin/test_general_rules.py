@@ -63,3 +63,19 @@ def test_bare_yao_orders_after_a_partys_order_in_one_paragraph_are_that_partys()
         "要加强宣传引导。\n"
     )
     assert [parties for _, parties in orders(source)] == [["各镇街"], ["各镇街"], ["各镇街"], []]
+
+
+def test_clauses_of_other_parties_inside_a_list_item_are_their_own_orders() -> None:
+    source = (
+        "三、下步要求\n"
+        "一是加快整改。各责任村要落实专人负责，加快推进整改，9月10日前东坪村、西岭村要完成河道清淤。"
+        "二是加强协作。需要多村协作的事项，要主动对接，各村要积极配合。\n"
+    )
+    got = orders(source, 12)
+    assert got == [
+        ("一是加快整改。各责任村要", ["各责任村"]),
+        ("9月10日前东坪村、西岭", ["东坪村", "西岭村"]),
+        ("二是加强协作。需要多村协", []),
+        ("各村要积极配合。", ["各村"]),
+    ]
+    assert parse(source, DAY).directives[1].deadline == dt.date(2024, 9, 10)

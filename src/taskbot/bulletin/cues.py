@@ -49,6 +49,8 @@ _LEADERS = re.compile(
 )
 # 县督查室将对…进行督查 / 区政府办公室将适时通报: what a party announces it will do is its order
 WILL = r"将(?=对|适时|定期|不定期|持续|加大|进一步|严格|全程)"
+# 8月7日前金元村要…: a deadline before the party of a clause
+DATED = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末)(?:之?前|以前)，?")
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
     rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把|{WILL}))"
@@ -346,7 +348,7 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         elif segment.startswith(("要求", "请")):  # 要求市医保局会同… / 请X会同…: the party asked to act
             cut = 2 if segment.startswith("要求") else 1
             start, segment = start + cut, segment[cut:]
-        listed = LIST_WORD.match(segment)
+        listed = LIST_WORD.match(segment) or DATED.match(segment)
         if listed:
             start, segment = start + listed.end(), segment[listed.end() :]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):

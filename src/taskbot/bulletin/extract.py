@@ -213,12 +213,16 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
     for semi in _SEMICOLON.finditer(m, start, end - 1):
         if semi.group(0) == "，":
             # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
-            before, after = m[clause : semi.start()], m[semi.end() : semi.end() + 40]
+            before, after = m[clause : semi.start()], _undated(m[semi.end() : semi.end() + 50])
+            span = m[pos:end]
+            topic = _TOPIC.match(span)
+            span = span[topic.end() :] if topic else span
             opened = _named_subject(before) or (
-                # 各责任单位要…，区政府办公室将对… / 要…，牵头科室要…: a named unit's own clause after
-                # another's (not 各单位要…，主要负责同志要亲自抓: the same units' leaders)
-                (_subject_must(before) or cues.starts_with_modal(before))
-                and _named_subject(after)
+                # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…:
+                # another party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the
+                # units' own leaders; not 要压实责任抓落实，全省各级…要…: a lead and its party)
+                (_subject_must(span) or cues.starts_with_modal(span))
+                and (_named_subject(after) or (topic is not None and cues.starts_with_modal(before)))
                 and not cues.is_leader(after)
             )
             clause = semi.end()
@@ -226,10 +230,16 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
                 continue
         else:
             clause = semi.end()
-        if _opens_parallel(m[semi.end() : semi.end() + 40]):
+        if _opens_parallel(_undated(m[semi.end() : semi.end() + 50])):
             spans.append((pos, semi.end()))
             pos = semi.end()
     spans.append((pos, end))
+
+
+def _undated(clause: str) -> str:
+    """CLAUSE without the deadline it opens with, when a party follows it (8月7日前金元村要…)."""
+    when = cues.DATED.match(clause)
+    return clause[when.end() :] if when and cues.subject_modal(clause[when.end() :]) else clause
 
 
 def _opens_parallel(clause: str) -> bool:
@@ -674,7 +684,6 @@ def split_assignments(cand: Candidate) -> list[Candidate]:
     return [cand]
 
 
-_SENTENCE_CUT = re.compile(r"[。；！]")
 # 对未达到进度的任务，… / 由多个单位共同落实的工作，…: the matter a sentence opens with, before its party
 _TOPIC = re.compile(r"[^，。；：]{2,24}的[\u4e00-\u9fff]{0,6}，")
 
@@ -685,6 +694,7 @@ def _party_opening(m: str, pos: int) -> str | None:
     adv = cues.ADVERBIAL.match(rest)
     if adv:
         rest = rest[adv.end() :]
+    rest = _undated(rest)
     topic = _TOPIC.match(rest)
     for head in (rest, rest[topic.end() :] if topic else None):
         if head and _subject_must(head):
@@ -702,9 +712,11 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
         return [cand]
     m = cand.masked
     cuts = [0]
-    for end in _SENTENCE_CUT.finditer(m):
-        pos = end.end()
+    for pos, _ in sentences(m)[1:]:
         if len(m) - pos < 6:
+            continue
+        if m[pos - 1] == "，":  # 镇综治中心要…，各村要…: cut as sentences() cuts a paragraph
+            cuts.append(pos)
             continue
         party = _party_opening(m, pos)
         if party is None:
