@@ -79,3 +79,14 @@ def test_clauses_of_other_parties_inside_a_list_item_are_their_own_orders() -> N
         ("各村要积极配合。", ["各村"]),
     ]
     assert parse(source, DAY).directives[1].deadline == dt.date(2024, 9, 10)
+
+
+def test_measures_closed_by_their_parties_notes_are_one_order_each() -> None:
+    source = (
+        "一、深化重点领域信息公开\n"
+        "（一）强化规划信息公开。做好总体规划实施信息公开，及时发布专项规划。（市规划委、市住建委分别负责落实）"
+        "做好重大项目建设信息公开，按季度发布进展。（市发展改革委负责落实）\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.responsible for d in got] == [["市规划委", "市住建委"], ["市发展改革委"]]
+    assert got[1].text.startswith("做好重大项目建设信息公开")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from taskbot.bulletin import cues, vocab
-from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, roles, split_parties
+from taskbot.bulletin.fields import MAX_PARTIES, NOTE, TARGET, label_values, roles, split_parties
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
@@ -734,6 +734,22 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
     return pieces
 
 
+_NOTE = re.compile(NOTE)
+
+
+def split_notes(cand: Candidate) -> list[Candidate]:
+    """An item whose measures each close with their parties' note is one order per measure:
+    做好A。（市X负责落实）做好B。（市Y负责落实） → A with 市X, B with 市Y."""
+    m = cand.masked
+    if "）" not in m:
+        return [cand]
+    cuts = [0] + [hit.end() for hit in _NOTE.finditer(m) if len(m) - hit.end() >= 6]
+    if len(cuts) == 1:
+        return [cand]
+    bounds = [*cuts, len(m)]
+    return [_piece(cand, cand.text[a:b], m[a:b]) for a, b in pairwise(bounds)]
+
+
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
 _BOILERPLATE = re.compile(
     r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
@@ -745,7 +761,7 @@ def extract(paras: list[Para]) -> Extraction:
     result = Walker(paras).run()
     candidates: list[Candidate] = []
     for cand in result.candidates:
-        for piece in split_inline(cand):
+        for piece in (p for whole in split_notes(cand) for p in split_inline(whole)):
             for part in split_assignments(piece):
                 for own in split_subjects(part):
                     candidates.extend(split_targets(own))
