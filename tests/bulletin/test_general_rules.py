@@ -90,3 +90,11 @@ def test_measures_closed_by_their_parties_notes_are_one_order_each() -> None:
     got = parse(source, DAY).directives
     assert [d.responsible for d in got] == [["市规划委", "市住建委"], ["市发展改革委"]]
     assert got[1].text.startswith("做好重大项目建设信息公开")
+
+
+def test_a_circumstance_then_a_bare_yao_clause_opens_a_new_order_inside_a_paragraph() -> None:
+    source = (
+        "王明强调，各镇街要做好人员转移，组织船只进港避风。汛期与假日返程高峰重叠，要千方百计保障道路通畅，"
+        "加强监测预警。\n"
+    )
+    assert orders(source, 8) == [("各镇街要做好人员", ["各镇街"]), ("要千方百计保障道", ["各镇街"])]

@@ -168,9 +168,13 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         )
     ):
         return reported.end()
-    if inside:
-        return None
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
+    if inside:
+        # …。台风登陆与返程高峰重叠，要千方百计保障…: a circumstance, then an order of its own
+        one_clause_before = "，" not in before[: clause_start - 1]
+        if clause_start == modal.start() and 0 < clause_start <= 30 and one_clause_before:
+            return clause_start
+        return None
     if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
         return None
