@@ -98,3 +98,16 @@ def test_a_circumstance_then_a_bare_yao_clause_opens_a_new_order_inside_a_paragr
         "加强监测预警。\n"
     )
     assert orders(source, 8) == [("各镇街要做好人员", ["各镇街"]), ("要千方百计保障道", ["各镇街"])]
+
+
+def test_a_named_unit_after_an_order_that_opened_mid_sentence_is_its_own_order() -> None:
+    source = (
+        "三、从2024年第一季度开始，各责任单位要在每季度末将进展情况报区政府办公室，"
+        "区政府办公室将对落实情况进行跟踪督办。\n"
+    )
+    assert [parties for _, parties in orders(source)] == [["各责任单位"], ["区政府办公室"]]
+
+
+def test_a_list_items_heading_clause_keeps_its_party_clause() -> None:
+    source = "会议要求：一是压实责任，各村要签订责任书；二是严管火源，镇执法队要联合派出所设卡巡查。\n"
+    assert [parties for _, parties in orders(source)] == [["各村"], ["镇执法队", "派出所"]]

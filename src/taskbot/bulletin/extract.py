@@ -214,6 +214,7 @@ def sentences(m: str) -> list[tuple[int, int]]:
 def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     pos = start
     clause = start
+    ordered = False  # a clause of the current span so far has its own party and modal
     for semi in _SEMICOLON.finditer(m, start, end - 1):
         if semi.group(0) == "，":
             # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
@@ -221,11 +222,12 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
             span = m[pos:end]
             topic = _TOPIC.match(span)
             span = span[topic.end() :] if topic else span
+            ordered = ordered or _subject_must(before) or _subject_must(span) or cues.starts_with_modal(span)
             opened = _named_subject(before) or (
                 # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…:
                 # another party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the
                 # units' own leaders; not 要压实责任抓落实，全省各级…要…: a lead and its party)
-                (_subject_must(span) or cues.starts_with_modal(span))
+                ordered
                 and (_named_subject(after) or (topic is not None and cues.starts_with_modal(before)))
                 and not cues.is_leader(after)
             )
@@ -234,9 +236,11 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
                 continue
         else:
             clause = semi.end()
+            ordered = False
         if _opens_parallel(_undated(m[semi.end() : semi.end() + 50])):
             spans.append((pos, semi.end()))
             pos = semi.end()
+            ordered = False
     spans.append((pos, end))
 
 
