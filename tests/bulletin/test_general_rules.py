@@ -111,3 +111,13 @@ def test_a_named_unit_after_an_order_that_opened_mid_sentence_is_its_own_order()
 def test_a_list_items_heading_clause_keeps_its_party_clause() -> None:
     source = "会议要求：一是压实责任，各村要签订责任书；二是严管火源，镇执法队要联合派出所设卡巡查。\n"
     assert [parties for _, parties in orders(source)] == [["各村"], ["镇执法队", "派出所"]]
+
+
+def test_conditional_clauses_naming_who_must_act_are_orders_of_their_own() -> None:
+    source = (
+        "三、承办\n"
+        "承办人员要认真研读材料，及时分解督办事项。对紧急事项的要特事特办，及时报告结果，"
+        "确需延长办理时间的，要及时报告原因。逾期未办结的要及时催办。\n"
+    )
+    got = [d.text[:8] for d in parse(source, DAY).directives]
+    assert got == ["承办人员要认真研", "对紧急事项的要特", "确需延长办理时间", "逾期未办结的要及"]

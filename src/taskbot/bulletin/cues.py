@@ -374,3 +374,12 @@ _LEADER = re.compile(rf"[^，。；：]{{0,12}}?(?:{vocab.LEADERS.alt})(?=要|{_
 def is_leader(matching: str) -> bool:
     """Whether the clause opens with a unit's leaders and their modal (主要负责同志要亲自抓…)."""
     return _LEADER.match(matching) is not None
+
+
+# 对特殊要求的要特事特办 / 逾期未办结的，要及时催办: whoever the condition names must act
+_CONDITIONAL = re.compile(rf"[^，。；：]{{2,32}}?的，?(?:{_YAO}|{_MUSTS})")
+
+
+def conditional_must(matching: str) -> bool:
+    """Whether the clause opens with a condition naming who must act (…未办结的要及时催办)."""
+    return _CONDITIONAL.match(matching) is not None

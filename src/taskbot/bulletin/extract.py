@@ -173,7 +173,8 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         # …。台风登陆与返程高峰重叠，要千方百计保障…: a circumstance, then an order of its own
         one_clause_before = "，" not in before[: clause_start - 1]
         if clause_start == modal.start() and 0 < clause_start <= 30 and one_clause_before:
-            return clause_start
+            # …需要延长时间的，要及时报告: the condition belongs to its order
+            return 0 if cues.conditional_must(m) else clause_start
         return None
     if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
@@ -222,7 +223,13 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
             span = m[pos:end]
             topic = _TOPIC.match(span)
             span = span[topic.end() :] if topic else span
-            ordered = ordered or _subject_must(before) or _subject_must(span) or cues.starts_with_modal(span)
+            ordered = (
+                ordered
+                or _subject_must(before)
+                or _subject_must(span)
+                or cues.starts_with_modal(span)
+                or cues.conditional_must(span)
+            )
             opened = _named_subject(before) or (
                 # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…:
                 # another party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the
@@ -232,7 +239,9 @@ def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]])
                 and not cues.is_leader(after)
             )
             clause = semi.end()
-            if not opened or not _subject_must(after):
+            # 对特殊要求的要…，情况特殊需要延长时间的，要…: each condition's own order
+            opened = opened or (ordered and cues.conditional_must(after))
+            if not opened or not (_subject_must(after) or cues.conditional_must(after)):
                 continue
         else:
             clause = semi.end()
@@ -254,7 +263,10 @@ def _opens_parallel(clause: str) -> bool:
     """Whether a clause after ；/， opens an order of its own: its own party and modal (镇安监站要…),
     its own modal (…；要…；要…), or its own party and time (…；月牙塘社区于10个工作日内完成…)."""
     return (
-        cues.subject_modal(clause) is not None or cues.starts_with_modal(clause) or cues.timed_order(clause)
+        cues.subject_modal(clause) is not None
+        or cues.starts_with_modal(clause)
+        or cues.timed_order(clause)
+        or cues.conditional_must(clause)
     )
 
 
@@ -693,7 +705,7 @@ def split_assignments(cand: Candidate) -> list[Candidate]:
 
 
 # 对未达到进度的任务，… / 由多个单位共同落实的工作，…: the matter a sentence opens with, before its party
-_TOPIC = re.compile(r"[^，。；：]{2,24}的[\u4e00-\u9fff]{0,6}，")
+_TOPIC = re.compile(rf"[^，。；：]{{2,24}}的(?:(?!要|{vocab.MODALS.alt})[\u4e00-\u9fff]){{0,6}}，")
 
 
 def _party_opening(m: str, pos: int) -> str | None:
@@ -727,9 +739,12 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
             cuts.append(pos)
             continue
         party = _party_opening(m, pos)
+        before = m[cuts[-1] : pos]
+        if party is None and cues.conditional_must(m[pos : pos + 40]) and cues.gives_order(before):
+            cuts.append(pos)  # 逾期未办结的要…: whoever the condition names, after an order
+            continue
         if party is None:
             continue
-        before = m[cuts[-1] : pos]
         own = {p for _, p in cues.parties_in(before)} | set(cues.leading_subjects(before))
         if own and party not in own:
             cuts.append(pos)
