@@ -121,3 +121,19 @@ def test_conditional_clauses_naming_who_must_act_are_orders_of_their_own() -> No
     )
     got = [d.text[:8] for d in parse(source, DAY).directives]
     assert got == ["承办人员要认真研", "对紧急事项的要特", "确需延长办理时间", "逾期未办结的要及"]
+
+
+def test_what_a_meeting_requires_is_an_order_whatever_its_form_but_not_a_reported_figure() -> None:
+    required = "会议要求，按照会议研究的意见，进一步修改完善方案后，尽快印发实施。\n"
+    assert len(orders(required)) == 1
+    figure = "会议要求，各街道去年上升2位，企业满意度达到93.5%。\n"
+    assert orders(figure) == []
+
+
+def test_listed_parties_after_yaoqiu_and_listed_matters_with_douyao_are_orders() -> None:
+    parties = "会议传达了上级部署，要求水务、交通、应急等防汛相关部门全部立即到岗，随时待命。\n"
+    assert len(orders(parties)) == 1
+    matters = (
+        "二、登记\n（一）立项内容要统一编号登记；\n（二）任务来源、收文时间、办理要求等内容都要认真登记。\n"
+    )
+    assert len(orders(matters)) == 2

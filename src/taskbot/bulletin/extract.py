@@ -144,6 +144,9 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         # the decision with its assignment
         return 0
     said = cues.said_lead(m)
+    if said and _REQUIRED_LEAD.match(m) and not _FACT.match(m, said):
+        # 会议要求，按照会议意见修改完善方案后，尽快印发: what is required is an order, whatever its form
+        return cues.said_lead(m, adverbial=False)
     if said and _LIST_WORD_START.match(m, said):
         # 会议要求，一是X…；二是Y…: the orders of an inline list, reported
         return cues.said_lead(m, adverbial=False)
@@ -176,12 +179,18 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
             # …需要延长时间的，要及时报告: the condition belongs to its order
             return 0 if cues.conditional_must(m) else clause_start
         return None
-    if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
+    # 督查内容、任务来源、办复要求等内容都要认真登记: matters listed up to 等…都要, each to be done
+    listed = m[modal.start() - 1 : modal.start()] in ("都", "均") and "等" in m[clause_start : modal.start()]
+    far = modal.start() - clause_start > 12 and not listed
+    if far or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
         return None
     return 0 if clause_start <= 20 else clause_start
 
 
+_REQUIRED_LEAD = re.compile(r"^[^，。；：]{0,12}?要求[，：]")
+# 各街道去年上升2位: a figure reported, not a requirement (a column break can glue one after 要求，)
+_FACT = re.compile(r"[^，。；：]{0,16}?(?:上升|下降|增长|减少|排名|位列|同比|环比)[^，。；：]{0,6}?\d")
 _NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
 _DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:审议)?(?:同意|决定|议定|明确|通过)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
