@@ -137,3 +137,17 @@ def test_listed_parties_after_yaoqiu_and_listed_matters_with_douyao_are_orders()
         "二、登记\n（一）立项内容要统一编号登记；\n（二）任务来源、收文时间、办理要求等内容都要认真登记。\n"
     )
     assert len(orders(matters)) == 2
+
+
+def test_a_party_that_requires_is_a_reporter_not_a_subject_of_yao() -> None:
+    source = "市安委办要求，各地区、各企业要深刻吸取事故教训，立即组织全面排查。\n"
+    assert orders(source, 6) == [("各地区、各企", ["各地区", "各企业"])]
+
+
+def test_a_short_lead_of_two_clauses_after_a_list_adverbial_keeps_its_partys_sentence() -> None:
+    source = (
+        "会议要求，一方面要高度重视，精心组织。市级相关部门、各县(区)及高新区要高度重视此次工作，全力以赴组织实施。"
+        "另一方面要通力协作，注重成效。\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.text[:8] for d in got] == ["一方面要高度重视", "另一方面要通力协"]

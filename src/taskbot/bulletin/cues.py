@@ -55,7 +55,7 @@ WILL = r"将(?=对|适时|定期|不定期|持续|加大|进一步|严格|全程
 DATED = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末)(?:之?前|以前)，?")
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把|{WILL}))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:{_YAO}|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把|{WILL}))"
 )
 
 _TIME_LABELS = "|".join(w for w in vocab.TIME_LABELS.words if w != "时限")

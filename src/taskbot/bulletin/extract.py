@@ -551,7 +551,8 @@ class Walker:
                 lead_sentence = (
                     not lead
                     and e - start_of_current <= _SHORT_LEAD
-                    and "，" not in m[start_of_current:e]
+                    # 一方面要高度重视，精心组织。X要…: a short lead of its own may hold two clauses
+                    and ("，" not in m[start_of_current:e] or cues.ADVERBIAL.match(m[start_of_current:e]))
                     and m[e - 1] != "；"  # a clause of a run of orders, not a bold lead
                 )
             elif current is not None:
