@@ -151,3 +151,14 @@ def test_a_short_lead_of_two_clauses_after_a_list_adverbial_keeps_its_partys_sen
     )
     got = parse(source, DAY).directives
     assert [d.text[:8] for d in got] == ["一方面要高度重视", "另一方面要通力协"]
+
+
+def test_a_list_words_heading_sentence_and_its_partys_order_are_one_order_but_the_next_item_is_not() -> None:
+    source = (
+        "魏明提出三点要求：\n"
+        "一是端正工作态度，强化责任担当。各部门、各社区要深刻反思不足，切实提升工作质量。\n"
+        "会议强调，一是要压实防汛责任，全面落实值守制度。二是要备足抢险物资，7月20日前完成仓库检查。\n"
+    )
+    got = parse(source, DAY).directives
+    assert [d.text[:8] for d in got] == ["一是端正工作态度", "一是要压实防汛责", "二是要备足抢险物"]
+    assert got[0].responsible == ["各部门", "各社区"]

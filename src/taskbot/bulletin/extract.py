@@ -533,7 +533,12 @@ class Walker:
             sentence = m[s:e]
             start = sentence_start(sentence, first=first, inside=current is not None)
             first = False
-            if lead_sentence and start is not None and not cues.starts_with_modal(sentence):
+            if (
+                lead_sentence
+                and start is not None
+                and not cues.starts_with_modal(sentence)
+                and not _LIST_WORD_START.match(sentence)  # …。四是…: the next item of the list
+            ):
                 # "要加快建设进度。各市县要倒排工期…": the lead's own elaboration, not a new order
                 start = None
             lead_sentence = False
@@ -548,12 +553,17 @@ class Walker:
                     start_of_current += 1
                 current.continues = continues and cues.starts_with_modal(m[start_of_current:e])
                 end_of_current = e
+                opening = m[start_of_current:e]
+                # 一方面要高度重视，精心组织。X要…: a short lead of its own may hold two clauses;
+                # 一是端正工作态度，强化责任担当。各部门要…: a list item's heading and its party's order
+                short_lead = len(opening) <= _SHORT_LEAD and (
+                    "，" not in opening or cues.ADVERBIAL.match(opening) is not None
+                )
+                listed_lead = len(opening) <= 2 * _SHORT_LEAD and _LIST_WORD_START.match(opening) is not None
                 lead_sentence = (
                     not lead
-                    and e - start_of_current <= _SHORT_LEAD
-                    # 一方面要高度重视，精心组织。X要…: a short lead of its own may hold two clauses
-                    and ("，" not in m[start_of_current:e] or cues.ADVERBIAL.match(m[start_of_current:e]))
                     and m[e - 1] != "；"  # a clause of a run of orders, not a bold lead
+                    and (short_lead or listed_lead)
                 )
             elif current is not None:
                 end_of_current = e
