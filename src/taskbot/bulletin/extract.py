@@ -224,42 +224,54 @@ def sentences(m: str) -> list[tuple[int, int]]:
 def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     pos = start
     clause = start
-    ordered = False  # a clause of the current span so far has its own party and modal
+    clauses: list[int] = []  # the starts of the current span's clauses before the last comma
     for semi in _SEMICOLON.finditer(m, start, end - 1):
         if semi.group(0) == "，":
             # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
-            before, after = m[clause : semi.start()], _undated(m[semi.end() : semi.end() + 50])
-            span = m[pos:end]
-            topic = _TOPIC.match(span)
-            span = span[topic.end() :] if topic else span
-            ordered = (
-                ordered
-                or _subject_must(before)
-                or _subject_must(span)
-                or cues.starts_with_modal(span)
-                or cues.conditional_must(span)
-            )
-            opened = _named_subject(before) or (
-                # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…:
-                # another party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the
-                # units' own leaders; not 要压实责任抓落实，全省各级…要…: a lead and its party)
-                ordered
-                and (_named_subject(after) or (topic is not None and cues.starts_with_modal(before)))
-                and not cues.is_leader(after)
-            )
-            clause = semi.end()
-            # 对特殊要求的要…，情况特殊需要延长时间的，要…: each condition's own order
-            opened = opened or (ordered and cues.conditional_must(after))
-            if not opened or not (_subject_must(after) or cues.conditional_must(after)):
+            clauses.append(clause)
+            before_at, clause = clause, semi.end()
+            after = _undated(m[semi.end() : semi.end() + 50])
+            if not (_subject_must(after) or cues.conditional_must(after)):
+                continue  # the common case, decided cheaply
+            before = m[before_at : semi.start()]
+            if not _comma_opens(m, pos, clauses, before, after):
                 continue
         else:
             clause = semi.end()
-            ordered = False
+            clauses = []
         if _opens_parallel(_undated(m[semi.end() : semi.end() + 50])):
             spans.append((pos, semi.end()))
             pos = semi.end()
-            ordered = False
+            clauses = []
     spans.append((pos, end))
+
+
+def _comma_opens(m: str, pos: int, clauses: list[int], before: str, after: str) -> bool:
+    """Whether the clause AFTER a comma (its own party or condition and must) opens an order of its
+    own, BEFORE being the clause ahead of it and CLAUSES the starts of its span's clauses so far."""
+    if _named_subject(before):
+        return True
+    head = m[pos : pos + 80]
+    topic = _TOPIC.match(head)
+    if topic:
+        head = m[pos + topic.end() : pos + topic.end() + 80]
+    # a clause of the span so far has its own party and modal (…，要…；要… restart the count)
+    ordered = (
+        _subject_must(head)
+        or cues.starts_with_modal(head)
+        or cues.conditional_must(head)
+        or any(_subject_must(m[c : c + 60]) for c in clauses)
+    )
+    if not ordered or cues.is_leader(after):
+        return False
+    # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…: another
+    # party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the units' own leaders;
+    # not 要压实责任抓落实，全省各级…要…: a lead and its party); 对特殊要求的要…，…延长时间的，要…
+    return (
+        _named_subject(after)
+        or (topic is not None and cues.starts_with_modal(before))
+        or cues.conditional_must(after)
+    )
 
 
 def _undated(clause: str) -> str:
@@ -744,6 +756,9 @@ def _party_opening(m: str, pos: int) -> str | None:
     return None
 
 
+_SEMICOLON_OR_END = re.compile("[，；。！？]")
+
+
 def split_subjects(cand: Candidate) -> list[Candidate]:
     """An order whose later sentence opens with another party's own order is two orders:
     各责任单位要加强组织领导，主要领导要亲自研究部署。 → the units', the leaders'. A first sentence
@@ -751,6 +766,9 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
     if cand.kind == "row":
         return [cand]
     m = cand.masked
+    first = _SEMICOLON_OR_END.search(m)
+    if first is None or _MUST.search(m, first.end()) is None:
+        return [cand]  # every cut opens with a must after a boundary: none here
     cuts = [0]
     for pos, _ in sentences(m)[1:]:
         if len(m) - pos < 6:
