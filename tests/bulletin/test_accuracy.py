@@ -84,7 +84,7 @@ FIXTURE_FLOORS = {
     "blind_daying_hotline_weekly": (0.0, 0.0, 1.0),
     "blind_dongguan_typhoon": (0.85, 1.0, 1.0),
     "blind_erlianhaote_division_reading": (0.5, 1.0, 1.0),
-    "blind_ewenke_report_notice": (0.75, 1.0, 0.66),
+    "blind_ewenke_report_notice": (0.75, 1.0, 1.0),
     "blind_gaocheng_flood": (0.87, 1.0, 1.0),
     "blind_guangdong_flood_office": (1.0, 1.0, 1.0),
     "blind_huaiyin_hotline_street": (1.0, 1.0, 1.0),

@@ -162,3 +162,12 @@ def test_a_list_words_heading_sentence_and_its_partys_order_are_one_order_but_th
     got = parse(source, DAY).directives
     assert [d.text[:8] for d in got] == ["一是端正工作态度", "一是要压实防汛责", "二是要备足抢险物"]
     assert got[0].responsible == ["各部门", "各社区"]
+
+
+def test_a_condition_after_a_partys_order_is_that_partys_order() -> None:
+    source = "二、区督查室要加强日常调度，建立任务台账。对推进缓慢或不按时报送的要加大通报力度。\n"
+    got = parse(source, DAY).directives
+    assert [(d.text[:6], d.responsible) for d in got] == [
+        ("区督查室要加", ["区督查室"]),
+        ("对推进缓慢或", ["区督查室"]),
+    ]

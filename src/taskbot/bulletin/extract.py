@@ -770,6 +770,7 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
     if first is None or _MUST.search(m, first.end()) is None:
         return [cand]  # every cut opens with a must after a boundary: none here
     cuts = [0]
+    conditions: set[int] = set()  # cuts before a condition (…未办结的要…): the order's subject carries on
     for pos, _ in sentences(m)[1:]:
         if len(m) - pos < 6:
             continue
@@ -780,6 +781,7 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
         before = m[cuts[-1] : pos]
         if party is None and cues.conditional_must(m[pos : pos + 40]) and cues.gives_order(before):
             cuts.append(pos)  # 逾期未办结的要…: whoever the condition names, after an order
+            conditions.add(pos)
             continue
         if party is None:
             continue
@@ -790,8 +792,9 @@ def split_subjects(cand: Candidate) -> list[Candidate]:
         return [cand]
     bounds = [*cuts, len(m)]
     pieces = [_piece(cand, cand.text[a:b], m[a:b]) for a, b in pairwise(bounds)]
-    for piece in pieces[1:]:
+    for at, piece in zip(cuts[1:], pieces[1:], strict=True):
         piece.parties = []
+        piece.continues = at in conditions
     return pieces
 
 
