@@ -17,6 +17,8 @@ _YAO = vocab.YAO
 _MUSTS = vocab.MODALS.alt  # 必须|务必|应当
 MODAL = re.compile(
     rf"{_YAO}|{_MUSTS}|亟须|须(?=[在于按将把对做完进加])|要求(?=各|全|相关|有关|[省市区县镇]直)"
+    # 要求水利、交通、应急等防汛相关部门全部到岗: the parties listed up to their 等…部门
+    r"|(?<=[，：])要求(?=[\u4e00-\u9fff、]{2,40}?等[\u4e00-\u9fff]{0,8}?(?:部门|单位))"
     r"|请(?=各|全|相关|有关|你|贵|[省市区县镇乡]直?[\u4e00-\u9fff]{0,6}(?:局|委|办|部|单位|部门|政府|街道))"
     # 由区住建局牵头 / 由区教育局会同… / 由…负责: an assignment
     r"|由(?=[^，。；：]{2,24}?(?:牵头|负责|会同|组织实施|承办|主办))"
@@ -47,9 +49,13 @@ _ALL = re.compile(r"全(?:省|市|区|县|镇|乡|街|国|体)(?:上下|党员�
 _LEADERS = re.compile(
     r"(?=[省市区县镇乡])(?<![全本该])[省市区县镇乡](?:、[省市区县镇乡])*(?:两级|三级|级)?(?:主要领导|分管领导|领导干部|领导)"
 )
+# 县督查室将对…进行督查 / 区政府办公室将适时通报: what a party announces it will do is its order
+WILL = r"将(?=对|适时|定期|不定期|持续|加大|进一步|严格|全程)"
+# 8月7日前金元村要…: a deadline before the party of a clause
+DATED = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末)(?:之?前|以前)，?")
 # The party in subject position: "区住建局要…", "一把手要…", "市发改局牵头，…".
 _SUBJECT = re.compile(
-    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:要|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把))"
+    rf"({_PARTY_BODY}(?:、{_PARTY_BODY})*)(?=(?:{_YAO}|{_MUSTS}|应|须|负责(?!同志|人)|牵头|会同|配合|统筹|切实|进一步|全力|要对|要把|{WILL}))"
 )
 
 _TIME_LABELS = "|".join(w for w in vocab.TIME_LABELS.words if w != "时限")
@@ -255,7 +261,7 @@ _NAME = (
 )
 _NAMES = re.compile(rf"{_NAME}(?:、{_NAME})*")
 _SUBJECT_TRIGGER = re.compile(
-    rf"要|{_MUSTS}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
+    rf"要|{_MUSTS}|{WILL}|负责(?!同志|人)|牵头|会同|联合|配合|协助|每(?=日|天|周|月|季度|半年|年)|于(?=\d|每)|利用(?=\d)"
 )
 # 一是县财政局要… / 第二，市水务局要…: the list word before the subject
 LIST_WORD = re.compile(rf"[{vocab.CN_DIGITS}]{{1,2}}是|第[{vocab.CN_DIGITS}]{{1,2}}[、，]?")
@@ -290,8 +296,16 @@ _HEAD_LAST = frozenset(head[-1] for head in _PARTY_HEAD.split("|") if head)
 _THEN = re.compile(r"[^，。；：]{1,6}?(?:后|前)")
 
 
+# 对地质灾害点进行监测: the object the party acts on, before its verb
+_ACTS_ON = re.compile(r"对[^，。；：]{2,20}?(?:进行|开展|实行|实施|加强)")
+
+
 def leading_subjects(masked: str) -> list[str]:
-    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办."""
+    """The parties an order opens with when no modal follows them: 县指挥办周调度会后印发… → 县指挥办;
+    after a list word, or before the object its verb acts on: 二是城建专班对镇村街道进行巡逻 → 城建专班."""
+    listed = LIST_WORD.match(masked)
+    if listed:
+        return leading_subjects(masked[listed.end() :])
     for end in range(min(len(masked), 24), 2, -1):
         if masked[end - 1] not in _HEAD_LAST:
             continue  # a name ends with a party head (…局, …办, …公司): skip the other cuts cheaply
@@ -299,7 +313,7 @@ def leading_subjects(masked: str) -> list[str]:
             continue
         rest = masked[end:]
         then = _THEN.match(rest)
-        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])):
+        if starts_with_verb(rest) or (then and starts_with_verb(rest[then.end() :])) or _ACTS_ON.match(rest):
             return [name for _, name in _split_names(0, masked[:end])]
     return []
 
@@ -336,7 +350,7 @@ def _clause_subjects(masked: str) -> list[tuple[int, str]]:
         elif segment.startswith(("要求", "请")):  # 要求市医保局会同… / 请X会同…: the party asked to act
             cut = 2 if segment.startswith("要求") else 1
             start, segment = start + cut, segment[cut:]
-        listed = LIST_WORD.match(segment)
+        listed = LIST_WORD.match(segment) or DATED.match(segment)
         if listed:
             start, segment = start + listed.end(), segment[listed.end() :]
         if segment and segment[0] not in "各全" and _NAMES.fullmatch(segment):
@@ -354,3 +368,20 @@ def _split_names(start: int, group: str) -> list[tuple[int, str]]:
         out.append((pos, name))
         pos += len(name) + 1
     return out
+
+
+_LEADER = re.compile(rf"[^，。；：]{{0,12}}?(?:{vocab.LEADERS.alt})(?=要|{_MUSTS}|应|须)")
+
+
+def is_leader(matching: str) -> bool:
+    """Whether the clause opens with a unit's leaders and their modal (主要负责同志要亲自抓…)."""
+    return _LEADER.match(matching) is not None
+
+
+# 对特殊要求的要特事特办 / 逾期未办结的，要及时催办: whoever the condition names must act
+_CONDITIONAL = re.compile(rf"[^，。；：]{{2,32}}?的，?(?:{_YAO}|{_MUSTS})")
+
+
+def conditional_must(matching: str) -> bool:
+    """Whether the clause opens with a condition naming who must act (…未办结的要及时催办)."""
+    return _CONDITIONAL.match(matching) is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from taskbot.bulletin import cues, vocab
-from taskbot.bulletin.fields import MAX_PARTIES, TARGET, label_values, roles, split_parties
+from taskbot.bulletin.fields import MAX_PARTIES, NOTE, TARGET, label_values, roles, split_parties
 from taskbot.bulletin.layout import TITLE_END, Para, PKind
 from taskbot.bulletin.lines import LEVEL_BULLET, LEVEL_CN, LEVEL_INLINE, cn_number
 from taskbot.bulletin.normalize import for_matching, join_clean, mask_quotes
@@ -50,6 +50,8 @@ class Candidate:
     heading_only: bool = False
     level: int = 0
     body: list[Para] = field(default_factory=list)  # an item's paragraphs after its first
+    # A bare 要… after an order of the same paragraph: the subject of X要…；要…；要… carries over
+    continues: bool = False
 
     @property
     def text(self) -> str:
@@ -134,11 +136,20 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
     adv = cues.ADVERBIAL.match(m)
     if adv and cues.is_strong_start(m[adv.end() :]):
         return 0
+    topic = _TOPIC.match(m)
+    if topic and _subject_must(m[topic.end() :]):
+        return 0  # 由多个单位共同落实的工作，各责任单位要…: the matter, then a party's order
     if _DECISION.match(m) and (("由" in m and cues.assigned(m)) or ("要求" in m and cues.requires_party(m))):
         # 会议同意给予补助资金50万元，由县财政局按程序拨付 / 会议原则同意…，要求市医保局…:
         # the decision with its assignment
         return 0
     said = cues.said_lead(m)
+    if said and _REQUIRED_LEAD.match(m) and not _FACT.match(m, said):
+        # 会议要求，按照会议意见修改完善方案后，尽快印发: what is required is an order, whatever its form
+        return cues.said_lead(m, adverbial=False)
+    if said and _LIST_WORD_START.match(m, said):
+        # 会议要求，一是X…；二是Y…: the orders of an inline list, reported
+        return cues.said_lead(m, adverbial=False)
     if said and (cues.timed_order(m[said:]) or cues.subject_modal(m[said:]) is not None):
         # 会议明确，按照职能分工，区住建局、燃气公司利用10个工作日展开…: an assignment without 要
         return cues.said_lead(m, adverbial=False)
@@ -160,15 +171,26 @@ def sentence_start(m: str, *, first: bool, inside: bool = False) -> int | None:
         )
     ):
         return reported.end()
-    if inside:
-        return None
     clause_start = max(before.rfind("，"), before.rfind("；"), before.rfind("：")) + 1
-    if modal.start() - clause_start > 12 or m[clause_start : clause_start + 1] in ("这", "那"):
+    if inside:
+        # …。台风登陆与返程高峰重叠，要千方百计保障…: a circumstance, then an order of its own
+        one_clause_before = "，" not in before[: clause_start - 1]
+        if clause_start == modal.start() and 0 < clause_start <= 30 and one_clause_before:
+            # …需要延长时间的，要及时报告: the condition belongs to its order
+            return 0 if cues.conditional_must(m) else clause_start
+        return None
+    # 督查内容、任务来源、办复要求等内容都要认真登记: matters listed up to 等…都要, each to be done
+    listed = m[modal.start() - 1 : modal.start()] in ("都", "均") and "等" in m[clause_start : modal.start()]
+    far = modal.start() - clause_start > 12 and not listed
+    if far or m[clause_start : clause_start + 1] in ("这", "那"):
         # 这是必须坚守的红线 / 这些问题必须引起重视: a comment on what was said, not an order
         return None
     return 0 if clause_start <= 20 else clause_start
 
 
+_REQUIRED_LEAD = re.compile(r"^[^，。；：]{0,12}?要求[，：]")
+# 各街道去年上升2位: a figure reported, not a requirement (a column break can glue one after 要求，)
+_FACT = re.compile(r"[^，。；：]{0,16}?(?:上升|下降|增长|减少|排名|位列|同比|环比)[^，。；：]{0,6}?\d")
 _NOTE_NUMBER = re.compile(r"(?:注：)?\d{1,2}[.、](?!\d)")
 _DECISION = re.compile(r"(?:会议|会上)?(?:原则)?(?:审议)?(?:同意|决定|议定|明确|通过)")
 _ORDERED_LIST = re.compile(r"(?:要求|任务|措施|事项|工作|如下)[^，。；]{0,4}：$")
@@ -202,26 +224,70 @@ def sentences(m: str) -> list[tuple[int, int]]:
 def _semicolon_spans(m: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     pos = start
     clause = start
+    clauses: list[int] = []  # the starts of the current span's clauses before the last comma
     for semi in _SEMICOLON.finditer(m, start, end - 1):
         if semi.group(0) == "，":
             # two clauses each with a party and its modal: two orders (镇综治中心要…，各村要…)
-            opened = _named_subject(m[clause : semi.start()])
-            clause = semi.end()
-            if not opened or not _subject_must(m[semi.end() : semi.end() + 40]):
+            clauses.append(clause)
+            before_at, clause = clause, semi.end()
+            after = _undated(m[semi.end() : semi.end() + 50])
+            if not (_subject_must(after) or cues.conditional_must(after)):
+                continue  # the common case, decided cheaply
+            before = m[before_at : semi.start()]
+            if not _comma_opens(m, pos, clauses, before, after):
                 continue
         else:
             clause = semi.end()
-        if _opens_parallel(m[semi.end() : semi.end() + 40]):
+            clauses = []
+        if _opens_parallel(_undated(m[semi.end() : semi.end() + 50])):
             spans.append((pos, semi.end()))
             pos = semi.end()
+            clauses = []
     spans.append((pos, end))
+
+
+def _comma_opens(m: str, pos: int, clauses: list[int], before: str, after: str) -> bool:
+    """Whether the clause AFTER a comma (its own party or condition and must) opens an order of its
+    own, BEFORE being the clause ahead of it and CLAUSES the starts of its span's clauses so far."""
+    if _named_subject(before):
+        return True
+    head = m[pos : pos + 80]
+    topic = _TOPIC.match(head)
+    if topic:
+        head = m[pos + topic.end() : pos + topic.end() + 80]
+    # a clause of the span so far has its own party and modal (…，要…；要… restart the count)
+    ordered = (
+        _subject_must(head)
+        or cues.starts_with_modal(head)
+        or cues.conditional_must(head)
+        or any(_subject_must(m[c : c + 60]) for c in clauses)
+    )
+    if not ordered or cues.is_leader(after):
+        return False
+    # 各责任单位要…，区政府办公室将对… / X要…，8月7日前Y要… / 需要协作的事项，要…，各村要…: another
+    # party's own clause after an order (not 各单位要…，主要负责同志要亲自抓: the units' own leaders;
+    # not 要压实责任抓落实，全省各级…要…: a lead and its party); 对特殊要求的要…，…延长时间的，要…
+    return (
+        _named_subject(after)
+        or (topic is not None and cues.starts_with_modal(before))
+        or cues.conditional_must(after)
+    )
+
+
+def _undated(clause: str) -> str:
+    """CLAUSE without the deadline it opens with, when a party follows it (8月7日前金元村要…)."""
+    when = cues.DATED.match(clause)
+    return clause[when.end() :] if when and cues.subject_modal(clause[when.end() :]) else clause
 
 
 def _opens_parallel(clause: str) -> bool:
     """Whether a clause after ；/， opens an order of its own: its own party and modal (镇安监站要…),
     its own modal (…；要…；要…), or its own party and time (…；月牙塘社区于10个工作日内完成…)."""
     return (
-        cues.subject_modal(clause) is not None or cues.starts_with_modal(clause) or cues.timed_order(clause)
+        cues.subject_modal(clause) is not None
+        or cues.starts_with_modal(clause)
+        or cues.timed_order(clause)
+        or cues.conditional_must(clause)
     )
 
 
@@ -237,7 +303,7 @@ def _subject_must(clause: str) -> bool:
 
 
 # A must, or a party's own charge (X负责…，Y负责…: two parties, two orders)
-_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)")
+_MUST = re.compile(rf"要|{vocab.MODALS.alt}|须|负责(?!同志|人)|{cues.WILL}")
 
 
 @dataclass(slots=True)
@@ -479,11 +545,17 @@ class Walker:
             sentence = m[s:e]
             start = sentence_start(sentence, first=first, inside=current is not None)
             first = False
-            if lead_sentence and start is not None and not cues.starts_with_modal(sentence):
+            if (
+                lead_sentence
+                and start is not None
+                and not cues.starts_with_modal(sentence)
+                and not _LIST_WORD_START.match(sentence)  # …。四是…: the next item of the list
+            ):
                 # "要加快建设进度。各市县要倒排工期…": the lead's own elaboration, not a new order
                 start = None
             lead_sentence = False
             if start is not None and not (current is carry and carry is not None and end_of_current == 0):
+                continues = current is not None
                 if current is not None:
                     finish(current)
                     self.emit(current)
@@ -491,12 +563,19 @@ class Walker:
                 start_of_current = s + start
                 while start_of_current < e and m[start_of_current] in "，：；":
                     start_of_current += 1
+                current.continues = continues and cues.starts_with_modal(m[start_of_current:e])
                 end_of_current = e
+                opening = m[start_of_current:e]
+                # 一方面要高度重视，精心组织。X要…: a short lead of its own may hold two clauses;
+                # 一是端正工作态度，强化责任担当。各部门要…: a list item's heading and its party's order
+                short_lead = len(opening) <= _SHORT_LEAD and (
+                    "，" not in opening or cues.ADVERBIAL.match(opening) is not None
+                )
+                listed_lead = len(opening) <= 2 * _SHORT_LEAD and _LIST_WORD_START.match(opening) is not None
                 lead_sentence = (
                     not lead
-                    and e - start_of_current <= _SHORT_LEAD
-                    and "，" not in m[start_of_current:e]
                     and m[e - 1] != "；"  # a clause of a run of orders, not a bold lead
+                    and (short_lead or listed_lead)
                 )
             elif current is not None:
                 end_of_current = e
@@ -657,6 +736,84 @@ def split_assignments(cand: Candidate) -> list[Candidate]:
     return [cand]
 
 
+# 对未达到进度的任务，… / 由多个单位共同落实的工作，…: the matter a sentence opens with, before its party
+_TOPIC = re.compile(rf"[^，。；：]{{2,24}}的(?:(?!要|{vocab.MODALS.alt})[\u4e00-\u9fff]){{0,6}}，")
+
+
+def _party_opening(m: str, pos: int) -> str | None:
+    """The party whose own order opens the sentence at POS (各责任单位要…; 同时，X要…; 对…的任务，X要…)."""
+    rest = m[pos : pos + 80]
+    adv = cues.ADVERBIAL.match(rest)
+    if adv:
+        rest = rest[adv.end() :]
+    rest = _undated(rest)
+    topic = _TOPIC.match(rest)
+    for head in (rest, rest[topic.end() :] if topic else None):
+        if head and _subject_must(head):
+            hit = cues.subject_modal(head)
+            assert hit is not None
+            return hit.group(0)
+    return None
+
+
+_SEMICOLON_OR_END = re.compile("[，；。！？]")
+
+
+def split_subjects(cand: Candidate) -> list[Candidate]:
+    """An order whose later sentence opens with another party's own order is two orders:
+    各责任单位要加强组织领导，主要领导要亲自研究部署。 → the units', the leaders'. A first sentence
+    without a party (a heading, 要加快建设进度。) keeps the party's sentence that elaborates it."""
+    if cand.kind == "row":
+        return [cand]
+    m = cand.masked
+    first = _SEMICOLON_OR_END.search(m)
+    if first is None or _MUST.search(m, first.end()) is None:
+        return [cand]  # every cut opens with a must after a boundary: none here
+    cuts = [0]
+    conditions: set[int] = set()  # cuts before a condition (…未办结的要…): the order's subject carries on
+    for pos, _ in sentences(m)[1:]:
+        if len(m) - pos < 6:
+            continue
+        if m[pos - 1] == "，":  # 镇综治中心要…，各村要…: cut as sentences() cuts a paragraph
+            cuts.append(pos)
+            continue
+        party = _party_opening(m, pos)
+        before = m[cuts[-1] : pos]
+        if party is None and cues.conditional_must(m[pos : pos + 40]) and cues.gives_order(before):
+            cuts.append(pos)  # 逾期未办结的要…: whoever the condition names, after an order
+            conditions.add(pos)
+            continue
+        if party is None:
+            continue
+        own = {p for _, p in cues.parties_in(before)} | set(cues.leading_subjects(before))
+        if own and party not in own:
+            cuts.append(pos)
+    if len(cuts) == 1:
+        return [cand]
+    bounds = [*cuts, len(m)]
+    pieces = [_piece(cand, cand.text[a:b], m[a:b]) for a, b in pairwise(bounds)]
+    for at, piece in zip(cuts[1:], pieces[1:], strict=True):
+        piece.parties = []
+        piece.continues = at in conditions
+    return pieces
+
+
+_NOTE = re.compile(NOTE)
+
+
+def split_notes(cand: Candidate) -> list[Candidate]:
+    """An item whose measures each close with their parties' note is one order per measure:
+    做好A。（市X负责落实）做好B。（市Y负责落实） → A with 市X, B with 市Y."""
+    m = cand.masked
+    if "）" not in m:
+        return [cand]
+    cuts = [0] + [hit.end() for hit in _NOTE.finditer(m) if len(m) - hit.end() >= 6]
+    if len(cuts) == 1:
+        return [cand]
+    bounds = [*cuts, len(m)]
+    return [_piece(cand, cand.text[a:b], m[a:b]) for a, b in pairwise(bounds)]
+
+
 # The closing formula of a notice ("请认真贯彻执行。") asks nothing that could be tracked.
 _BOILERPLATE = re.compile(
     r"^[^，。]{0,16}?(?:请|要)?(?:结合实际)?[，]?(?:认真|切实)?(?:抓好)?"
@@ -668,9 +825,10 @@ def extract(paras: list[Para]) -> Extraction:
     result = Walker(paras).run()
     candidates: list[Candidate] = []
     for cand in result.candidates:
-        for piece in split_inline(cand):
+        for piece in (p for whole in split_notes(cand) for p in split_inline(whole)):
             for part in split_assignments(piece):
-                candidates.extend(split_targets(part))
+                for own in split_subjects(part):
+                    candidates.extend(split_targets(own))
     result.candidates = [
         c for c in candidates if c.text and not (c.kind == "free" and _BOILERPLATE.match(c.masked))
     ]

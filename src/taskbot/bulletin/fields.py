@@ -204,7 +204,9 @@ MAX_PARTIES = 30
 
 # The note that closes a measure of a State Council-style notice and names who carries it out:
 # （A、B按职责分工负责） / （A牵头，B、C等按职责分工负责） / （A负责）.
-_CLOSING_NOTE = re.compile(r"（(?P<body>[^（）：。]{2,120}?(?:负责|牵头|配合))）[。；]?$")
+# （A、B分别负责落实）: the note closes the measure whatever follows it, so it may stand mid-item.
+NOTE = r"（(?P<body>[^（）：。]{2,120}?(?:负责|牵头|配合)(?:落实|实施)?)）[。；]?"
+_CLOSING_NOTE = re.compile(NOTE + "$")
 _NOTE_ROLE = _ROLE_AFTER
 
 

@@ -64,6 +64,10 @@ def parse(text: str, date: dt.date | None = None, *, today: dt.date | None = Non
     extraction = extract(paras)
     sections = [s for s in (_section(a, issued) for a in extraction.articles) if s is not None]
     directives = [_directive(c, issued) for c in extraction.candidates]
+    for k, cand in enumerate(extraction.candidates):
+        if cand.continues and k and not directives[k].responsible:
+            # X要…；要…；要…: the later orders of the paragraph are X's too
+            directives[k] = replace(directives[k], responsible=list(directives[k - 1].responsible))
     batch = KeywordBatch([_statement(d.text) for d in directives])
     directives = [replace(d, keywords=batch[k]) for k, d in enumerate(directives)]
     title = next((s.title for s in sections if s.title), None)
