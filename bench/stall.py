@@ -30,10 +30,9 @@ from typing import Any
 from tests.ingest.documents import make_pdf
 
 from bench.updates import machine
-from taskbot.bot.app import build_application
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi, polling
-from taskbot.runtime import build_runtime
+from taskbot.runtime import build_bot, build_runtime
 from taskbot.services import tasks as task_service
 from taskbot.services.people import Actor, upsert_chat
 from taskbot.store.db import transaction
@@ -135,8 +134,13 @@ async def main(pages: int, max_running: int) -> dict[str, Any]:
         api.add_chat(OTHER_CHAT, type="supergroup", title="部门工作群")
         api.add_user(ADMIN, first_name="督查室", username="ducha", language_code="zh-hans")
         api.add_user(OFFICIAL, first_name="张三", username="zhangsan", language_code="zh-hans")
-        app = build_application(
-            runtime, TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, max_running=max_running
+        app = build_bot(
+            runtime,
+            TOKEN,
+            base_url=api.base_url,
+            base_file_url=api.base_file_url,
+            lifecycle=False,
+            max_running=max_running,
         )
         try:
             async with polling(app, api):

@@ -39,10 +39,9 @@ import telegram
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from taskbot.cli.bot import build_connected_application
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi
-from taskbot.runtime import Runtime, build_runtime
+from taskbot.runtime import Runtime, build_bot, build_runtime
 from taskbot.services import tasks as task_service
 from taskbot.services.people import Actor, upsert_chat
 from taskbot.store.db import transaction
@@ -96,7 +95,7 @@ async def taskbot_bot(chats: int, tasks_per_chat: int, workdir: Path) -> Bot:
     api = await FakeBotApi(token=TOKEN, bot_username="taskbot_bench_bot").start()
     _people(api, chats)
     # Built as `taskbot run` builds it (its post_init publishes the menu and settles the heap).
-    app = build_connected_application(runtime, TOKEN, base_url=api.base_url)
+    app = build_bot(runtime, TOKEN, base_url=api.base_url)
     next_task = {chat: iter(chat_ids) for chat, chat_ids in ids.items()}
 
     def command(chat_id: int) -> str:

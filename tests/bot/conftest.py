@@ -1,7 +1,8 @@
 """End-to-end fixtures: the real taskbot Application polling the project's fake Bot API over HTTP.
 
 ``bot`` gives a started ``BotHarness``: a FakeBotApi on 127.0.0.1, the Application from
-``build_application`` long-polling it (poll_interval=0), a temporary SQLite store and a ManualClock.
+``taskbot.runtime.build_bot`` (handlers only) long-polling it (poll_interval=0), a temporary SQLite
+store and a ManualClock.
 People and chats are set up with ``add_admin`` / ``add_official`` / ``add_stranger`` /
 ``add_group`` / ``add_private``; tasks with ``add_task``. ``send`` / ``press`` act as a user and
 return the bot's next message in that chat (awaited, never slept for).
@@ -22,11 +23,10 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from taskbot.bot.app import build_application
 from taskbot.config import load_settings
 from taskbot.domain.values import Cadence
 from taskbot.localapi import FakeBotApi
-from taskbot.runtime import Runtime, build_runtime
+from taskbot.runtime import Runtime, build_bot, build_runtime
 from taskbot.services import tasks as task_service
 from taskbot.services.people import Actor, upsert_chat, upsert_person
 from taskbot.store.db import transaction
@@ -211,7 +211,8 @@ async def bot(
     runtime = build_runtime(settings, clock=clock)
     api = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, privacy_mode=bot_privacy_mode)
     await api.start()
-    app = build_application(runtime, TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
+    # The handlers and the update processor, without the start-up hooks `taskbot run` adds.
+    app = build_bot(runtime, TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, lifecycle=False)
     await app.initialize()
     await app.start()
     assert app.updater is not None

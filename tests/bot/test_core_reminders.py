@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from taskbot.cli.bot import build_connected_application
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi
-from taskbot.runtime import Runtime, build_runtime
+from taskbot.runtime import Runtime, build_bot, build_runtime
 from tests.bot.conftest import BOT_USERNAME, GROUP, OFFICIAL, TOKEN, BotHarness, buttons_of, text_of
 from tests.support.clock import ManualClock
 
@@ -24,9 +23,7 @@ async def running(tmp_path: Path, clock: ManualClock) -> AsyncIterator[BotHarnes
     settings = load_settings(admins=[], database={"url": f"sqlite:///{tmp_path / 'r.db'}"})
     runtime: Runtime = build_runtime(settings, clock=clock)
     api = await FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME).start()
-    harness = BotHarness(
-        api, build_connected_application(runtime, TOKEN, base_url=api.base_url), runtime, clock
-    )
+    harness = BotHarness(api, build_bot(runtime, TOKEN, base_url=api.base_url), runtime, clock)
     harness.add_group(GROUP, "镇街工作群")
     harness.add_official()
     harness.bind(GROUP, "各镇街")

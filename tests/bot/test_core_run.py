@@ -22,7 +22,7 @@ from taskbot.config import load_settings
 from taskbot.i18n import t
 from taskbot.localapi import FakeBotApi
 from taskbot.localapi.terminal import LOCAL_GROUP_ID
-from taskbot.runtime import build_runtime
+from taskbot.runtime import build_runtime, file_url_for
 from taskbot.services.people import upsert_chat
 from taskbot.services.tasks import chat_tasks
 from tests.bot.conftest import TOKEN, BotHarness, text_of
@@ -210,8 +210,8 @@ def test_redacting_formatter_masks_secrets_in_messages_and_tracebacks() -> None:
 
 
 def test_file_url_for_a_self_hosted_server() -> None:
-    assert run_cli.file_url_for("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
-    assert run_cli.file_url_for("https://api.example.org/bot/") == "https://api.example.org/file/bot"
+    assert file_url_for("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
+    assert file_url_for("https://api.example.org/bot/") == "https://api.example.org/file/bot"
 
 
 async def test_local_mode_with_the_demo_bulletin(tmp_path: Path, clock: ManualClock) -> None:

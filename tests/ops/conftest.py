@@ -12,10 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from taskbot.cli.bot import Lifecycle, build_connected_application
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi
-from taskbot.runtime import build_runtime
+from taskbot.runtime import Lifecycle, build_bot, build_runtime
 from tests.bot.conftest import ADMIN, BOT_USERNAME, TOKEN, BotHarness
 from tests.support.clock import ManualClock
 
@@ -46,7 +45,7 @@ async def ops_bot(ops_settings: dict[str, Any], clock: ManualClock) -> AsyncIter
     runtime = build_runtime(load_settings(**ops_settings), clock=clock)
     api = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME)
     await api.start()
-    app = build_connected_application(runtime, TOKEN, base_url=api.base_url)
+    app = build_bot(runtime, TOKEN, base_url=api.base_url)
     assert app.post_init is not None and app.post_shutdown is not None
     await app.initialize()
     await app.post_init(app)

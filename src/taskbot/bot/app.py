@@ -1,20 +1,18 @@
-"""Builds the Application: handler modules, typed context, resources opened and closed with it."""
+"""The bot's handlers (``register_handlers``) and command menu; ``taskbot.runtime`` composes the bot."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.ext import Application
 
 from taskbot.bot import admin, board, common, importing, reporting, reports, workflow
-from taskbot.bot.context import CONTEXT_TYPES, BotContext, BotData
+from taskbot.bot.context import BotContext, BotData
 from taskbot.bot.errors import on_error
-from taskbot.bot.lanes import MAX_RUNNING, ChatLanes
+from taskbot.bot.lanes import MAX_RUNNING
 from taskbot.i18n import LANGUAGES, t
 from taskbot.runtime import Runtime
 
@@ -24,7 +22,15 @@ log = logging.getLogger(__name__)
 HANDLER_MODULES = (importing, admin, workflow, reporting, reports, board, common)
 
 TaskbotApplication = Application  # Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue]
-Hook = Callable[[Application], Coroutine[Any, Any, None]]
+
+
+def register_handlers(app: Application, runtime: Runtime) -> None:
+    """Put RUNTIME in APP's bot data and register every handler module, then the error handler."""
+    bot_data: BotData = app.bot_data
+    bot_data.runtime = runtime
+    for module in HANDLER_MODULES:
+        module.register(app)
+    app.add_error_handler(on_error)
 
 
 def build_application(
@@ -33,40 +39,22 @@ def build_application(
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
-    post_init: Hook | None = None,
-    post_shutdown: Hook | None = None,
-    request: BaseRequest | None = None,
     max_running: int = MAX_RUNNING,
 ) -> Application:
-    """Build the bot Application on RUNTIME; BASE_URL points it at another Bot API server.
+    """The handlers and the update processor only, as ``taskbot.runtime.build_bot(lifecycle=False)``.
 
-    REQUEST replaces the HTTP client of the bot's calls (not getUpdates'): the metered one of ops.
-    Updates are handled concurrently across chats and in order within a chat (``bot/lanes.py``),
-    at most MAX_RUNNING at once.
+    Kept for its callers; the bot is composed in ``taskbot.runtime`` (``build_bot``).
     """
-    builder: ApplicationBuilder = (
-        Application.builder()
-        .token(token)
-        .context_types(CONTEXT_TYPES)
-        .concurrent_updates(ChatLanes(max_running))
+    from taskbot.runtime import build_bot
+
+    return build_bot(
+        runtime,
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        lifecycle=False,
+        max_running=max_running,
     )
-    if base_url:
-        builder = builder.base_url(base_url)
-    if base_file_url:
-        builder = builder.base_file_url(base_file_url)
-    if post_init:
-        builder = builder.post_init(post_init)
-    if post_shutdown:
-        builder = builder.post_shutdown(post_shutdown)
-    if request is not None:
-        builder = builder.request(request)
-    app = builder.build()
-    bot_data: BotData = app.bot_data
-    bot_data.runtime = runtime
-    for module in HANDLER_MODULES:
-        module.register(app)
-    app.add_error_handler(on_error)
-    return app
 
 
 def command_list(lang: str) -> list[BotCommand]:
@@ -96,4 +84,4 @@ async def publish_commands(bot: Bot, default_language: str, admins: Sequence[int
             log.warning("no admin command menu for user %s yet: %s", admin_id, exc.message)
 
 
-__all__ = ["BotContext", "build_application", "command_list", "publish_commands"]
+__all__ = ["BotContext", "build_application", "command_list", "publish_commands", "register_handlers"]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class BotData:
-    """What the Application carries for every handler; filled in by ``build_application``."""
+    """What the Application carries for every handler; filled in by ``bot.app.register_handlers``."""
 
     runtime: Runtime
     # The multi-step dialogs in progress (bot/dialogs.py) and the /import previews awaiting a yes.

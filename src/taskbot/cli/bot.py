@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from taskbot.config import Settings
-    from taskbot.ops.web import OpsServer
     from taskbot.runtime import Runtime
 
 log = logging.getLogger("taskbot.run")
@@ -60,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM (or, in local mode, /quit)."""
     import asyncio  # here, not at the top: `taskbot parse` must start fast
 
+    from taskbot.runtime import build_bot
+
     settings = load(args)
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
     if args.demo and token and not args.local:
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.telegram.mode == "webhook" and not settings.telegram.webhook.url:
         raise CliError("telegram.webhook.url is required in webhook mode (the public https URL)", EXIT_USAGE)
     runtime = _open_runtime(settings)
-    app = build_connected_application(runtime, token)
+    app = build_bot(runtime, token)
     try:
         # Ask once before serving: a wrong token or an unreachable server is then one clear line.
         asyncio.run(_check_connection(token, settings.telegram.base_url))
@@ -132,6 +133,8 @@ def _warm_reader_worker() -> None:
 
 async def _check_connection(token: str, base_url: str | None) -> None:
     from telegram import Bot
+
+    from taskbot.runtime import file_url_for
 
     bot = Bot(token, base_url=base_url, base_file_url=file_url_for(base_url)) if base_url else Bot(token)
     async with bot:  # initialize() calls getMe
@@ -211,184 +214,18 @@ def local_settings(settings: Settings) -> Settings:
 def build_connected_application(
     runtime: Runtime, token: str, *, base_url: str | None = None, own_signals: bool = True
 ) -> Application:
-    """The Application with its start-up (command menu, reminders) and shutdown wired in.
+    """Kept for its callers: ``taskbot.runtime.build_bot`` (OWN_SIGNALS false: local mode)."""
+    from taskbot.runtime import build_bot
 
-    OWN_SIGNALS: SIGINT/SIGTERM stop it (``Lifecycle.stop``); local mode handles them itself.
-    """
-    from taskbot.bot.app import build_application
-    from taskbot.ops.logs import update_context
-    from taskbot.ops.metrics import instrument, metered_request
-
-    base_url = base_url or runtime.settings.telegram.base_url
-    lifecycle = Lifecycle(runtime, own_signals=own_signals)
-    app = build_application(
-        runtime,
-        token,
-        base_url=base_url,
-        base_file_url=file_url_for(base_url) if base_url else None,
-        post_init=lifecycle.post_init,
-        post_shutdown=lifecycle.post_shutdown,
-        request=metered_request(runtime.metrics),
-    )
-    instrument(app, runtime.metrics, around=update_context)
-    return app
-
-
-def file_url_for(base_url: str) -> str:
-    """The file download URL of a Bot API server: ``…/bot`` → ``…/file/bot``."""
-    stem = base_url.rstrip("/")
-    if stem.endswith("/bot"):
-        return stem[: -len("/bot")] + "/file/bot"
-    return stem + "/file/bot"
-
-
-class Lifecycle:
-    """What opens with the Application and closes with it: the command menu, the reminder engine.
-
-    It also owns SIGINT/SIGTERM: sending stops between two sends (what is not sent stays pending),
-    the Application is stopped, and a watchdog ends the process after ``shutdown_timeout``
-    seconds whatever still runs.
-    """
-
-    def __init__(self, runtime: Runtime, *, own_signals: bool = True) -> None:
-        self.runtime = runtime
-        self.reminders: Any = None
-        self.ops: OpsServer | None = None
-        self.own_signals = own_signals
-        self._stopping = False
-
-    def handle_signals(self, app: Application) -> None:
-        """Stop on SIGINT/SIGTERM (instead of python-telegram-bot, which waits for every job)."""
-        import asyncio
-        import signal
-
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self.stop, app, sig.name)
-            except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
-                return
-
-    def stop(self, app: Application, why: str = "asked to") -> None:
-        """Stop sending at once, stop the Application, and exit by ``shutdown_timeout`` at the latest."""
-        import threading
-
-        if self._stopping:
-            return
-        self._stopping = True
-        timeout = self.runtime.settings.shutdown_timeout
-        log.info("%s: stopping (unsent reminders stay pending; exit within %g s)", why, timeout)
-        if self.reminders is not None:
-            self.reminders.stop()
-        watchdog = threading.Timer(timeout, _exit_now, args=(timeout,))
-        watchdog.daemon = True
-        watchdog.start()
-        if app.running:
-            app.stop_running()
-
-    async def post_init(self, app: Application) -> None:
-        """Publish the command menu and put the reminders on the JobQueue."""
-        from telegram.error import TelegramError
-
-        from taskbot.bot.app import publish_commands
-
-        log.info("connected to the Bot API as @%s", app.bot.username)
-        try:
-            await publish_commands(app.bot, self.runtime.settings.language, self.runtime.settings.admins)
-        except TelegramError as exc:  # a menu is a convenience; never a reason not to start
-            log.warning("could not publish the command menu: %s", exc.__class__.__name__)
-        self.reminders = install_reminders(app, self.runtime)
-        self.ops = await self.start_ops_server(app.bot.token)
-        await publish_board_menu(app.bot, self.runtime.settings)
-        if self.own_signals:
-            self.handle_signals(app)
-        settle_heap()
-        log.info("taskbot started as @%s", app.bot.username)
-
-    async def start_ops_server(self, bot_token: str = "") -> OpsServer | None:
-        """Serve /healthz, /readyz and /metrics when http.enabled, and the 看板 under /app/ when
-        web.enabled (on the same server, which then starts even without http.enabled)."""
-        from taskbot.ops.health import Probe
-        from taskbot.ops.web import OpsServer
-
-        runtime = self.runtime
-        probe = Probe(runtime, leader=self.is_leader)
-        runtime.metrics.watch_store(probe)
-        http = runtime.settings.http
-        web = runtime.settings.web.enabled and bool(bot_token)
-        if not http.enabled and not web:
-            return None
-        server = OpsServer(http.listen, http.port)
-        server.add_operations(probe, runtime.metrics)
-        if web:
-            from taskbot.webapp.server import mount
-
-            mount(server, runtime, bot_token)
-        await server.start()
-        return server
-
-    def is_leader(self) -> bool:
-        """Whether this process runs the scheduler now."""
-        jobs = getattr(self.reminders, "jobs", None)
-        return bool(jobs is not None and jobs.running)
-
-    async def post_shutdown(self, app: Application) -> None:
-        """Stop the HTTP server; release what the reminder engine holds (the scheduler lock)."""
-        log.info("taskbot stopping")
-        if self.ops is not None:
-            await self.ops.stop()
-            self.ops = None
-        if self.reminders is not None:
-            self.reminders.close()
-            self.reminders = None
-
-
-def _exit_now(timeout: float) -> None:
-    """The watchdog: the process did not stop within TIMEOUT seconds; end it (claims free themselves)."""
-    import os
-
-    log.error("still running %g s after the stop signal: exiting now", timeout)
-    logging.shutdown()
-    os._exit(1)
-
-
-async def publish_board_menu(bot: Any, settings: Settings) -> None:
-    """Give the configured admins and leaders the 看板 as their chat's menu button (web.public_url)."""
-    from taskbot.bot.board import set_board_menu
-
-    if not settings.web.enabled or not settings.web.public_url:
-        return
-    for user_id in dict.fromkeys([*settings.admins, *settings.leaders]):
-        await set_board_menu(bot, settings, user_id, settings.language)
-
-
-def settle_heap() -> None:
-    """Move everything loaded at start-up out of the garbage collector's way.
-
-    The libraries alone are ~130 000 tracked objects: a full collection walks them all and stalls
-    every update for ~60 ms. They live as long as the process, so they are frozen once here.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
-def install_reminders(app: Application, runtime: Runtime) -> Any:
-    """Wire the reminder engine onto the JobQueue (taskbot.schedule); None when it is not available."""
-    try:
-        from taskbot.schedule.wiring import install
-    except ImportError:
-        log.warning("the reminder engine (taskbot.schedule.wiring) is not available: no reminders")
-        return None
-    return install(app, runtime)
+    return build_bot(runtime, token, base_url=base_url, local=not own_signals)
 
 
 def _serve(app: Application, settings: Settings) -> None:
-    """Block in PTB's run_polling / run_webhook until SIGINT/SIGTERM (see ``Lifecycle.stop``)."""
-    from telegram import Update
+    """Block in PTB's run_polling / run_webhook until SIGINT/SIGTERM (see ``runtime.Lifecycle.stop``).
 
-    from taskbot.bot.webhook import use_bounded_webhook
+    The webhook's endpoint (bot/webhook.py) was chosen when ``build_bot`` composed APP.
+    """
+    from telegram import Update
 
     telegram = settings.telegram
     if telegram.mode == "webhook":
@@ -396,7 +233,6 @@ def _serve(app: Application, settings: Settings) -> None:
         log.info("serving a webhook on %s:%s/%s", hook.listen, hook.port, hook.url_path)
         if hook.secret_token is None:
             log.warning("telegram.webhook.secret_token is not set: anyone who finds the URL can post updates")
-        use_bounded_webhook(hook.max_body_bytes)
         app.run_webhook(
             listen=hook.listen,
             port=hook.port,
@@ -404,7 +240,7 @@ def _serve(app: Application, settings: Settings) -> None:
             webhook_url=hook.url,
             secret_token=_secret(hook.secret_token),
             allowed_updates=Update.ALL_TYPES,
-            stop_signals=None,  # Lifecycle.handle_signals: sending stops first
+            stop_signals=None,  # runtime.Lifecycle.handle_signals: sending stops first
         )
     else:
         log.info("long polling for updates")
@@ -441,6 +277,7 @@ async def run_local(
 
     from taskbot.localapi import FakeBotApi
     from taskbot.localapi.terminal import HELP, LOCAL_ADMIN_ID, LOCAL_GROUP_ID, run_terminal_chat
+    from taskbot.runtime import build_bot
     from taskbot.services.messages import highest_message_id
 
     out = output if output is not None else sys.stdout
@@ -455,7 +292,7 @@ async def run_local(
     api.add_user(LOCAL_ADMIN_ID, first_name="本地管理员", username="local_admin", language_code="zh-hans")
     api.add_chat(LOCAL_ADMIN_ID, type="private", first_message_id=after[LOCAL_ADMIN_ID])
     imported = import_demo(runtime, LOCAL_GROUP_ID) if demo else None
-    app = build_connected_application(runtime, LOCAL_TOKEN, base_url=api.base_url, own_signals=False)
+    app = build_bot(runtime, LOCAL_TOKEN, base_url=api.base_url, local=True)
     stopping = asyncio.Event()
     _on_signals(stopping.set)
     try:
