@@ -16,8 +16,9 @@ Scenarios (each a fresh store):
   the one holding the scheduler is SIGKILLed mid-broadcast;
 - ``pg-restart-10`` / ``pg-restart-30``: one replica on a PRIVATE PostgreSQL cluster this benchmark
   makes (``taskbot.localpg``: initdb in a temp folder, a free port), stopped (``pg_ctl stop -m
-  fast``) mid-broadcast and started again after 10 / 30 s. The machine's shared server is never
-  stopped; the private cluster is always torn down.
+  fast``) mid-broadcast and started again after 10 / 30 s; ``pg-crash-10``: the same aborted
+  (``-m immediate``, a crash) for 10 s. The machine's shared server is never stopped; the private
+  cluster is always torn down.
 
 Per scenario it prints: expected messages, received, lost (expected but never received),
 duplicated (received more than once), the seconds the run took to resume after the fault (to the
@@ -325,9 +326,13 @@ async def leader_killed(groups: int, workroot: Path) -> Result:
     return result
 
 
-async def pg_restarted(groups: int, down: float, workroot: Path) -> Result:
-    """One replica on a private cluster; the server is stopped mid-broadcast, started DOWN s later."""
-    name = f"pg-restart-{down:g}"
+async def pg_restarted(groups: int, down: float, workroot: Path, mode: str = "fast") -> Result:
+    """One replica on a private cluster; the server is stopped mid-broadcast, started DOWN s later.
+
+    MODE ``fast`` is a clean shutdown cutting every session; ``immediate`` aborts like a crash
+    (recovery from the WAL at the next start).
+    """
+    name = f"pg-{'restart' if mode == 'fast' else 'crash'}-{down:g}"
     workdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=workroot))
     result = Result(name)
     cluster = PrivateCluster()
@@ -346,7 +351,7 @@ async def pg_restarted(groups: int, down: float, workroot: Path) -> Result:
         await started_sending(api)
         await asyncio.sleep(groups / 30 * 0.3)
         # blocking pg_ctl calls run in a thread: the fake Bot API lives on this loop
-        await asyncio.to_thread(cluster.stop, "fast")
+        await asyncio.to_thread(cluster.stop, mode)
         at_stop = sum(api.stats.delivered.values())
         await asyncio.sleep(down)
         during = sum(api.stats.delivered.values()) - at_stop
@@ -437,10 +442,12 @@ async def main(args: argparse.Namespace) -> int:
             one = await leader_killed(args.groups, root)
             print(f"  leader-killed: lost {one.lost} duplicated {one.duplicated}", flush=True)
             results.append(one)
-        for down in [10.0, 30.0] if not args.no_postgres else []:
-            if only and f"pg-restart-{down:g}" not in only:
+        outages = [(10.0, "fast"), (30.0, "fast"), (10.0, "immediate")]
+        for down, mode in outages if not args.no_postgres else []:
+            kind = "restart" if mode == "fast" else "crash"
+            if only and f"pg-{kind}-{down:g}" not in only:
                 continue
-            one = await pg_restarted(args.groups, down, root)
+            one = await pg_restarted(args.groups, down, root, mode)
             print(f"  {one.scenario}: lost {one.lost} duplicated {one.duplicated} {one.note}", flush=True)
             results.append(one)
     print(report(results, args.groups))
