@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from taskbot.localpg import ClusterError, PrivateCluster
 from taskbot.runtime import Runtime, build_runtime
 from taskbot.schedule.leader import Presence, SchedulerLock
 from taskbot.store.db import make_engine
-from tests.schedule.test_delivery_faults import make_sender, record, rows, sent_texts
+from tests.schedule.test_delivery_faults import api, make_sender, record, rows, sent_texts
 from tests.schedule.test_limiter import VirtualTime
 from tests.schedule.test_wiring import GROUP, installed_with_a_task
 from tests.support.clock import ManualClock
@@ -34,6 +34,7 @@ from tests.support.clock import ManualClock
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 GROUPS = list(range(-1006, -1000))
+__all__ = ["api"]  # the fake Bot API fixture, shared
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +61,6 @@ def pg_runtime(cluster: PrivateCluster, clock: ManualClock) -> Iterator[Runtime]
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi(token="123456:TEST", bot_username="taskbot_test_bot")
-    await fake.start()
-    for gid in range(-1020, -1000):
-        fake.add_chat(gid, type="supergroup", title=f"群{-gid}")
-    yield fake
-    await fake.stop()
 
 
 class RestartAfter:
