@@ -13,8 +13,12 @@ Scenarios (each a fresh store):
 - ``telegram-down-60``: every Bot API call drops its connection for 60 s (``--long``: also 300 s);
 - ``db-locked-30``: another process holds SQLite's write lock for 30 s;
 - ``leader-killed``: three replicas on one PostgreSQL database started together on an empty schema;
-  the one holding the scheduler is SIGKILLed mid-broadcast.
-PostgreSQL itself is NOT restarted: the server is shared with other work on this machine.
+  the one holding the scheduler is SIGKILLed mid-broadcast;
+- ``pg-restart-10`` / ``pg-restart-30``: one replica on a PRIVATE PostgreSQL cluster this benchmark
+  makes (``taskbot.localpg``: initdb in a temp folder, a free port), stopped (``pg_ctl stop -m
+  fast``) mid-broadcast and started again after 10 / 30 s; ``pg-crash-10``: the same aborted
+  (``-m immediate``, a crash) for 10 s. The machine's shared server is never stopped; the private
+  cluster is always torn down.
 
 Per scenario it prints: expected messages, received, lost (expected but never received),
 duplicated (received more than once), the seconds the run took to resume after the fault (to the
@@ -45,6 +49,7 @@ from sqlalchemy import create_engine, select, text
 from bench.broadcast import machine, seed
 from taskbot.config import load_settings
 from taskbot.localapi import FakeBotApi
+from taskbot.localpg import PrivateCluster
 from taskbot.runtime import build_runtime
 from taskbot.store.models import Delivery
 
@@ -321,6 +326,57 @@ async def leader_killed(groups: int, workroot: Path) -> Result:
     return result
 
 
+async def pg_restarted(groups: int, down: float, workroot: Path, mode: str = "fast") -> Result:
+    """One replica on a private cluster; the server is stopped mid-broadcast, started DOWN s later.
+
+    MODE ``fast`` is a clean shutdown cutting every session; ``immediate`` aborts like a crash
+    (recovery from the WAL at the next start).
+    """
+    name = f"pg-{'restart' if mode == 'fast' else 'crash'}-{down:g}"
+    workdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=workroot))
+    result = Result(name)
+    cluster = PrivateCluster()
+    api: FakeBotApi | None = None
+    bot: Bot | None = None
+    try:
+        await asyncio.to_thread(cluster.start)
+        url = cluster.url
+        runtime = build_runtime(load_settings(database={"url": url}))
+        try:
+            chats = seed(runtime, groups, 1)
+        finally:
+            runtime.close()
+        api = await fresh_api(chats)
+        bot = await Bot(workdir, url, api, "run1").start()
+        await started_sending(api)
+        await asyncio.sleep(groups / 30 * 0.3)
+        # blocking pg_ctl calls run in a thread: the fake Bot API lives on this loop
+        await asyncio.to_thread(cluster.stop, mode)
+        at_stop = sum(api.stats.delivered.values())
+        await asyncio.sleep(down)
+        during = sum(api.stats.delivered.values()) - at_stop
+        await asyncio.to_thread(cluster.start)
+        back = time.monotonic()
+        result.resume.append(await first_message_after(api, back))
+        await until_done(api, url, chats)
+        settled = time.monotonic() - back
+        result.exit_seconds.append(await bot.kill(signal.SIGTERM))
+        assert bot.process is not None
+        result.note = (
+            f"{at_stop} sent before the stop, {during} while down (in flight), "
+            f"every row recorded {settled:.1f} s after the restart; exit code {bot.process.returncode}"
+        )
+        result.add(tally(name, api, url, chats))
+    finally:
+        if bot is not None and bot.process is not None and bot.process.returncode is None:
+            bot.process.kill()
+            await bot.process.wait()
+        if api is not None:
+            await api.stop()
+        await asyncio.to_thread(cluster.destroy)
+    return result
+
+
 def _seconds(values: list[float]) -> str:
     values = [v for v in values if v == v]
     if not values:
@@ -386,6 +442,14 @@ async def main(args: argparse.Namespace) -> int:
             one = await leader_killed(args.groups, root)
             print(f"  leader-killed: lost {one.lost} duplicated {one.duplicated}", flush=True)
             results.append(one)
+        outages = [(10.0, "fast"), (30.0, "fast"), (10.0, "immediate")]
+        for down, mode in outages if not args.no_postgres else []:
+            kind = "restart" if mode == "fast" else "crash"
+            if only and f"pg-{kind}-{down:g}" not in only:
+                continue
+            one = await pg_restarted(args.groups, down, root, mode)
+            print(f"  {one.scenario}: lost {one.lost} duplicated {one.duplicated} {one.note}", flush=True)
+            results.append(one)
     print(report(results, args.groups))
     return 0
 
@@ -395,7 +459,7 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", type=int, default=240)
     parser.add_argument("--kills", type=int, default=8, help="kill -9 trials")
     parser.add_argument("--long", action="store_true", help="also a 5-minute Telegram outage")
-    parser.add_argument("--no-postgres", action="store_true", help="skip the three-replica scenario")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL scenarios")
     parser.add_argument("--only", nargs="*", help="run only these scenarios")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--keep", help="keep the stores and logs in this folder")

@@ -90,6 +90,24 @@ def test_parts_are_recorded_one_by_one(rt: Runtime) -> None:
         assert ledger.deliveries(s, "pending") == []
 
 
+def test_recording_a_part_again_counts_it_once(rt: Runtime) -> None:
+    # the commit of the first record landed but its answer was lost: the sender records it again
+    with transaction(rt.sessions) as s:
+        ledger.record(s, planned(1, parts=2), NOW)
+        [row] = ledger.claim(s, "a", NOW, lease=LEASE)
+        ledger.record_part(s, row.id, 501, NOW, last=False)
+    with transaction(rt.sessions) as s:
+        ledger.record_part(s, row.id, 501, NOW, last=False)
+    with transaction(rt.sessions) as s:
+        ledger.release_claims(s)
+        [again] = ledger.claim(s, "b", NOW, lease=LEASE)
+        assert again.sent_parts == 1  # the second part is still to send
+        ledger.record_part(s, row.id, 502, NOW, last=True)
+    with rt.sessions() as s:
+        [done] = ledger.deliveries(s)
+        assert (done.status, done.message_ids) == ("sent", [501, 502])
+
+
 def test_errors_count_attempts_and_fail(rt: Runtime) -> None:
     with transaction(rt.sessions) as s:
         ledger.record(s, planned(2), NOW)

@@ -221,7 +221,10 @@ def record_part(session: Session, delivery_id: int, message_id: int, now: dt.dat
     """Note that one more part went out as MESSAGE_ID; the row is sent when it was the LAST."""
     row = session.get(Delivery, delivery_id)
     assert row is not None
-    row.message_ids = [*(row.message_ids or ()), message_id]
+    # A retry after a commit whose answer was lost (the database restarted) records the id again:
+    # it is there already, and counting it twice would skip the next part after a restart.
+    if message_id not in (row.message_ids or ()):
+        row.message_ids = [*(row.message_ids or ()), message_id]
     if last:
         row.status = SENT
         row.sent_at = now

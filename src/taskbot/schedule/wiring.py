@@ -118,7 +118,10 @@ class BeatJobs:
                 await self.start()
                 return
             if not self.lock.alive():
+                # Its session ended (the database restarted, the connection dropped): take the
+                # lock again at once if no other replica did, rather than a sweep later.
                 self.unschedule()
+                await self.start()
                 return
             # A beat whose job could not plan (the store was down) is caught up here, once.
             await self.service.resume(self.service.runtime.clock())
