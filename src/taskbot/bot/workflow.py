@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from taskbot.bot.admin import require_admin
 from taskbot.bot.admin_args import NO_DEADLINE_WORDS, parse_deadline
 from taskbot.bot.args import (
     BadArguments,
@@ -41,6 +42,7 @@ from taskbot.bot.identity import identify, is_configured_admin, lang_of, roles_o
 from taskbot.bot.render import PARSE_MODE, confirmation, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.config import Settings
+from taskbot.domain.permissions import Reach, Roles
 from taskbot.domain.report_rules import ReportRule, describe, rule_from_words
 from taskbot.domain.values import ReportKind
 from taskbot.domain.workflow import RequestKind
@@ -51,7 +53,7 @@ from taskbot.services import messages
 from taskbot.services import workflow as flow
 from taskbot.services.assignments import unit_label
 from taskbot.services.people import person_label
-from taskbot.services.tasks import NotAllowed, get_task, mark_done, report_status, split_unit
+from taskbot.services.tasks import get_task, mark_done, report_status, split_unit
 from taskbot.store.db import transaction
 from taskbot.store.models import WorkflowRequest
 
@@ -88,6 +90,17 @@ def office_chats(settings: Settings) -> list[int]:
     if settings.workflow.office_chat_id is not None:
         return [settings.workflow.office_chat_id]
     return list(settings.admins)
+
+
+def office_reach(settings: Settings) -> Reach:
+    """The chats the office is told in (a 收到, a request): part of what its commands reach."""
+    return Reach.of(*office_chats(settings))
+
+
+async def require_office(update: Update, context: BotContext) -> Roles:
+    """The sender's roles; refuse unless the permission rule lets them act here on what reaches the
+    office (the task service then checks the task's own reach)."""
+    return await require_admin(update, context, office_reach(context.runtime.settings))
 
 
 def review_applies(update: Update, context: BotContext) -> bool:
@@ -271,10 +284,7 @@ async def due_command(update: Update, context: BotContext) -> None:
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.due")
     if not parsed.rest:
         raise BadArguments("workflow.usage.due")
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    roles = await require_office(update, context)
     rule = None if parsed.rest.strip().lower() in NO_DEADLINE_WORDS else rule_from_words(parsed.rest)
     if rule is None and parsed.rest.strip().lower() not in NO_DEADLINE_WORDS:
         raise BadArguments("workflow.bad_rule", given=parsed.rest[:30])
@@ -293,10 +303,8 @@ async def due_command(update: Update, context: BotContext) -> None:
 @polite
 async def pending_command(update: Update, context: BotContext) -> None:
     """List the requests awaiting the office, each with its buttons (admins only)."""
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    # Every unit's requests: a reach no chat's own admin has.
+    await require_admin(update, context, Reach.everywhere())
     rt = context.runtime
     message = message_of(update)
     with rt.sessions() as session:
@@ -378,10 +386,7 @@ async def urge_command(update: Update, context: BotContext) -> None:
     """Urge a task's units to act now, each with a 收到 button: /urge N [单位] [附言]."""
     message = message_of(update)
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.urge")
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    roles = await require_office(update, context)
     rt = context.runtime
     lang = pick_language(rt.settings.language)
     with transaction(rt.sessions) as session:
