@@ -52,12 +52,16 @@ from taskbot.schedule.render import Button, Part
 from taskbot.services import messages
 from taskbot.services import workflow as flow
 from taskbot.services.assignments import unit_label
+from taskbot.services.notes import unassigned as unassigned_notes
 from taskbot.services.people import person_label
 from taskbot.services.tasks import get_task, mark_done, report_status, split_unit
 from taskbot.store.db import transaction
-from taskbot.store.models import WorkflowRequest
+from taskbot.store.models import ReplyNote, WorkflowRequest
 
 log = logging.getLogger(__name__)
+
+# /pending lists this many unassigned notes (newest first), each cut to NOTE_CHARS: one message.
+NOTES_SHOWN, NOTE_CHARS = 15, 150
 
 APPROVE, REJECT = "ok", "no"
 DECISION_PATTERN = rf"^wf:({APPROVE}|{REJECT}):\d+$"
@@ -313,12 +317,31 @@ async def pending_command(update: Update, context: BotContext) -> None:
             (request_text(session, r, rt, lang), decision_buttons(r, lang))
             for r in flow.pending_requests(session)
         ]
+        notes = [note_line(n, rt, lang) for n in unassigned_notes(session, limit=NOTES_SHOWN)]
     if not pending:
         await reply(message, t("workflow.pending.empty", lang))
-        return
-    await reply(message, t("workflow.pending.header", lang, count=len(pending)))
+    else:
+        await reply(message, t("workflow.pending.header", lang, count=len(pending)))
     for text, markup in pending:
         await reply(message, text, markup=markup)
+    if notes:
+        await reply(message, "\n".join([t("workflow.notes.header", lang, count=len(notes)), *notes]))
+
+
+def note_line(note: ReplyNote, rt: Runtime, lang: str) -> str:
+    """One unassigned note for the office: who, when, which reminder it answered, what it said."""
+    words = note.text or (f"[{note.file_kind}]" if note.file_kind else "")
+    if len(words) > NOTE_CHARS:
+        words = words[:NOTE_CHARS] + "…"
+    tasks = "、".join(f"#{task_id}" for task_id in note.task_ids or ())
+    return t(
+        "workflow.notes.line",
+        lang,
+        who=esc(note.actor),
+        when=_when(note.created_at, rt),
+        tasks=tasks,
+        text=esc(words),
+    )
 
 
 @polite
