@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from taskbot.bot.admin import require_admin
 from taskbot.bot.admin_args import NO_DEADLINE_WORDS, parse_deadline
 from taskbot.bot.args import (
     BadArguments,
@@ -41,6 +42,7 @@ from taskbot.bot.identity import identify, is_configured_admin, lang_of, roles_o
 from taskbot.bot.render import PARSE_MODE, confirmation, esc, mention, task_ref
 from taskbot.bot.replies import message_of, reply
 from taskbot.config import Settings
+from taskbot.domain.permissions import Reach, Roles
 from taskbot.domain.report_rules import ReportRule, describe, rule_from_words
 from taskbot.domain.values import ReportKind
 from taskbot.domain.workflow import RequestKind
@@ -50,12 +52,16 @@ from taskbot.schedule.render import Button, Part
 from taskbot.services import messages
 from taskbot.services import workflow as flow
 from taskbot.services.assignments import unit_label
+from taskbot.services.notes import unassigned as unassigned_notes
 from taskbot.services.people import person_label
-from taskbot.services.tasks import NotAllowed, get_task, mark_done, report_status, split_unit
+from taskbot.services.tasks import get_task, mark_done, report_status, split_unit
 from taskbot.store.db import transaction
-from taskbot.store.models import WorkflowRequest
+from taskbot.store.models import ReplyNote, WorkflowRequest
 
 log = logging.getLogger(__name__)
+
+# /pending lists this many unassigned notes (newest first), each cut to NOTE_CHARS: one message.
+NOTES_SHOWN, NOTE_CHARS = 15, 150
 
 APPROVE, REJECT = "ok", "no"
 DECISION_PATTERN = rf"^wf:({APPROVE}|{REJECT}):\d+$"
@@ -88,6 +94,17 @@ def office_chats(settings: Settings) -> list[int]:
     if settings.workflow.office_chat_id is not None:
         return [settings.workflow.office_chat_id]
     return list(settings.admins)
+
+
+def office_reach(settings: Settings) -> Reach:
+    """The chats the office is told in (a 收到, a request): part of what its commands reach."""
+    return Reach.of(*office_chats(settings))
+
+
+async def require_office(update: Update, context: BotContext) -> Roles:
+    """The sender's roles; refuse unless the permission rule lets them act here on what reaches the
+    office (the task service then checks the task's own reach)."""
+    return await require_admin(update, context, office_reach(context.runtime.settings))
 
 
 def review_applies(update: Update, context: BotContext) -> bool:
@@ -271,10 +288,7 @@ async def due_command(update: Update, context: BotContext) -> None:
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.due")
     if not parsed.rest:
         raise BadArguments("workflow.usage.due")
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    roles = await require_office(update, context)
     rule = None if parsed.rest.strip().lower() in NO_DEADLINE_WORDS else rule_from_words(parsed.rest)
     if rule is None and parsed.rest.strip().lower() not in NO_DEADLINE_WORDS:
         raise BadArguments("workflow.bad_rule", given=parsed.rest[:30])
@@ -293,10 +307,8 @@ async def due_command(update: Update, context: BotContext) -> None:
 @polite
 async def pending_command(update: Update, context: BotContext) -> None:
     """List the requests awaiting the office, each with its buttons (admins only)."""
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    # Every unit's requests: a reach no chat's own admin has.
+    await require_admin(update, context, Reach.everywhere())
     rt = context.runtime
     message = message_of(update)
     with rt.sessions() as session:
@@ -305,12 +317,31 @@ async def pending_command(update: Update, context: BotContext) -> None:
             (request_text(session, r, rt, lang), decision_buttons(r, lang))
             for r in flow.pending_requests(session)
         ]
+        notes = [note_line(n, rt, lang) for n in unassigned_notes(session, limit=NOTES_SHOWN)]
     if not pending:
         await reply(message, t("workflow.pending.empty", lang))
-        return
-    await reply(message, t("workflow.pending.header", lang, count=len(pending)))
+    else:
+        await reply(message, t("workflow.pending.header", lang, count=len(pending)))
     for text, markup in pending:
         await reply(message, text, markup=markup)
+    if notes:
+        await reply(message, "\n".join([t("workflow.notes.header", lang, count=len(notes)), *notes]))
+
+
+def note_line(note: ReplyNote, rt: Runtime, lang: str) -> str:
+    """One unassigned note for the office: who, when, which reminder it answered, what it said."""
+    words = note.text or (f"[{note.file_kind}]" if note.file_kind else "")
+    if len(words) > NOTE_CHARS:
+        words = words[:NOTE_CHARS] + "…"
+    tasks = "、".join(f"#{task_id}" for task_id in note.task_ids or ())
+    return t(
+        "workflow.notes.line",
+        lang,
+        who=esc(note.actor),
+        when=_when(note.created_at, rt),
+        tasks=tasks,
+        text=esc(words),
+    )
 
 
 @polite
@@ -378,10 +409,7 @@ async def urge_command(update: Update, context: BotContext) -> None:
     """Urge a task's units to act now, each with a 收到 button: /urge N [单位] [附言]."""
     message = message_of(update)
     parsed = split_task_id(command_args(message.text or ""), "workflow.usage.urge")
-    # The office's own commands: their effect reaches the units' chats, so configured admins only.
-    roles = await roles_of(update, context)
-    if not roles.office:
-        raise NotAllowed("admin_only")
+    roles = await require_office(update, context)
     rt = context.runtime
     lang = pick_language(rt.settings.language)
     with transaction(rt.sessions) as session:

@@ -21,8 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask for more time: /extend N date reason",
     },
     "bot.help.admin.pending": {
-        "zh": "/pending — 待处理的办结审核和延期申请",
-        "en": "/pending — completion reviews and extension requests awaiting you",
+        "zh": "/pending — 待处理的办结审核和延期申请，以及未归入任务的回复",
+        "en": "/pending — completion reviews and extension requests awaiting you, and replies no task took",
     },
     "admin.cmd.pending": {"zh": "待处理的审核和延期申请", "en": "Reviews and extensions awaiting you"},
     # --- an official's side ---
@@ -87,6 +87,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "workflow.pending.header": {
         "zh": "<b>待处理的申请 {count} 项</b>",
         "en": "<b>{count} requests awaiting you</b>",
+    },
+    "workflow.notes.header": {
+        "zh": "<b>未归入任务的回复 {count} 条</b>（最近的在前）",
+        "en": "<b>{count} replies no task took</b> (newest first)",
+    },
+    "workflow.notes.line": {
+        "zh": "💬 {who} {when}（回复任务 {tasks} 的提醒）：{text}",
+        "en": "💬 {who} {when} (a reply to the reminder of {tasks}): {text}",
     },
     "workflow.pending.empty": {
         "zh": "目前没有待处理的办结审核或延期申请。",
