@@ -516,12 +516,24 @@ async def _record_evidence(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, roles=roles)
         now = rt.clock()
         if command == "done" and review:
-            report = flow.claim_done(session, parsed.task_id, caller.actor, now, parsed.text)[0]
+            report = flow.claim_done(
+                session, parsed.task_id, caller.actor, now, parsed.text, tz=rt.settings.tz
+            )[0]
         elif command == "done":
-            report = mark_done(session, parsed.task_id, caller.actor, now, parsed.text, today=local_today(rt))
+            report = mark_done(
+                session,
+                parsed.task_id,
+                caller.actor,
+                now,
+                parsed.text,
+                today=local_today(rt),
+                tz=rt.settings.tz,
+            )
         else:
             words = parsed.text or t("workflow.evidence.default", pick_language(rt.settings.language))
-            report = report_status(session, parsed.task_id, caller.actor, now, words, parsed.progress)
+            report = report_status(
+                session, parsed.task_id, caller.actor, now, words, parsed.progress, tz=rt.settings.tz
+            )
         flow.attach(session, report, caller.actor, now, file)
         text = confirmation(report, caller.actor.name, caller.lang)
         text += "\n" + t("workflow.evidence.kept", caller.lang, name=esc(file.name or file.kind))

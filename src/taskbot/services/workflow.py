@@ -57,7 +57,14 @@ class Decision:
 
 
 def claim_done(
-    session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "", *, unit: Unit = None
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    now: dt.datetime,
+    note: str = "",
+    *,
+    unit: Unit = None,
+    tz: dt.tzinfo | None = None,
 ) -> tuple[Report, WorkflowRequest | None]:
     """ACTOR's unit claims its share done: it awaits the office's review (待审核).
 
@@ -66,7 +73,7 @@ def claim_done(
     task = task_service.task_for_report(session, task_id, actor)
     share = task_service._share(session, task, actor, unit)
     if share is None:
-        return task_service.mark_done(session, task_id, actor, now, note), None
+        return task_service.mark_done(session, task_id, actor, now, note, tz=tz), None
     if share.status == TaskStatus.DONE:
         raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
     if _pending(session, share.id, RequestKind.REVIEW) is not None:
@@ -74,7 +81,9 @@ def claim_done(
     note = note.strip()[:MAX_TEXT]
     record_share(share, now, TaskStatus.IN_PROGRESS, text=note)
     request = _request(session, RequestKind.REVIEW, task, share, actor, now, note)
-    report = task_service._change(session, task, actor, now, ReportKind.CLAIMED, text=note, share=share)
+    report = task_service._change(
+        session, task, actor, now, ReportKind.CLAIMED, text=note, share=share, tz=tz
+    )
     task.last_report_at = now
     return report, request
 
