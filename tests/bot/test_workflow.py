@@ -37,7 +37,7 @@ DEADLINE = dt.date(2026, 10, 20)
 @pytest.fixture
 def bot_settings(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
     """Review on; requests to the office group OFFICE unless a test asks for the admins' private chats."""
-    workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE}
+    workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE, "receipt": False}
     workflow.update(getattr(request, "param", {}))
     return {
         "admins": workflow.pop("admins", [ADMIN]),
