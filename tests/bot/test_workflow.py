@@ -558,6 +558,40 @@ async def test_a_reply_with_a_file_to_a_tasks_message_is_evidence(bot: BotHarnes
     assert [e[1] for e in evidence(bot, task_id)] == ["现场照片.pdf"]
 
 
+async def test_a_photo_with_a_status_caption_is_kept_as_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    sent = await bot.api.user_sends_photo(
+        GROUP, OFFICIAL, b"j" * 5000, caption=f"/status {task_id} 现场已整改"
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "现场已整改" in text_of(answer) and "📎 已附佐证材料" in text_of(answer)
+    with bot.runtime.sessions() as s:
+        [row] = attachments_of(s, task_id)
+        got = (row.kind, row.size, row.mime_type, row.actor, row.file_id, row.at)
+    # the full picture (the last size), not the thumbnail; who and when
+    assert got == ("photo", 5000, "image/jpeg", "张三", sent["photo"][-1]["file_id"], bot.clock())
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "📎 镇街工作群 张三 10-05 09:00" in text_of(detail)
+
+
+async def test_a_photo_or_video_replying_to_a_tasks_message_is_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    await bot.settle()
+    await bot.api.user_sends_photo(GROUP, OFFICIAL, b"j" * 800, reply_to_message_id=detail["message_id"])
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "提交佐证材料" in text_of(answer)
+    bot.clock.advance(minutes=5)
+    await bot.api.user_sends_video(
+        GROUP, OFFICIAL, "巡查.mp4", b"v" * 2048, reply_to_message_id=detail["message_id"]
+    )
+    await bot.api.wait_for_message(GROUP)
+    kept = [(kind, name, size, actor) for kind, name, size, actor, _ in evidence(bot, task_id)]
+    assert kept == [("photo", "", 800, "张三"), ("video", "巡查.mp4", 2048, "张三")]
+    listed = text_of(await bot.send(GROUP, OFFICIAL, f"/task {task_id}"))
+    assert "张三 10-05 09:00" in listed and "张三 10-05 09:05：巡查.mp4（2 KB）" in listed
+
+
 async def test_done_with_evidence_goes_to_review_with_it(bot: BotHarness) -> None:
     task_id = scene(bot)
     await bot.api.user_sends_document(
