@@ -434,6 +434,9 @@ async def test_help_lists_the_workflow_commands(bot: BotHarness) -> None:
 
 
 def urge_scene(bot: BotHarness) -> int:
+    """The scene, with the reminder engine's sender installed: /urge plans its messages in the
+    delivery ledger and wakes the sender, as under `taskbot run`."""
+    bot.app.bot_data.reminders = reminder_service(bot)
     bot.add_town_cast()
     bot.add_group(OFFICE, "督查室")
     bot.add_private(ADMIN)
@@ -461,6 +464,23 @@ async def test_urge_reaches_the_units_and_the_office_sees_who_acknowledged(bot: 
     assert again == "已由 张三 于 2026-10-05 09:05 回执收到。"
     assert kinds(bot, task_id).count("urged") == 2
     assert kinds(bot, task_id).count("urge_ack") == 1
+
+
+async def test_an_urge_goes_through_the_delivery_ledger(bot: BotHarness) -> None:
+    task_id = urge_scene(bot)
+    bot.app.bot_data.reminders = None  # no sender running (another replica holds the scheduler)
+    await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 请回复")
+    await bot.settle()
+    assert bot.api.sent_messages(OTHER_GROUP) == []  # planned, not sent past the rate limiter
+    with bot.runtime.sessions() as s:
+        rows = [(d.key, d.beat, d.status) for d in s.scalars(select(Delivery).order_by(Delivery.id))]
+    assert rows == [("urge|u1|1", "urge", "pending")]
+    await reminder_service(bot).drain()  # the sender (after a restart, or the scheduler's sweep)
+    sent = await bot.api.wait_for_message(OTHER_GROUP)
+    assert "请回复" in text_of(sent) and buttons_of(sent) == ["urge:1"]
+    await reminder_service(bot).drain()
+    await bot.settle()
+    assert len(bot.api.sent_messages(OTHER_GROUP)) == 1  # sent once
 
 
 async def test_urge_one_named_unit(bot: BotHarness) -> None:
@@ -509,6 +529,7 @@ async def test_an_unacknowledged_urge_is_repeated_once(bot: BotHarness) -> None:
     task_id = urge_scene(bot)
     await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 请回复")
     first = await bot.api.wait_for_message(OTHER_GROUP)
+    await bot.settle()  # the sender has recorded the send (its time starts the repeat's clock)
     service = reminder_service(bot)
     bot.clock.advance(hours=3, minutes=59)
     assert service.plan_receipts(bot.clock()) == 0

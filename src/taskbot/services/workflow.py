@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -37,7 +36,6 @@ from taskbot.store.models import (
     Assignment,
     Attachment,
     Chat,
-    Delivery,
     Report,
     Task,
     TaskReportRule,
@@ -269,34 +267,6 @@ def ack_urge(session: Session, urge_id: int, actor: Actor, now: dt.datetime, tz:
     task = task_service.get_task(session, row.task_id)
     task_service._change(session, task, actor, now, ReportKind.URGE_ACK, text=unit_label(share), share=share)
     return row
-
-
-def record_urge_sent(
-    session: Session,
-    urge_id: int,
-    chat_id: int,
-    task_id: int,
-    part: dict[str, Any],
-    message_id: int,
-    now: dt.datetime,
-) -> None:
-    """Note in the delivery ledger that the 催办 URGE_ID went out (``urge|u<id>|1``), so the sweep
-    can repeat it once if nobody acknowledges it."""
-    session.add(
-        Delivery(
-            key=f"urge|u{urge_id}|1",
-            beat="urge",
-            fire_at=now,
-            chat_id=chat_id,
-            task_ids=[task_id],
-            parts=[part],
-            status="sent",
-            message_ids=[message_id],
-            created_at=now,
-            sent_at=now,
-        )
-    )
-    session.flush()
 
 
 @dataclass(frozen=True, slots=True)
