@@ -85,4 +85,4 @@ def empty_postgres_settings(url: str) -> Settings:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return load_settings(database={"url": url})
+    return load_settings(database={"url": url}, workflow={"receipt": False})

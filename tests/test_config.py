@@ -18,6 +18,7 @@ def test_defaults_are_the_embedded_store_in_shanghai(tmp_path: Path) -> None:
     assert s.language == "zh"
     assert s.telegram.token is None
     assert s.schedule.deadline_offsets == [7, 3, 1]
+    assert s.workflow.receipt is True  # a share newly routed to a unit's group is announced for 签收
 
 
 def test_yaml_file_then_environment_with_double_underscore(

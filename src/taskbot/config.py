@@ -256,7 +256,7 @@ class WorkflowSettings(Section):
 
     review: bool = True
     office_chat_id: int | None = None
-    receipt: bool = False
+    receipt: bool = True
     ack_hours: float = Field(24, gt=0)
     urge_repeat_hours: float = Field(4, gt=0)
     report_reminder_time: dt.time = dt.time(9, 0)

@@ -20,7 +20,9 @@ from tests.support.clock import ManualClock
 async def running(tmp_path: Path, clock: ManualClock) -> AsyncIterator[BotHarness]:
     """Like ``bot``, but built as `taskbot run` builds it: command menu and reminders in post_init."""
     clock.set(dt.datetime(2026, 10, 12, 1, 0, 30, tzinfo=dt.UTC))  # Monday 09:00:30 in Shanghai, a workday
-    settings = load_settings(admins=[], database={"url": f"sqlite:///{tmp_path / 'r.db'}"})
+    settings = load_settings(
+        admins=[], database={"url": f"sqlite:///{tmp_path / 'r.db'}"}, workflow={"receipt": False}
+    )
     runtime: Runtime = build_runtime(settings, clock=clock)
     api = await FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME).start()
     harness = BotHarness(api, build_bot(runtime, TOKEN, base_url=api.base_url), runtime, clock)

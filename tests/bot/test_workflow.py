@@ -37,7 +37,7 @@ DEADLINE = dt.date(2026, 10, 20)
 @pytest.fixture
 def bot_settings(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
     """Review on; requests to the office group OFFICE unless a test asks for the admins' private chats."""
-    workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE}
+    workflow: dict[str, Any] = {"review": True, "office_chat_id": OFFICE, "receipt": False}
     workflow.update(getattr(request, "param", {}))
     return {
         "admins": workflow.pop("admins", [ADMIN]),
@@ -434,6 +434,9 @@ async def test_help_lists_the_workflow_commands(bot: BotHarness) -> None:
 
 
 def urge_scene(bot: BotHarness) -> int:
+    """The scene, with the reminder engine's sender installed: /urge plans its messages in the
+    delivery ledger and wakes the sender, as under `taskbot run`."""
+    bot.app.bot_data.reminders = reminder_service(bot)
     bot.add_town_cast()
     bot.add_group(OFFICE, "督查室")
     bot.add_private(ADMIN)
@@ -461,6 +464,23 @@ async def test_urge_reaches_the_units_and_the_office_sees_who_acknowledged(bot: 
     assert again == "已由 张三 于 2026-10-05 09:05 回执收到。"
     assert kinds(bot, task_id).count("urged") == 2
     assert kinds(bot, task_id).count("urge_ack") == 1
+
+
+async def test_an_urge_goes_through_the_delivery_ledger(bot: BotHarness) -> None:
+    task_id = urge_scene(bot)
+    bot.app.bot_data.reminders = None  # no sender running (another replica holds the scheduler)
+    await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 请回复")
+    await bot.settle()
+    assert bot.api.sent_messages(OTHER_GROUP) == []  # planned, not sent past the rate limiter
+    with bot.runtime.sessions() as s:
+        rows = [(d.key, d.beat, d.status) for d in s.scalars(select(Delivery).order_by(Delivery.id))]
+    assert rows == [("urge|u1|1", "urge", "pending")]
+    await reminder_service(bot).drain()  # the sender (after a restart, or the scheduler's sweep)
+    sent = await bot.api.wait_for_message(OTHER_GROUP)
+    assert "请回复" in text_of(sent) and buttons_of(sent) == ["urge:1"]
+    await reminder_service(bot).drain()
+    await bot.settle()
+    assert len(bot.api.sent_messages(OTHER_GROUP)) == 1  # sent once
 
 
 async def test_urge_one_named_unit(bot: BotHarness) -> None:
@@ -509,6 +529,7 @@ async def test_an_unacknowledged_urge_is_repeated_once(bot: BotHarness) -> None:
     task_id = urge_scene(bot)
     await bot.send(ADMIN, ADMIN, f"/urge {task_id} 市住建局 请回复")
     first = await bot.api.wait_for_message(OTHER_GROUP)
+    await bot.settle()  # the sender has recorded the send (its time starts the repeat's clock)
     service = reminder_service(bot)
     bot.clock.advance(hours=3, minutes=59)
     assert service.plan_receipts(bot.clock()) == 0
@@ -556,6 +577,40 @@ async def test_a_reply_with_a_file_to_a_tasks_message_is_evidence(bot: BotHarnes
     answer = await bot.api.wait_for_message(GROUP)
     assert "提交佐证材料" in text_of(answer) and "📎 已附佐证材料：现场照片.pdf" in text_of(answer)
     assert [e[1] for e in evidence(bot, task_id)] == ["现场照片.pdf"]
+
+
+async def test_a_photo_with_a_status_caption_is_kept_as_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    sent = await bot.api.user_sends_photo(
+        GROUP, OFFICIAL, b"j" * 5000, caption=f"/status {task_id} 现场已整改"
+    )
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "现场已整改" in text_of(answer) and "📎 已附佐证材料" in text_of(answer)
+    with bot.runtime.sessions() as s:
+        [row] = attachments_of(s, task_id)
+        got = (row.kind, row.size, row.mime_type, row.actor, row.file_id, row.at)
+    # the full picture (the last size), not the thumbnail; who and when
+    assert got == ("photo", 5000, "image/jpeg", "张三", sent["photo"][-1]["file_id"], bot.clock())
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    assert "📎 镇街工作群 张三 10-05 09:00" in text_of(detail)
+
+
+async def test_a_photo_or_video_replying_to_a_tasks_message_is_evidence(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
+    await bot.settle()
+    await bot.api.user_sends_photo(GROUP, OFFICIAL, b"j" * 800, reply_to_message_id=detail["message_id"])
+    answer = await bot.api.wait_for_message(GROUP)
+    assert "提交佐证材料" in text_of(answer)
+    bot.clock.advance(minutes=5)
+    await bot.api.user_sends_video(
+        GROUP, OFFICIAL, "巡查.mp4", b"v" * 2048, reply_to_message_id=detail["message_id"]
+    )
+    await bot.api.wait_for_message(GROUP)
+    kept = [(kind, name, size, actor) for kind, name, size, actor, _ in evidence(bot, task_id)]
+    assert kept == [("photo", "", 800, "张三"), ("video", "巡查.mp4", 2048, "张三")]
+    listed = text_of(await bot.send(GROUP, OFFICIAL, f"/task {task_id}"))
+    assert "张三 10-05 09:00" in listed and "张三 10-05 09:05：巡查.mp4（2 KB）" in listed
 
 
 async def test_done_with_evidence_goes_to_review_with_it(bot: BotHarness) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -13,10 +14,12 @@ from taskbot.domain.digest import (
     TaskFacts,
     UnitFacts,
     build_digest,
+    missed_period,
     parties_not_reported,
     standing,
     stuck_tasks,
 )
+from taskbot.domain.report_rules import ReportRule
 
 NOW = dt.datetime(2026, 10, 12, 1, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 10, 12)
@@ -235,3 +238,32 @@ def test_parties_not_reported_since_the_last_dispatch() -> None:
         task(3, reported=None, parties=("丙局",)),
     ]
     assert parties_not_reported(tasks, since) == ["甲镇", "丙局"]
+
+
+FRIDAYS_5PM = ReportRule("weekly", weekday=5, due=dt.time(17, 0))
+FRI_2 = dt.datetime(2026, 10, 2, 17, 0, tzinfo=dt.UTC)
+FRI_9 = dt.datetime(2026, 10, 9, 17, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("rule", "periods", "created", "period_days", "silent"),
+    [
+        (None, set(), 30, 14, False),  # no reporting rule: nothing to miss
+        (FRIDAYS_5PM, set(), 30, 14, True),  # missed both Fridays
+        (FRIDAYS_5PM, {FRI_2, FRI_9}, 30, 14, False),  # reported in both periods
+        (FRIDAYS_5PM, {FRI_9}, 30, 14, True),  # missed the period ending 10-02
+        (FRIDAYS_5PM, {FRI_9}, 30, 5, False),  # ... which ended before the digest's period
+        (FRIDAYS_5PM, set(), 2, 14, False),  # created after the last due moment
+        (FRIDAYS_5PM, {FRI_2}, 5, 14, True),  # created 10-07: the period ending 10-09 was missed
+    ],
+)
+def test_a_missed_reporting_period_counts_as_silent(
+    rule: ReportRule | None, periods: set[dt.datetime], created: float, period_days: float, silent: bool
+) -> None:
+    facts = task(progress=50, created=created, reported=1, parties=("甲镇",))  # reported yesterday
+    facts.units = (replace(facts.units[0], reported_periods=frozenset(periods)),)
+    facts.report_rule = rule
+    digest = build_digest([facts], NOW, TODAY, RULES, period_start=days_ago(period_days))
+    assert [s.party for s in digest.black] == (["甲镇"] if silent else [])
+    assert [s.party for s in digest.red] == ([] if silent else ["甲镇"])
+    assert missed_period(facts, facts.units[0], days_ago(period_days), NOW, dt.UTC) is silent

@@ -36,7 +36,8 @@ def ops_settings(tmp_path: Path) -> dict[str, Any]:
         # No reminders interleave with the answers a test waits for (test_ready turns them on).
         "schedule": {"enabled": False},
         # An official's /done closes their share at once (no 办结审核 step), as the metrics tests expect.
-        "workflow": {"review": False},
+        # No 签收 announcements among the deliveries the tests count.
+        "workflow": {"review": False, "receipt": False},
     }
 
 

@@ -23,7 +23,10 @@ ADMIN = 1001
 def settings(tmp_path):  # type: ignore[no-untyped-def]
     """Settings with a leaders' chat and one admin (the root fixture has neither)."""
     return load_settings(
-        database={"url": f"sqlite:///{tmp_path / 'taskbot.db'}"}, leaders_chat_id=LEADERS, admins=[ADMIN]
+        database={"url": f"sqlite:///{tmp_path / 'taskbot.db'}"},
+        leaders_chat_id=LEADERS,
+        admins=[ADMIN],
+        workflow={"receipt": False},  # no 签收 announcements among the beats' deliveries
     )
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from taskbot.cli import main
 from taskbot.runtime import Runtime
 from taskbot.services import tasks as task_service
+from taskbot.services.digest import current_digest, red_black_rules
 from taskbot.services.people import Actor, upsert_chat
 from taskbot.store.db import transaction
-from taskbot.store.models import Chat, Task, TaskReportRule
+from taskbot.store.models import Assignment, Chat, ReportPeriod, Task, TaskReportRule
 
 OFFICE = -100777
 ADMIN = 1001  # the schedule tests' runtime's admin
@@ -114,6 +115,54 @@ def test_a_unit_that_reported_this_week_is_not_chased(
             "task_ids": [bureau_task],
         },
     ]
+
+
+def test_the_report_ledger_records_the_first_report_of_each_period(
+    imported: list[int], runtime: Runtime
+) -> None:
+    town_task, _ = imported
+    wednesday = dt.datetime(2026, 12, 2, 10, 0, tzinfo=SH)
+    friday_due = dt.datetime(2026, 12, 4, 17, 0, tzinfo=SH)
+    with transaction(runtime.sessions) as s:
+        town = s.scalar(select(Chat).where(Chat.telegram_chat_id == TOWN))
+        first = task_service.report_status(
+            s, town_task, Actor(name="张三", chat=town), wednesday, "摸底60%", 60
+        )
+        task_service.report_status(s, town_task, Actor(name="张三", chat=town), friday_due, "摸底80%", 80)
+        late = friday_due + dt.timedelta(minutes=1)  # after the due time: next week's period
+        third = task_service.report_status(s, town_task, Actor(name="张三", chat=town), late, "摸底90%", 90)
+        first_id, third_id = first.id, third.id
+    with transaction(runtime.sessions) as s:
+        rows = [
+            (r.period_end, r.report_id, r.reported_at)
+            for r in s.scalars(select(ReportPeriod).order_by(ReportPeriod.period_end))
+        ]
+        share = s.scalar(select(Assignment).where(Assignment.task_id == town_task))
+        assert share is not None
+        assert {r.assignment_id for r in s.scalars(select(ReportPeriod))} == {share.id}
+    assert rows == [
+        (friday_due, first_id, wednesday),  # the second report of the week adds nothing
+        (friday_due + dt.timedelta(days=7), third_id, late),
+    ]
+
+
+def test_a_unit_that_missed_a_period_is_silent_on_the_red_black_list(
+    imported: list[int], runtime: Runtime
+) -> None:
+    town_task, bureau_task = imported
+    wednesday = dt.datetime(2026, 12, 2, 10, 0, tzinfo=SH)
+    monday = dt.datetime(2026, 12, 7, 9, 0, tzinfo=SH)
+    with transaction(runtime.sessions) as s:
+        town = s.scalar(select(Chat).where(Chat.telegram_chat_id == TOWN))
+        bureau = s.scalar(select(Chat).where(Chat.telegram_chat_id == BUREAU))
+        task_service.report_status(s, town_task, Actor(name="张三", chat=town), wednesday, "摸底60%", 60)
+        late = dt.datetime(2026, 12, 5, 10, 0, tzinfo=SH)  # after Friday 17:00: the period was missed
+        task_service.report_status(s, bureau_task, Actor(name="李四", chat=bureau), late, "台账建好", 50)
+    rules = red_black_rules(runtime.settings)
+    with transaction(runtime.sessions) as s:
+        digest = current_digest(s, monday, monday.date(), rules, since=wednesday - dt.timedelta(days=1))
+    assert [(u.unit, u.silent) for u in digest.black] == [("住建局群", 1)]
+    assert "甲镇群" in [u.unit for u in digest.red]
 
 
 def test_a_report_before_the_previous_due_time_does_not_count(

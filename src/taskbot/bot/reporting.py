@@ -122,6 +122,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 DONE,
                 TaskReport(task_id),
                 today=local_today(rt),
+                tz=rt.settings.tz,
                 review=review,
             )
             text = confirmation(report, caller.actor.name, caller.lang)
@@ -291,17 +292,18 @@ def apply_report(
     *,
     unit: Unit = None,
     today: dt.date | None = None,
+    tz: dt.tzinfo | None = None,
     review: bool = False,
 ) -> Report:
     """Record REPORT as ACTION (done, progress, blocked) by ACTOR on their share of the task (or
     UNIT's); refusals raise TaskError. With REVIEW a done is a claim the office reviews (办结审核)."""
     if action == DONE and review:
-        return claim_done(session, report.task_id, actor, now, report.text, unit=unit)[0]
+        return claim_done(session, report.task_id, actor, now, report.text, unit=unit, tz=tz)[0]
     if action == DONE:
-        return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today)
+        return mark_done(session, report.task_id, actor, now, report.text, unit=unit, today=today, tz=tz)
     if action == BLOCKED:
-        return mark_blocked(session, report.task_id, actor, now, report.text, unit=unit)
-    return report_status(session, report.task_id, actor, now, report.text, report.progress, unit=unit)
+        return mark_blocked(session, report.task_id, actor, now, report.text, unit=unit, tz=tz)
+    return report_status(session, report.task_id, actor, now, report.text, report.progress, unit=unit, tz=tz)
 
 
 def with_unit(session: Session, report: TaskReport) -> tuple[str | None, TaskReport]:
@@ -337,6 +339,7 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
                     said,
                     unit=unit,
                     today=local_today(rt),
+                    tz=rt.settings.tz,
                     review=review,
                 )
             except WhichUnit:
@@ -384,6 +387,7 @@ async def on_unit_button(update: Update, context: BotContext) -> None:
             TaskReport(int(task_id)),
             unit=int(share_id),
             today=local_today(rt),
+            tz=rt.settings.tz,
             review=review,
         ),
     )

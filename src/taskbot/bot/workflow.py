@@ -48,6 +48,9 @@ from taskbot.domain.values import ReportKind
 from taskbot.domain.workflow import RequestKind
 from taskbot.i18n import pick_language, t
 from taskbot.runtime import Runtime
+from taskbot.schedule import ledger
+from taskbot.schedule.ledger import PlannedDelivery
+from taskbot.schedule.receipts import URGE, urge_key
 from taskbot.schedule.render import Button, Part
 from taskbot.services import messages
 from taskbot.services import workflow as flow
@@ -427,19 +430,24 @@ async def urge_command(update: Update, context: BotContext) -> None:
         answer = t(
             "workflow.urge.ok", caller.lang, task=task_ref(task), units=esc("、".join(u for *_, u in sends))
         )
-    for urge_id, chat_id, _ in sends:
-        button = InlineKeyboardButton(t("workflow.button.urge_ack", lang), callback_data=f"urge:{urge_id}")
-        markup = InlineKeyboardMarkup([[button]])
-        try:
-            sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
-        except TelegramError as exc:
-            log.warning("催办 %s not delivered to chat %s: %s", urge_id, chat_id, exc)
-            continue
-        part = Part(text, ((Button(t("workflow.button.urge_ack", lang), f"urge:{urge_id}"),),))
-        with transaction(rt.sessions) as session:
-            flow.record_urge_sent(
-                session, urge_id, chat_id, parsed.task_id, part.to_json(), sent.message_id, rt.clock()
+        # Sent by the delivery ledger's sender like every other message (rate limits, restarts); its
+        # row ``urge|u<id>|1`` is what the sweep repeats once if nobody acknowledges it.
+        now = rt.clock()
+        planned = [
+            PlannedDelivery(
+                urge_key(urge_id, 1),
+                URGE,
+                now,
+                chat_id,
+                (parsed.task_id,),
+                (Part(text, ((Button(t("workflow.button.urge_ack", lang), f"urge:{urge_id}"),),)),),
             )
+            for urge_id, chat_id, _ in sends
+        ]
+        ledger.record(session, planned, now)
+    await reply(message, answer)
+    if context.bot_data.reminders is not None:
+        await context.bot_data.reminders.drain()
     await reply(message, answer)
 
 
@@ -544,12 +552,24 @@ async def _record_evidence(update: Update, context: BotContext) -> None:
         caller = identify(session, update, rt.settings, roles=roles)
         now = rt.clock()
         if command == "done" and review:
-            report = flow.claim_done(session, parsed.task_id, caller.actor, now, parsed.text)[0]
+            report = flow.claim_done(
+                session, parsed.task_id, caller.actor, now, parsed.text, tz=rt.settings.tz
+            )[0]
         elif command == "done":
-            report = mark_done(session, parsed.task_id, caller.actor, now, parsed.text, today=local_today(rt))
+            report = mark_done(
+                session,
+                parsed.task_id,
+                caller.actor,
+                now,
+                parsed.text,
+                today=local_today(rt),
+                tz=rt.settings.tz,
+            )
         else:
             words = parsed.text or t("workflow.evidence.default", pick_language(rt.settings.language))
-            report = report_status(session, parsed.task_id, caller.actor, now, words, parsed.progress)
+            report = report_status(
+                session, parsed.task_id, caller.actor, now, words, parsed.progress, tz=rt.settings.tz
+            )
         flow.attach(session, report, caller.actor, now, file)
         text = confirmation(report, caller.actor.name, caller.lang)
         text += "\n" + t("workflow.evidence.kept", caller.lang, name=esc(file.name or file.kind))

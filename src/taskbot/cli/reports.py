@@ -42,7 +42,7 @@ def show_report(args: argparse.Namespace) -> int:
         with runtime.sessions() as session:
             digest = current_digest(session, now, now.astimezone(settings.tz).date(), rules, since=period)
         if args.format == "json":
-            print_json(_digest_json(digest, asdict(rules)))
+            print_json(_digest_json(digest, {k: v for k, v in asdict(rules).items() if k != "tz"}))
         else:
             _print_digest(digest, settings.tz)
     finally:

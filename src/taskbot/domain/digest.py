@@ -14,7 +14,9 @@ Red/black list (红黑榜), per **unit** — one chat answering for its share of
 assignment); collective phrases (各镇街, 全市上下) are never ranked, and a task no unit answers for
 is not ranked. A share counts, in the period:
 - **overdue** — not done and the task's deadline is past; **blocked** — reported blocked;
-  **silent** — nothing reported for ``silent_days`` (from the task's creation when never);
+  **silent** — nothing reported for ``silent_days`` (from the task's creation when never), or a
+  reporting period of the task's reporting rule ended in the period with no report from the unit
+  (the report ledger has none for it);
 - **done on time / late** — completed in the period, by the deadline or after it (按期 / 逾期办结);
 - **reported** — a report (or a completion) in the period.
 - **black list** (黑榜): a unit with a share overdue by at least ``black_overdue_days`` days, a
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from taskbot.domain.deadlines import days_overdue
+from taskbot.domain.report_rules import ReportRule, missed_moments
 from taskbot.domain.values import OPEN_STATUS_VALUES, TaskStatus
 
 
@@ -56,6 +59,9 @@ class UnitFacts:
     last_report_text: str = ""
     completed_at: dt.datetime | None = None
     completion: str | None = None
+    # The report ledger: the ends of the reporting periods (``report_rules.period_end``) this unit
+    # reported in, for a task with a reporting rule.
+    reported_periods: frozenset[dt.datetime] = frozenset()
 
 
 @dataclass(slots=True)
@@ -80,6 +86,8 @@ class TaskFacts:
     done_at: dt.datetime | None = None
     # Each unit's share, in the order the units came (empty: no chat receives the task).
     units: tuple[UnitFacts, ...] = ()
+    # When its units must report (报送要求); None when it has no reporting rule.
+    report_rule: ReportRule | None = None
 
     @property
     def is_open(self) -> bool:
@@ -106,6 +114,8 @@ class RedBlackRules:
     red_min_progress: int = 0
     black_overdue_days: int = 1
     size: int = 5
+    # Where reporting rules' due times are read (a missed reporting period counts as silent).
+    tz: dt.tzinfo = dt.UTC
 
 
 def is_silent(task: TaskFacts, now: dt.datetime, silent_days: int) -> bool:
@@ -287,8 +297,21 @@ def _score_share(
         score.blocked += 1
     else:
         since = unit.last_report_at or task.created_at
-        if since is not None and now - since >= silent_for:
+        if (since is not None and now - since >= silent_for) or missed_period(
+            task, unit, start, now, rules.tz
+        ):
             score.silent += 1
+
+
+def missed_period(
+    task: TaskFacts, unit: UnitFacts, start: dt.datetime, now: dt.datetime, tz: dt.tzinfo
+) -> bool:
+    """Whether UNIT let a reporting period of TASK end between START (or the task's creation, when
+    later) and NOW without a report in the report ledger."""
+    if task.report_rule is None:
+        return False
+    since = max(start, task.created_at) if task.created_at is not None else start
+    return bool(missed_moments(task.report_rule, unit.reported_periods, since, now, tz))
 
 
 class StuckReason(StrEnum):

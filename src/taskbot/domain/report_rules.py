@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -112,6 +113,28 @@ def previous_moment(rule: ReportRule, moment: dt.datetime, tz: dt.tzinfo) -> dt.
         if rule.on(day) and rule.moment(day, tz) < moment:
             return rule.moment(day, tz)
     return moment - dt.timedelta(days=MAX_SCAN_DAYS)
+
+
+def period_end(rule: ReportRule, at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The due moment ending the period a report made AT falls in: the first one at or after AT."""
+    day = at.astimezone(tz).date() - dt.timedelta(days=1)
+    for _ in range(MAX_SCAN_DAYS):
+        if rule.on(day) and rule.moment(day, tz) >= at:
+            return rule.moment(day, tz)
+        day += dt.timedelta(days=1)
+    return at + dt.timedelta(days=MAX_SCAN_DAYS)
+
+
+def missed_moments(
+    rule: ReportRule,
+    reported: Collection[dt.datetime],
+    start: dt.datetime,
+    end: dt.datetime,
+    tz: dt.tzinfo,
+) -> list[dt.datetime]:
+    """The due moments of RULE with START < t <= END whose period has no report (REPORTED: the
+    period ends the report ledger holds for one unit)."""
+    return [m for m in due_moments(rule, start, end, tz) if m not in reported]
 
 
 # --- reading rules from text ---

@@ -331,7 +331,66 @@ class FakeBotApi:
         big file's size without the bytes."""
         kind = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         stored = self.world.store_file(filename, data, kind, declared_size)
-        fields: JSON = {"document": stored.as_document()}
+        return self._media_message(
+            chat_id, user_id, {"document": stored.as_document()}, caption, reply_to_message_id
+        )
+
+    async def user_sends_photo(
+        self,
+        chat_id: int,
+        user_id: int,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        width: int = 1280,
+        height: int = 960,
+        declared_size: int | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> JSON:
+        """USER_ID sends a photo (as a reply to REPLY_TO_MESSAGE_ID, if given): Telegram's sizes, a
+        thumbnail and the full picture (last), the full one DATA (or DECLARED_SIZE bytes)."""
+        stored = self.world.store_file("photo.jpg", data, "image/jpeg", declared_size)
+        thumb = self.world.store_file("thumb.jpg", data[:1024], "image/jpeg")
+        scale = 90 / max(width, height, 1)
+        sizes = [
+            {
+                "file_id": thumb.file_id,
+                "file_unique_id": thumb.file_unique_id,
+                "width": max(1, round(width * scale)),
+                "height": max(1, round(height * scale)),
+                "file_size": thumb.file_size,
+            },
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": stored.file_size,
+            },
+        ]
+        return self._media_message(chat_id, user_id, {"photo": sizes}, caption, reply_to_message_id)
+
+    async def user_sends_video(
+        self,
+        chat_id: int,
+        user_id: int,
+        filename: str,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        duration: int = 10,
+        declared_size: int | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> JSON:
+        """USER_ID sends a video (as a reply to REPLY_TO_MESSAGE_ID, if given)."""
+        kind = mimetypes.guess_type(filename)[0] or "video/mp4"
+        stored = self.world.store_file(filename, data, kind, declared_size)
+        video = {**stored.as_document(), "width": 1280, "height": 720, "duration": duration}
+        return self._media_message(chat_id, user_id, {"video": video}, caption, reply_to_message_id)
+
+    def _media_message(
+        self, chat_id: int, user_id: int, fields: JSON, caption: str | None, reply_to_message_id: int | None
+    ) -> JSON:
         if caption:
             fields["caption"] = caption
             entities = user_entities(caption)

@@ -18,7 +18,7 @@ from taskbot.domain.beats import BeatRules, fires_between, last_fire, next_fire,
 from taskbot.domain.calendar import WorkCalendar
 from taskbot.domain.deadlines import escalation_day, notice_on
 from taskbot.domain.digest import TaskFacts, UnitFacts, stuck_tasks
-from taskbot.domain.report_rules import due_moments, previous_moment
+from taskbot.domain.report_rules import due_moments
 from taskbot.domain.values import OPEN_STATUS_VALUES, Beat
 from taskbot.domain.workflow import holds_overdue
 from taskbot.services.digest import StoreView
@@ -208,7 +208,8 @@ def report_dues(
 ) -> list[tuple[int, dt.datetime, tuple[UnitFacts, ...]]]:
     """(task id, due moment, the units that have not reported for the period ending then) for each
     report due the fire of BEAT at AT concerns: for report_due, the dues until its next fire; for
-    report_overdue, the dues since its previous fire. Only open shares of open tasks are chased."""
+    report_overdue, the dues since its previous fire. Only open shares of open tasks are chased, and
+    only those the report ledger has no report from for the period ending at the due moment."""
     tz = rules.beats.tz
     if beat is Beat.REPORT_DUE:
         start, end = at, next_fire(beat, at, rules.beats, cal)
@@ -220,12 +221,8 @@ def report_dues(
         if task is None or not task.is_open:
             continue
         for moment in due_moments(rule, start, end, tz):
-            since = previous_moment(rule, moment, tz)
             silent = tuple(
-                u
-                for u in task.units
-                if u.status in OPEN_STATUS_VALUES
-                and not (u.last_report_at is not None and u.last_report_at > since)
+                u for u in task.units if u.status in OPEN_STATUS_VALUES and moment not in u.reported_periods
             )
             if silent:
                 found.append((task_id, moment, silent))

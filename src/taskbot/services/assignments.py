@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from taskbot.domain.assignments import Share, task_standing
+from taskbot.domain.report_rules import ReportRule, period_end
 from taskbot.domain.values import OPEN_STATUS_VALUES, Role, TaskStatus
 from taskbot.store import queries
-from taskbot.store.models import Assignment, Task, TaskParty
+from taskbot.store.models import Assignment, ReportPeriod, Task, TaskParty, TaskReportRule
 
 
 def unit_label(row: Assignment) -> str:
@@ -107,6 +108,26 @@ def reopen_shares(task: Task) -> None:
             row.progress = 0
             row.completed_at = None
             row.completion = None
+
+
+def ledger_report(
+    session: Session, share: Assignment, report_id: int, now: dt.datetime, tz: dt.tzinfo
+) -> None:
+    """Write in the report ledger that REPORT_ID (made at NOW) satisfied SHARE's current reporting
+    period, when its task has a reporting rule and the period has no report yet."""
+    data = session.scalar(select(TaskReportRule.rule).where(TaskReportRule.task_id == share.task_id))
+    rule = ReportRule.from_json(data)
+    if rule is None:
+        return
+    end = period_end(rule, now, tz)
+    done = select(ReportPeriod.id).where(
+        ReportPeriod.assignment_id == share.id, ReportPeriod.period_end == end
+    )
+    if session.scalar(done) is None:
+        session.add(
+            ReportPeriod(assignment_id=share.id, period_end=end, report_id=report_id, reported_at=now)
+        )
+        session.flush()
 
 
 def record_share(

@@ -29,6 +29,7 @@ from taskbot.store.models import (
     Party,
     Person,
     Report,
+    ReportPeriod,
     Task,
     TaskParty,
     TaskReportRule,
@@ -177,6 +178,9 @@ def load_view(session: Session, *, done_since: dt.datetime | None = None) -> Sto
             people = unit_people(session)
         return people.get(chat_id, ())
 
+    for tid, rule in rules.items():
+        if tid in tasks:
+            tasks[tid].report_rule = rule
     return StoreView(tasks, routes, chats, advanced, mentions, deadline_holds(session), rules)
 
 
@@ -203,6 +207,7 @@ def _load_units(
     """Task id → its units' shares and the Telegram ids of their active chats, in assignment order."""
     stmt = (
         select(
+            Assignment.id,
             Assignment.task_id,
             Assignment.chat_id,
             Assignment.party_id,
@@ -220,7 +225,8 @@ def _load_units(
     )
     result: dict[int, tuple[list[UnitFacts], list[int]]] = {}
     moment = _to_utc
-    for tid, chat_pk, party_id, role, status, progress, reported, text, completed, how in (
+    ledger = _report_ledger(session, where)
+    for share_id, tid, chat_pk, party_id, role, status, progress, reported, text, completed, how in (
         session.connection().execute(stmt).all()
     ):
         chat = by_pk.get(chat_pk)
@@ -241,6 +247,7 @@ def _load_units(
             text or "",
             None if completed is None else moment(completed),
             how,
+            ledger.get(share_id, frozenset()),
         )
         found = result.get(tid)
         if found is None:
@@ -249,6 +256,19 @@ def _load_units(
         if chat.active:
             found[1].append(chat.telegram_id)
     return result
+
+
+def _report_ledger(session: Session, where: ColumnElement[bool]) -> dict[int, frozenset[dt.datetime]]:
+    """Assignment id → the ends of the reporting periods it reported in (the report ledger)."""
+    found: dict[int, set[dt.datetime]] = defaultdict(set)
+    for share_id, end in session.execute(
+        select(ReportPeriod.assignment_id, ReportPeriod.period_end)
+        .join(Assignment, Assignment.id == ReportPeriod.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(where)
+    ):
+        found[share_id].add(end)
+    return {share_id: frozenset(ends) for share_id, ends in found.items()}
 
 
 def _cached(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -348,4 +368,5 @@ def red_black_rules(settings: Settings) -> RedBlackRules:
         red_min_progress=rb.red_min_progress,
         black_overdue_days=rb.black_overdue_days,
         size=rb.size,
+        tz=settings.tz,
     )

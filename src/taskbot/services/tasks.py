@@ -14,11 +14,13 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from taskbot.config import Settings
 from taskbot.domain.assignments import completion
 from taskbot.domain.permissions import Reach, Verdict, decide
 from taskbot.domain.text import one_line
@@ -33,7 +35,14 @@ from taskbot.domain.values import (
     TaskStatus,
     in_date_window,
 )
-from taskbot.services.assignments import derive, record_share, reopen_shares, sync_assignments, unit_label
+from taskbot.services.assignments import (
+    derive,
+    ledger_report,
+    record_share,
+    reopen_shares,
+    sync_assignments,
+    unit_label,
+)
 from taskbot.services.people import (
     Access,
     Actor,
@@ -62,6 +71,10 @@ log = logging.getLogger(__name__)
 Unit = str | int | None
 MAX_TEXT = 2000  # longer report texts are cut: history is for the gist, files go to /import
 _REPORT_KINDS = {ReportKind.STATUS, ReportKind.DONE, ReportKind.BLOCKED}
+# What satisfies a unit's reporting period (the report ledger): a report, or a completion claimed.
+_LEDGER_KINDS = {*_REPORT_KINDS, ReportKind.CLAIMED}
+# Where reporting rules' due times are read when the caller does not say (the configured default).
+DEFAULT_TZ = ZoneInfo(Settings.model_fields["timezone"].default)
 
 
 # --- errors: a code the bot maps to a catalog message (``error.<code>``) and its parameters ---
@@ -211,9 +224,11 @@ def mark_done(
     *,
     unit: Unit = None,
     today: dt.date | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> Report:
     """Mark the actor's share of the task (or UNIT's) done, 100%; the task is done when every lead
-    share is. TODAY (the local date; default NOW's) decides whether it counts as on time or late."""
+    share is. TODAY (the local date; default NOW's) decides whether it counts as on time or late;
+    TZ (default the configured default) where its reporting rule's due times are read."""
     task = _load_for_report(session, task_id, actor)
     if task.status == TaskStatus.DONE:
         raise InvalidTransition("already_done", task_id=task.id)
@@ -235,6 +250,7 @@ def mark_done(
         progress=100,
         text=note,
         share=share,
+        tz=tz,
     )
 
 
@@ -247,6 +263,7 @@ def report_status(
     progress: int | None = None,
     *,
     unit: Unit = None,
+    tz: dt.tzinfo | None = None,
 ) -> Report:
     """Record a progress report on the actor's share (or UNIT's); it puts an open or blocked share in
     progress."""
@@ -273,11 +290,19 @@ def report_status(
         text=text,
         report_progress=progress,
         share=share,
+        tz=tz,
     )
 
 
 def mark_blocked(
-    session: Session, task_id: int, actor: Actor, now: dt.datetime, reason: str, *, unit: Unit = None
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    now: dt.datetime,
+    reason: str,
+    *,
+    unit: Unit = None,
+    tz: dt.tzinfo | None = None,
 ) -> Report:
     """Mark the actor's share of the task (or UNIT's) blocked, with the reason."""
     reason = reason.strip()
@@ -291,7 +316,15 @@ def mark_blocked(
             raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
         record_share(share, now, TaskStatus.BLOCKED, text=reason[:MAX_TEXT])
     return _change(
-        session, task, actor, now, ReportKind.BLOCKED, status=TaskStatus.BLOCKED, text=reason, share=share
+        session,
+        task,
+        actor,
+        now,
+        ReportKind.BLOCKED,
+        status=TaskStatus.BLOCKED,
+        text=reason,
+        share=share,
+        tz=tz,
     )
 
 
@@ -659,6 +692,7 @@ def _change(
     text: str = "",
     report_progress: int | None = None,
     share: Assignment | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> Report:
     if share is not None:
         derive(task)  # the task's standing follows its shares
@@ -675,6 +709,8 @@ def _change(
     report.unit_chat_id = share.chat_id if share is not None else None
     session.add(report)
     session.flush()
+    if share is not None and kind in _LEDGER_KINDS:
+        ledger_report(session, share, report.id, now, tz or DEFAULT_TZ)
     _log_change(task, actor, kind, report.text)
     # Link the report to its task for the caller without loading the task's whole history.
     set_committed_value(report, "task", task)

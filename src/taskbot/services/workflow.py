@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -38,7 +37,6 @@ from taskbot.store.models import (
     Assignment,
     Attachment,
     Chat,
-    Delivery,
     Report,
     Task,
     TaskReportRule,
@@ -58,7 +56,14 @@ class Decision:
 
 
 def claim_done(
-    session: Session, task_id: int, actor: Actor, now: dt.datetime, note: str = "", *, unit: Unit = None
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    now: dt.datetime,
+    note: str = "",
+    *,
+    unit: Unit = None,
+    tz: dt.tzinfo | None = None,
 ) -> tuple[Report, WorkflowRequest | None]:
     """ACTOR's unit claims its share done: it awaits the office's review (待审核).
 
@@ -67,7 +72,7 @@ def claim_done(
     task = task_service.task_for_report(session, task_id, actor)
     share = task_service._share(session, task, actor, unit)
     if share is None:
-        return task_service.mark_done(session, task_id, actor, now, note), None
+        return task_service.mark_done(session, task_id, actor, now, note, tz=tz), None
     if share.status == TaskStatus.DONE:
         raise InvalidTransition("unit_already_done", task_id=task.id, unit=unit_label(share))
     if _pending(session, share.id, RequestKind.REVIEW) is not None:
@@ -75,7 +80,9 @@ def claim_done(
     note = note.strip()[:MAX_TEXT]
     record_share(share, now, TaskStatus.IN_PROGRESS, text=note)
     request = _request(session, RequestKind.REVIEW, task, share, actor, now, note)
-    report = task_service._change(session, task, actor, now, ReportKind.CLAIMED, text=note, share=share)
+    report = task_service._change(
+        session, task, actor, now, ReportKind.CLAIMED, text=note, share=share, tz=tz
+    )
     task.last_report_at = now
     return report, request
 
@@ -261,34 +268,6 @@ def ack_urge(session: Session, urge_id: int, actor: Actor, now: dt.datetime, tz:
     task = task_service.get_task(session, row.task_id)
     task_service._change(session, task, actor, now, ReportKind.URGE_ACK, text=unit_label(share), share=share)
     return row
-
-
-def record_urge_sent(
-    session: Session,
-    urge_id: int,
-    chat_id: int,
-    task_id: int,
-    part: dict[str, Any],
-    message_id: int,
-    now: dt.datetime,
-) -> None:
-    """Note in the delivery ledger that the 催办 URGE_ID went out (``urge|u<id>|1``), so the sweep
-    can repeat it once if nobody acknowledges it."""
-    session.add(
-        Delivery(
-            key=f"urge|u{urge_id}|1",
-            beat="urge",
-            fire_at=now,
-            chat_id=chat_id,
-            task_ids=[task_id],
-            parts=[part],
-            status="sent",
-            message_ids=[message_id],
-            created_at=now,
-            sent_at=now,
-        )
-    )
-    session.flush()
 
 
 @dataclass(frozen=True, slots=True)

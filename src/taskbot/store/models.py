@@ -225,6 +225,20 @@ class TaskReportRule(Base):
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ReportPeriod(Base):
+    """The report ledger: which report satisfied a unit's (assignment's) reporting period of its
+    task's reporting rule, the period named by the due moment ending it."""
+
+    __tablename__ = "report_period"
+    __table_args__ = (UniqueConstraint("assignment_id", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    period_end: Mapped[dt.datetime]
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"))
+    reported_at: Mapped[dt.datetime]
+
+
 class Urge(Base):
     """A 催办 sent to one unit of a task, and its read receipt (收到): who pressed it and when."""
 
