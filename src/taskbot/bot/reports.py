@@ -147,13 +147,17 @@ async def send_chart(message: Message, units: list[UnitStandings], day: dt.date,
 
 
 def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[ExportData, bytes]:
-    """The .xlsx of CHAT's tasks (None: every task) and their history; blocking, run in a thread."""
+    """The 台账 .xlsx of CHAT's tasks (None: every task); blocking, run in a thread."""
     # openpyxl takes ~0.1 s to import: paid by the first /export, not by every start of the bot.
+    from taskbot.services.digest import red_black_rules
     from taskbot.services.export import collect, write_workbook
 
+    settings = runtime.settings
     with runtime.sessions() as session:
         task_ids = None if chat is None else [t.id for t in chat_tasks(session, chat, only_open=False)]
-        data = collect(session, task_ids=task_ids)
+        data = collect(
+            session, task_ids=task_ids, now=runtime.clock(), tz=settings.tz, rules=red_black_rules(settings)
+        )
     buffer = io.BytesIO()
     if data.tasks:
         write_workbook(data, buffer, lang=lang, tz=runtime.settings.tz)
