@@ -157,7 +157,7 @@ async def test_export_privately_has_every_task_and_its_history(bot: BotHarness) 
     document = message["document"]
     assert document["file_name"] == "taskbot-tasks-20261005-0900.xlsx"
     assert document["mime_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert message["caption"] == t("export.caption", "zh", tasks=5, history=8)
+    assert message["caption"] == t("export.caption", "zh", tasks=5, units=3, shares=5, history=8)
     # 汇总 first, the 台账, tasks, history, 红黑榜, evidence, then a sheet per unit
     assert book.sheetnames == [
         "汇总",
@@ -217,6 +217,6 @@ async def test_export_in_english(bot: BotHarness) -> None:
     bot.add_user(4001, "Alice", "alice", "en")
     bot.add_private(4001)
     message, book = await exported(bot, 4001, 4001)
-    assert message["caption"] == t("export.caption", "en", tasks=5, history=8)
+    assert message["caption"] == t("export.caption", "en", tasks=5, units=3, shares=5, history=8)
     assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "History", "Red-black list", "Evidence"]
     assert {row[2] for row in list(book["Tasks"].iter_rows(values_only=True))[1:]} >= {"done", "blocked"}

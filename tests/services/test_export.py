@@ -28,7 +28,7 @@ from taskbot.services.export import (
     write_xlsx,
 )
 from taskbot.store.db import transaction
-from taskbot.store.models import Assignment, Bulletin, Chat, Party, Person, Report, Task
+from taskbot.store.models import Assignment, Binding, Bulletin, Chat, Party, Person, Report, Task
 
 T0 = dt.datetime(2026, 10, 5, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
 
@@ -232,6 +232,9 @@ def _seed_ledger(runtime: Runtime) -> None:
             updated_at=T0,
         )
         s.add_all([late, fine])
+        party = Party(name="市住建局")
+        contact = Person(telegram_user_id=2002, username="zhao_liu", display_name="赵六")
+        s.add_all([Binding(party=party, chat=housing), Binding(party=party, person=contact)])
         s.flush()
         s.add_all(
             [
@@ -306,6 +309,8 @@ def test_ledger_has_a_row_per_assignment_with_its_columns(runtime: Runtime) -> N
     assert housing["deadline"].date() == dt.date(2026, 10, 1)
     assert housing["days_overdue"] == 6
     assert housing["assignees"] == "王五"
+    assert housing["contacts"] == "@zhao_liu"  # bound to the party the unit's group answers for
+    assert by_unit[(1, HOSTILE)]["contacts"] is None
     assert by_unit[(1, HOSTILE)]["role"] == "配合"
     done = by_unit[(2, "市住建局")]
     assert (done["completion"], done["completed_at"]) == ("按期办结", dt.datetime(2026, 10, 6, 9, 0))

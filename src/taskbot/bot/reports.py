@@ -167,7 +167,7 @@ def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[Exp
 @polite
 async def export_command(update: Update, context: BotContext) -> None:
     """Send the tasks and their history as an .xlsx document."""
-    from taskbot.services.export import export_filename  # see export_workbook
+    from taskbot.services.export import by_unit, export_filename  # see export_workbook
 
     message = message_of(update)
     roles = await require_admin(update, context)
@@ -184,6 +184,13 @@ async def export_command(update: Update, context: BotContext) -> None:
     await message.reply_document(
         document=payload,
         filename=export_filename(now, rt.settings.tz),
-        caption=t("export.caption", lang, tasks=len(data.tasks), history=len(data.history)),
+        caption=t(
+            "export.caption",
+            lang,
+            tasks=len(data.tasks),
+            units=len(by_unit(data.units)),
+            shares=len(data.units),
+            history=len(data.history),
+        ),
         parse_mode=PARSE_MODE,
     )

@@ -309,8 +309,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There are no tasks to report on yet.",
     },
     "export.caption": {
-        "zh": "📊 任务导出：{tasks} 项任务，{history} 条历史记录。",
-        "en": "📊 Export: {tasks} tasks, {history} history entries.",
+        "zh": "📊 督办台账：{tasks} 项任务，{units} 个承办单位的 {shares} 项承办事项，{history} 条历史记录。",
+        "en": "📊 Ledger: {tasks} tasks, {shares} shares of {units} units, {history} history entries.",
     },
     "export.empty": {"zh": "没有可导出的任务。", "en": "There are no tasks to export."},
     # --- the export workbook ---

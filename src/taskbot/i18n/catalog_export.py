@@ -8,6 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export.col.signed_at": {"zh": "签收时间", "en": "Signed"},
     "export.col.signed_by": {"zh": "签收人", "en": "Signed by"},
     "export.col.extended_to": {"zh": "延期至", "en": "Extended to"},
+    "export.col.contacts": {"zh": "单位联系人", "en": "Unit contacts"},
     "export.col.days_overdue": {"zh": "逾期天数", "en": "Days overdue"},
     "export.col.list": {"zh": "榜单", "en": "List"},
     "export.col.rank": {"zh": "名次", "en": "Rank"},

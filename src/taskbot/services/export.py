@@ -44,7 +44,7 @@ from taskbot.domain.digest import (
 from taskbot.domain.values import TaskStatus
 from taskbot.i18n import catalog, t
 from taskbot.services.assignments import unit_label
-from taskbot.services.digest import load_view
+from taskbot.services.digest import load_view, unit_people
 from taskbot.services.people import person_label
 from taskbot.services.workflow import attachments_by_task
 from taskbot.store.models import Assignment, Report, Task, as_utc
@@ -89,6 +89,7 @@ UNIT_COLUMNS = (
     "extended_to",
     "days_overdue",
     "assignees",
+    "contacts",
 )
 # 红黑榜: one row per unit on either list, red first, in the digest's order.
 REDBLACK_COLUMNS = (
@@ -179,6 +180,8 @@ class UnitRow:
     signed_by: str = ""
     extended_to: dt.date | None = None
     assignees: str = ""
+    # The @usernames of the people bound to the parties the unit's chat answers for.
+    contacts: str = ""
     # Calendar days past the unit's deadline (its extension when it has one); 0 when not overdue.
     days_overdue: int = 0
     # The share's standing by the digest's rules (None: cancelled).
@@ -284,6 +287,7 @@ def collect(
     units: list[UnitRow] = []
     evidence: list[EvidenceRow] = []
     files = attachments_by_task(session)  # one query, not one per task
+    people = unit_people(session)  # likewise
     for task in session.scalars(stmt):
         labels = {row.chat_id: unit_label(row) for row in task.assignments}
         evidence.extend(
@@ -301,7 +305,7 @@ def collect(
             for a in files.get(task.id, ())
         )
         assignees = "、".join(person_label(p) for p in task.assignees)
-        units.extend(_unit_row(task, row, assignees, now, today, rules) for row in task.assignments)
+        units.extend(_unit_row(task, row, assignees, people, now, today, rules) for row in task.assignments)
         tasks.append(
             TaskRow(
                 id=task.id,
@@ -343,6 +347,7 @@ def _unit_row(
     task: Task,
     row: Assignment,
     assignees: str,
+    people: dict[int, tuple[str, ...]],
     now: dt.datetime | None,
     today: dt.date | None,
     rules: RedBlackRules,
@@ -364,6 +369,7 @@ def _unit_row(
         judged = standing(share, now, today, rules)
         if judged is Standing.OVERDUE:
             late = days_overdue(deadline, today)
+    chat_id = row.chat.telegram_chat_id if row.chat is not None else row.chat_id
     return UnitRow(
         task_id=task.id,
         task_title=task.title,
@@ -380,9 +386,10 @@ def _unit_row(
         signed_by=row.signed_by or "",
         extended_to=row.extended_to,
         assignees=assignees,
+        contacts="、".join(people.get(chat_id, ())),
         days_overdue=late,
         standing=judged,
-        chat_id=row.chat.telegram_chat_id if row.chat is not None else row.chat_id,
+        chat_id=chat_id,
     )
 
 
