@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart
 
 from taskbot.cli import main
@@ -21,6 +21,7 @@ from taskbot.services.export import (
     SHEET_NAME_LIMIT,
     TASK_COLUMNS,
     UNIT_COLUMNS,
+    ExportData,
     collect,
     export_filename,
     safe_sheet_name,
@@ -164,18 +165,6 @@ def cli_store(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Runtime:
     return runtime
 
 
-def test_cli_export_writes_the_workbook(
-    cli_store: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed(cli_store)
-    out = tmp_path / "tasks.xlsx"
-    assert main(["export", "--output", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == (f"{out}: 2 tasks, 4 history entries, 0 assignments of 0 units")
-    book = load_workbook(out)
-    assert book["任务"].max_row == 3
-    assert book["历史"].max_row == 5
-
-
 def test_cli_export_default_name_in_the_current_directory(
     cli_store: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -214,23 +203,21 @@ def _seed_ledger(runtime: Runtime) -> None:
         towns = Chat(telegram_chat_id=-1002, title=HOSTILE, type="supergroup")
         long_a = Chat(telegram_chat_id=-1003, title=LONG, type="supergroup")
         long_b = Chat(telegram_chat_id=-1004, title=LONG[:-1] + "二", type="supergroup")
-        late = Task(
-            title="整治违法建设",
-            status="in_progress",
-            progress=25,
-            deadline=dt.date(2026, 10, 1),
-            created_at=T0,
-            updated_at=T0,
-            assignees=[person],
+        late, fine = (
+            Task(
+                title=title,
+                status="in_progress",
+                progress=progress,
+                deadline=deadline,
+                created_at=T0,
+                updated_at=T0,
+            )
+            for title, progress, deadline in (
+                ("整治违法建设", 25, dt.date(2026, 10, 1)),
+                ("完成竣工验收", 50, dt.date(2026, 12, 31)),
+            )
         )
-        fine = Task(
-            title="完成竣工验收",
-            status="in_progress",
-            progress=50,
-            deadline=dt.date(2026, 12, 31),
-            created_at=T0,
-            updated_at=T0,
-        )
+        late.assignees = [person]
         s.add_all([late, fine])
         party = Party(name="市住建局")
         contact = Person(telegram_user_id=2002, username="zhao_liu", display_name="赵六")
@@ -273,7 +260,7 @@ def _seed_ledger(runtime: Runtime) -> None:
         )
 
 
-def _ledger_book(runtime: Runtime, lang: str = "zh") -> tuple[object, object]:
+def _ledger_book(runtime: Runtime, lang: str = "zh") -> tuple[ExportData, Workbook]:
     buffer = io.BytesIO()
     with runtime.sessions() as session:
         data = write_xlsx(session, buffer, lang=lang, tz=runtime.settings.tz, now=NOW, rules=RedBlackRules())
@@ -435,16 +422,17 @@ def test_ledger_in_english(runtime: Runtime) -> None:
 def test_cli_export_writes_the_ledger(
     cli_store: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    _seed(cli_store)
     _seed_ledger(cli_store)
     out = tmp_path / "ledger.xlsx"
     assert main(["export", "-o", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == (f"{out}: 2 tasks, 0 history entries, 5 assignments of 4 units")
+    assert capsys.readouterr().out.strip() == (f"{out}: 4 tasks, 4 history entries, 5 assignments of 4 units")
     book = load_workbook(out)
-    assert book["台账"].max_row == 6
+    assert (book["任务"].max_row, book["历史"].max_row, book["台账"].max_row) == (5, 5, 6)
     assert len(book.sheetnames) == 6 + 4
     assert len(book["汇总"]._charts) == 1
-    # Task 1's deadline (2026-10-01) is long past by the machine's clock: its rows are filled.
-    assert book["台账"]["A2"].value == 1 and book["台账"]["A2"].fill.fill_type == "solid"
+    # Task 3's deadline (2026-10-01) is long past by the machine's clock: its rows are filled.
+    assert book["台账"]["A2"].value == 3 and book["台账"]["A2"].fill.fill_type == "solid"
 
 
 def test_export_on_both_stores(any_store_settings: Settings) -> None:
