@@ -410,6 +410,20 @@ def test_summary_counts_standings_and_units_with_a_bar_chart(runtime: Runtime) -
     assert chart.series[0].val.numRef.f == "'汇总'!$C$13:$C$16"
 
 
+def test_summary_leaves_cancelled_shares_out(runtime: Runtime) -> None:
+    _seed_ledger(runtime)
+    with transaction(runtime.sessions) as s:
+        s.get_one(Task, 2).status = "cancelled"
+    data, book = _ledger_book(runtime)
+    assert len(data.units) == 5  # still on the 台账, with its status
+    assert [r.standing for r in data.units if r.task_id == 2] == [None, None, None]
+    summary = book["汇总"]
+    assert (summary["A10"].value, summary["B10"].value) == ("合计", 2)
+    lines = {row[0]: list(row[1:]) for row in summary.iter_rows(min_row=13, values_only=True)}
+    assert lines["市住建局"] == [1, 1, 0, 0, 0, 0]  # its task-2 share is not counted
+    assert lines[LONG] == [0, 0, 0, 0, 0, 0]
+
+
 def test_ledger_in_english(runtime: Runtime) -> None:
     _seed_ledger(runtime)
     _, book = _ledger_book(runtime, lang="en")

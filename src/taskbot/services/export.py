@@ -557,8 +557,13 @@ def _fill_summary(sheet: Any, data: ExportData, lang: str, tz: ZoneInfo) -> None
     per_unit = by_unit(data.units)
     labels = [t(f"export.standing.{s.value}", lang) for s in STANDING_ORDER]
     header = [t(f"export.col.{name}", lang) for name in SUMMARY_UNIT_COLUMNS[:2]] + labels
+    # Cancelled shares (no standing) are left out of every count, as the digest leaves them out.
     unit_lines = [
-        [rows[0].unit, len(rows), *(sum(r.standing is s for r in rows) for s in STANDING_ORDER)]
+        [
+            rows[0].unit,
+            sum(r.standing is not None for r in rows),
+            *(sum(r.standing is s for r in rows) for s in STANDING_ORDER),
+        ]
         for rows in per_unit
     ]
     widths = column_widths(header, unit_lines)
@@ -575,7 +580,7 @@ def _fill_summary(sheet: Any, data: ExportData, lang: str, tz: ZoneInfo) -> None
     sheet.append([strong(t("export.summary.standing", lang)), strong(t("export.summary.count", lang))])
     for standing_, label in zip(STANDING_ORDER, labels, strict=True):
         sheet.append([label, sum(r.standing is standing_ for r in data.units)])
-    sheet.append([t("export.summary.total", lang), len(data.units)])
+    sheet.append([t("export.summary.total", lang), sum(r.standing is not None for r in data.units)])
     sheet.append([])
     first = 4 + len(STANDING_ORDER) + 3  # the per-unit header's row
     sheet.append([strong(text) for text in header])
