@@ -218,5 +218,5 @@ async def test_export_in_english(bot: BotHarness) -> None:
     bot.add_private(4001)
     message, book = await exported(bot, 4001, 4001)
     assert message["caption"] == t("export.caption", "en", tasks=5, units=3, shares=5, history=8)
-    assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "History", "Red-black list", "Evidence"]
+    assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "Task history", "Red-black list", "Evidence"]
     assert {row[2] for row in list(book["Tasks"].iter_rows(values_only=True))[1:]} >= {"done", "blocked"}

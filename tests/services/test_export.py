@@ -127,11 +127,11 @@ def test_export_in_english_and_filtered_by_status(runtime: Runtime) -> None:
         data = write_xlsx(session, buffer, lang="en", tz=runtime.settings.tz, status="done")
     assert [row.id for row in data.tasks] == [2]
     book = load_workbook(io.BytesIO(buffer.getvalue()))
-    assert book.sheetnames == ["Summary", "Ledger", "Tasks", "History", "Red-black list", "Evidence"]
+    assert book.sheetnames == ["Summary", "Ledger", "Tasks", "Task history", "Red-black list", "Evidence"]
     assert book["Tasks"]["A1"].value == "ID"
     assert book["Tasks"]["C2"].value == "done"  # status in English
-    assert [c.value for c in book["History"]["E"][1:]] == ["created", "closed"]
-    assert book["History"].max_row == 3  # header + the two entries of task 2
+    assert [c.value for c in book["Task history"]["E"][1:]] == ["created", "closed"]
+    assert book["Task history"].max_row == 3  # header + the two entries of task 2
 
 
 def test_collect_only_the_given_tasks(runtime: Runtime) -> None:
@@ -355,6 +355,7 @@ def test_a_sheet_per_unit_with_names_excel_accepts(runtime: Runtime) -> None:
         ("汇总", {"汇总"}, "汇总~2"),
         ("Tasks", {"tasks"}, "Tasks~2"),  # Excel compares names ignoring case
         ("'引号'", set(), "引号"),
+        ("History", set(), "History~2"),  # reserved by Excel
         ("[]/?", set(), "____"),
         ("   ", set(), "单位"),
     ],
@@ -427,7 +428,7 @@ def test_summary_leaves_cancelled_shares_out(runtime: Runtime) -> None:
 def test_ledger_in_english(runtime: Runtime) -> None:
     _seed_ledger(runtime)
     _, book = _ledger_book(runtime, lang="en")
-    assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "History", "Red-black list", "Evidence"]
+    assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "Task history", "Red-black list", "Evidence"]
     assert book["Ledger"]["D1"].value == "Role"
     assert {book["Ledger"].cell(r, 4).value for r in range(2, 7)} == {"lead", "partner"}
     assert book["Summary"]["A5"].value == "Overdue"

@@ -315,7 +315,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export.empty": {"zh": "没有可导出的任务。", "en": "There are no tasks to export."},
     # --- the export workbook ---
     "export.sheet.tasks": {"zh": "任务", "en": "Tasks"},
-    "export.sheet.history": {"zh": "历史", "en": "History"},
+    "export.sheet.history": {"zh": "历史", "en": "Task history"},
     "export.sheet.units": {"zh": "台账", "en": "Ledger"},
     "export.col.unit": {"zh": "承办单位", "en": "Unit"},
     "export.col.role": {"zh": "角色", "en": "Role"},

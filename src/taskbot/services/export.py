@@ -123,7 +123,8 @@ EVIDENCE_COLUMNS = (
 # longer texts wrap.
 _MAX_WIDTH = 50
 _MIN_WIDTH = 8
-# Excel's rules for sheet names: at most 31 characters, none of these, unique ignoring case.
+# Excel's rules for sheet names: at most 31 characters, none of these, unique ignoring case, and
+# not "History" (Excel keeps that name for itself).
 SHEET_NAME_LIMIT = 31
 _SHEET_FORBIDDEN = frozenset("[]:*?/\\")
 OVERDUE_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
@@ -493,7 +494,7 @@ def safe_sheet_name(name: str, taken: set[str], fallback: str = "Sheet") -> str:
     clean = "".join("_" if ch in _SHEET_FORBIDDEN or ord(ch) < 32 else ch for ch in name)
     base = clean.strip().strip("'").strip()[:SHEET_NAME_LIMIT] or fallback
     candidate, number = base, 2
-    while candidate.casefold() in taken:
+    while candidate.casefold() in taken or candidate.casefold() == "history":
         suffix = f"~{number}"
         candidate = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
         number += 1
