@@ -157,16 +157,33 @@ async def test_export_privately_has_every_task_and_its_history(bot: BotHarness) 
     document = message["document"]
     assert document["file_name"] == "taskbot-tasks-20261005-0900.xlsx"
     assert document["mime_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert message["caption"] == t("export.caption", "zh", tasks=5, history=8)
-    assert book.sheetnames == ["任务", "历史", "承办单位台账", "佐证材料"]
+    assert message["caption"] == t("export.caption", "zh", tasks=5, units=3, shares=5, history=8)
+    # 汇总 first, the 台账, tasks, history, 红黑榜, evidence, then a sheet per unit
+    assert book.sheetnames == [
+        "汇总",
+        "台账",
+        "任务",
+        "历史",
+        "红黑榜",
+        "佐证材料",
+        "各相关部门",
+        "各社区",
+        "各镇街",
+    ]
+    assert len(book["汇总"]._charts) == 1
     # the 台账: a row per assignment — each task here has one unit's group
-    units = list(book["承办单位台账"].iter_rows(values_only=True))
+    ledger = book["台账"]
+    units = list(ledger.iter_rows(values_only=True))
     assert units[0][:5] == ("任务编号", "任务", "承办单位", "角色", "状态")
     assert sorted(row[0] for row in units[1:]) == sorted(ids.values())
     # (groups the bot has not heard from yet go by the party they answer for)
     assert {row[2] for row in units[1:]} == {"各镇街", "各相关部门", "各社区"}
     done_row = next(row for row in units[1:] if row[0] == ids["done"])
-    assert done_row[3:6] == ("牵头", "已完成", 100) and done_row[-1] == "按期办结"
+    assert done_row[3:6] == ("牵头", "已完成", 100) and done_row[11] == "按期办结"
+    # the overdue task's row is filled; the done one's is not
+    filled = {r[0].value for r in ledger.iter_rows(min_row=2) if r[0].fill.fill_type == "solid"}
+    assert filled == {ids["overdue"]}
+    assert sum(book[name].max_row - 1 for name in book.sheetnames[6:]) == len(ids)
     rows = list(book["任务"].iter_rows(values_only=True))
     assert rows[0][:4] == ("编号", "任务", "状态", "进度%")
     by_id = {row[0]: row for row in rows[1:]}
@@ -200,6 +217,6 @@ async def test_export_in_english(bot: BotHarness) -> None:
     bot.add_user(4001, "Alice", "alice", "en")
     bot.add_private(4001)
     message, book = await exported(bot, 4001, 4001)
-    assert message["caption"] == t("export.caption", "en", tasks=5, history=8)
-    assert book.sheetnames == ["Tasks", "History", "Units", "Evidence"]
+    assert message["caption"] == t("export.caption", "en", tasks=5, units=3, shares=5, history=8)
+    assert book.sheetnames[:6] == ["Summary", "Ledger", "Tasks", "Task history", "Red-black list", "Evidence"]
     assert {row[2] for row in list(book["Tasks"].iter_rows(values_only=True))[1:]} >= {"done", "blocked"}

@@ -217,13 +217,17 @@ async def send_chart(
 
 
 def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[ExportData, bytes]:
-    """The .xlsx of CHAT's tasks (None: every task) and their history; blocking, run in a thread."""
+    """The 台账 .xlsx of CHAT's tasks (None: every task); blocking, run in a thread."""
     # openpyxl takes ~0.1 s to import: paid by the first /export, not by every start of the bot.
+    from taskbot.services.digest import red_black_rules
     from taskbot.services.export import collect, write_workbook
 
+    settings = runtime.settings
     with runtime.sessions() as session:
         task_ids = None if chat is None else [t.id for t in chat_tasks(session, chat, only_open=False)]
-        data = collect(session, task_ids=task_ids)
+        data = collect(
+            session, task_ids=task_ids, now=runtime.clock(), tz=settings.tz, rules=red_black_rules(settings)
+        )
     buffer = io.BytesIO()
     if data.tasks:
         write_workbook(data, buffer, lang=lang, tz=runtime.settings.tz)
@@ -233,7 +237,7 @@ def export_workbook(runtime: Runtime, chat: Chat | None, lang: str) -> tuple[Exp
 @polite
 async def export_command(update: Update, context: BotContext) -> None:
     """Send the tasks and their history as an .xlsx document."""
-    from taskbot.services.export import export_filename  # see export_workbook
+    from taskbot.services.export import by_unit, export_filename  # see export_workbook
 
     message = message_of(update)
     rt = context.runtime
@@ -249,6 +253,13 @@ async def export_command(update: Update, context: BotContext) -> None:
     await message.reply_document(
         document=payload,
         filename=export_filename(now, rt.settings.tz),
-        caption=t("export.caption", lang, tasks=len(data.tasks), history=len(data.history)),
+        caption=t(
+            "export.caption",
+            lang,
+            tasks=len(data.tasks),
+            units=len(by_unit(data.units)),
+            shares=len(data.units),
+            history=len(data.history),
+        ),
         parse_mode=PARSE_MODE,
     )

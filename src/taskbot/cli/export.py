@@ -1,4 +1,4 @@
-"""`taskbot export`: write every task and its history to an .xlsx workbook."""
+"""`taskbot export`: write the office's 台账 (tasks, assignments, history, 红黑榜) to an .xlsx workbook."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from taskbot.i18n import LANGUAGES
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "export",
-        help="write tasks and their history to an .xlsx workbook",
-        description="Write every task (one sheet) and its history (a second sheet) to an .xlsx file.",
+        help="write the 台账 (tasks, assignments, history, 红黑榜) to an .xlsx workbook",
+        description=(
+            "Write the office's 台账 to an .xlsx file: a summary with a chart, one row per assignment, "
+            "the tasks, their history, the red/black list, the evidence, and a sheet per unit."
+        ),
     )
     parser.add_argument(
         "--output",
@@ -35,7 +38,8 @@ def run_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from taskbot.cli.common import open_runtime
-    from taskbot.services.export import export_filename, write_xlsx
+    from taskbot.services.digest import red_black_rules
+    from taskbot.services.export import by_unit, export_filename, write_xlsx
 
     runtime = open_runtime(args, writes=False)
     try:
@@ -48,11 +52,21 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             with runtime.sessions() as session:
                 data = write_xlsx(
-                    session, target, lang=args.lang or settings.language, tz=settings.tz, status=args.status
+                    session,
+                    target,
+                    lang=args.lang or settings.language,
+                    tz=settings.tz,
+                    status=args.status,
+                    now=runtime.clock(),
+                    rules=red_black_rules(settings),
                 )
         except OSError as exc:
             raise CliError(f"{target}: cannot write ({exc.strerror or exc.__class__.__name__})") from None
     finally:
         runtime.close()
-    print(f"{target}: {len(data.tasks)} tasks, {len(data.history)} history entries")
+    units = len(by_unit(data.units))
+    print(
+        f"{target}: {len(data.tasks)} tasks, {len(data.history)} history entries, "
+        f"{len(data.units)} assignments of {units} units"
+    )
     return 0

@@ -1,0 +1,36 @@
+"""Wording of the 台账 export: the 汇总 and 红黑榜 sheets and the 台账's own columns."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "export.sheet.summary": {"zh": "汇总", "en": "Summary"},
+    "export.sheet.redblack": {"zh": "红黑榜", "en": "Red-black list"},
+    "export.col.signed_at": {"zh": "签收时间", "en": "Signed"},
+    "export.col.signed_by": {"zh": "签收人", "en": "Signed by"},
+    "export.col.extended_to": {"zh": "延期至", "en": "Extended to"},
+    "export.col.contacts": {"zh": "单位联系人", "en": "Unit contacts"},
+    "export.col.days_overdue": {"zh": "逾期天数", "en": "Days overdue"},
+    "export.col.list": {"zh": "榜单", "en": "List"},
+    "export.col.rank": {"zh": "名次", "en": "Rank"},
+    "export.col.tasks": {"zh": "承办事项", "en": "Shares"},
+    "export.col.done": {"zh": "本期办结", "en": "Done this period"},
+    "export.col.done_late": {"zh": "逾期办结", "en": "Done late"},
+    "export.col.overdue": {"zh": "逾期", "en": "Overdue"},
+    "export.col.max_days_overdue": {"zh": "最长逾期天数", "en": "Most days overdue"},
+    "export.col.silent": {"zh": "未汇报", "en": "Silent"},
+    "export.col.blocked": {"zh": "受阻", "en": "Blocked"},
+    "export.col.mean_progress": {"zh": "平均进度%", "en": "Mean progress %"},
+    "export.list.red": {"zh": "红榜", "en": "Red"},
+    "export.list.black": {"zh": "黑榜", "en": "Black"},
+    "export.standing.overdue": {"zh": "逾期", "en": "Overdue"},
+    "export.standing.blocked": {"zh": "受阻", "en": "Blocked"},
+    "export.standing.silent": {"zh": "未汇报", "en": "Silent"},
+    "export.standing.on_track": {"zh": "正常推进", "en": "On track"},
+    "export.standing.done": {"zh": "已办结", "en": "Done"},
+    "export.summary.title": {"zh": "督办台账汇总", "en": "Supervision ledger summary"},
+    "export.summary.at": {"zh": "导出时间", "en": "Exported at"},
+    "export.summary.standing": {"zh": "承办情况", "en": "Standing"},
+    "export.summary.count": {"zh": "承办事项", "en": "Shares"},
+    "export.summary.total": {"zh": "合计", "en": "Total"},
+    "export.summary.chart": {"zh": "各承办单位办理情况", "en": "Standing by unit"},
+}
