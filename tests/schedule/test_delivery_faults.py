@@ -138,6 +138,30 @@ async def test_a_telegram_outage_delays_every_message_and_loses_none(
     assert [m["text"] for m in api.sent_messages(-1001)] == ["-1001:0", "-1001:1"]
 
 
+async def test_a_probe_telegram_answers_with_an_error_ends_the_outage_too(
+    api: FakeBotApi, bot: Bot, runtime: Runtime, clock: ManualClock
+) -> None:
+    # The probe after an outage is a row to a chat that is gone: Telegram answers 400. It answers,
+    # so it is back: the other waiting rows go out now, not after their own (longer) backoff.
+    gone = -1099  # not a chat of the fake
+    vt = VirtualTime()
+    record(runtime, {gone: 1, -1001: 1})
+    sender = make_sender(bot, runtime, vt)
+    api.go_down()
+    await sender.drain()
+    assert api.stats.outage_failures and sender.paused_until is not None
+    with transaction(runtime.sessions) as s:
+        for row in s.scalars(select(Delivery)):
+            row.next_attempt_at = clock() + dt.timedelta(minutes=1 if row.chat_id == gone else 5)
+    api.go_up()
+    clock.set(sender.paused_until)
+    stats = await sender.drain()
+    assert (stats.delivered, stats.failed) == (1, 1)
+    assert [m["text"] for m in api.sent_messages(-1001)] == ["-1001:0"]
+    assert {r.chat_id: r.status for r in rows(runtime)} == {gone: "failed", -1001: "sent"}
+    assert sender.paused_until is None
+
+
 async def test_rows_failing_for_give_up_after_are_failed_and_the_admins_told_once(
     api: FakeBotApi, bot: Bot, runtime: Runtime, clock: ManualClock
 ) -> None:

@@ -4,8 +4,9 @@
 - network errors and 5xx (``TimedOut``, ``NetworkError``) are delays, never losses: a part is
   retried in place ``rate_limit.max_retries`` times (1, 2 … s), then the row goes back to the
   ledger with its next attempt time (exponential backoff with jitter, up to ``delivery.retry_cap``)
-  and sending pauses (probing again after 1, 2, 4 … s, at most 30 s apart); the first success
-  makes every waiting row due again. Only a row that has kept failing for
+  and sending pauses (probing again after 1, 2, 4 … s, at most 30 s apart); the first answer
+  from Telegram (a sent message, or an error such as 400 or 403 for that row) makes every
+  waiting row due again. Only a row that has kept failing for
   ``delivery.give_up_after`` is failed, and the admins get one notice with the count.
 - ``Forbidden`` (bot removed or blocked): the chat is marked inactive, its pending rows fail, and
   every admin gets a private notice (itself a ledger row).
@@ -394,7 +395,8 @@ class Sender:
         )
 
     def _recovered(self) -> None:
-        """A send went through after network errors: every row waiting on them is due now."""
+        """Telegram answered after network errors (a sent message, or an error of its own such as
+        400 or 403: it is reachable again): every row waiting on them is due now."""
         if not self._outage_failures:
             return
         self._outage_failures = 0
@@ -452,6 +454,7 @@ class Sender:
                     chat_id=chat_id, text=part.text, reply_markup=_markup(part)
                 )
             except RetryAfter as exc:
+                self._recovered()
                 seconds = retry_after_seconds(exc)
                 stats.retry_after += 1
                 flood_waits += 1
@@ -464,6 +467,7 @@ class Sender:
                 self._extend(row, seconds)
                 continue
             except ChatMigrated as exc:
+                self._recovered()
                 migrations += 1
                 if migrations > MAX_MIGRATIONS:
                     return self._fail(row, "chat keeps migrating", stats)
@@ -474,8 +478,10 @@ class Sender:
                 stats.migrated += 1
                 continue
             except Forbidden as exc:
+                self._recovered()
                 return self._forbidden(row, chat_id, str(exc), stats)
             except BadRequest as exc:
+                self._recovered()
                 return self._fail(row, f"bad request: {exc}", stats)
             except NetworkError as exc:  # TimedOut and 5xx included
                 network_failures += 1
@@ -487,6 +493,7 @@ class Sender:
                 stats.deferred += 1
                 return chat_id, Outcome.DEFERRED
             except TelegramError as exc:
+                self._recovered()
                 return self._fail(row, f"{type(exc).__name__}: {exc}", stats)
             finally:
                 permit.release()
