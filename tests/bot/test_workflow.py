@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from taskbot.i18n import t
 from taskbot.schedule.limiter import RateLimiter
 from taskbot.schedule.sender import Sender
 from taskbot.schedule.service import ReminderService
@@ -564,7 +567,8 @@ async def test_a_document_with_a_status_caption_is_kept_as_evidence(bot: BotHarn
     assert (kind, name, size, actor) == ("document", "整改台账.xlsx", 3000, "张三") and file_id
     assert bot.task(task_id) == ("in_progress", 60)
     detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
-    assert "📎 镇街工作群 张三 10-05 09:00：整改台账.xlsx（3 KB）" in text_of(detail)
+    assert "📎1 镇街工作群 张三 10-05 09:00：整改台账.xlsx（3 KB）" in text_of(detail)
+    assert f"发送 /file {task_id} 序号 取回佐证材料" in text_of(detail)
 
 
 async def test_a_reply_with_a_file_to_a_tasks_message_is_evidence(bot: BotHarness) -> None:
@@ -592,7 +596,7 @@ async def test_a_photo_with_a_status_caption_is_kept_as_evidence(bot: BotHarness
     # the full picture (the last size), not the thumbnail; who and when
     assert got == ("photo", 5000, "image/jpeg", "张三", sent["photo"][-1]["file_id"], bot.clock())
     detail = await bot.send(GROUP, OFFICIAL, f"/task {task_id}")
-    assert "📎 镇街工作群 张三 10-05 09:00" in text_of(detail)
+    assert "📎1 镇街工作群 张三 10-05 09:00" in text_of(detail)
 
 
 async def test_a_photo_or_video_replying_to_a_tasks_message_is_evidence(bot: BotHarness) -> None:
@@ -671,3 +675,69 @@ async def test_with_nobody_to_review_done_closes_at_once(bot: BotHarness) -> Non
     answer = await bot.send(GROUP, OFFICIAL, f"/done {task_id}")
     assert text_of(answer).startswith("✅ 张三 已将任务")
     assert bot.task(task_id) == ("done", 100)
+
+
+# --- /file N K: an evidence file sent back ---
+
+
+def jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, format="JPEG")
+    return out.getvalue()
+
+
+async def test_file_sends_an_evidence_document_back_by_its_file_id(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "整改台账.xlsx", b"x" * 3000, caption=f"/status {task_id} 60% 台账已建立"
+    )
+    await bot.api.wait_for_message(GROUP)
+    [(*_, file_id)] = evidence(bot, task_id)
+    bot.clock.advance(days=1)
+    await bot.send(GROUP, OFFICIAL_2, f"/file {task_id} 1")
+    params = await bot.api.wait_for_call("sendDocument")
+    assert params["document"] == file_id and int(params["chat_id"]) == GROUP
+    sent = params["caption"]
+    assert f"任务 #{task_id} 抓目标节点" in sent
+    assert "镇街工作群 张三 2026-10-05 09:00 提交：整改台账.xlsx" in sent
+    # the office's admin privately may have it too (they see every task)
+    await bot.send(ADMIN, ADMIN, f"/file {task_id} 1")
+    again = await bot.api.wait_for_call("sendDocument")
+    assert again["document"] == file_id and int(again["chat_id"]) == ADMIN
+
+
+async def test_file_sends_a_photo_back_as_a_photo(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    sent = await bot.api.user_sends_photo(
+        GROUP, OFFICIAL, jpeg(64, 48), caption=f"/status {task_id} 现场已整改", width=64, height=48
+    )
+    await bot.api.wait_for_message(GROUP)
+    await bot.send(GROUP, OFFICIAL, f"/file {task_id} 1")
+    params = await bot.api.wait_for_call("sendPhoto")
+    assert params["photo"] == sent["photo"][-1]["file_id"]
+    assert f"任务 #{task_id} 抓目标节点" in params["caption"] and "张三" in params["caption"]
+    assert not [c for c in bot.api.calls if c.method == "sendDocument"]
+
+
+async def test_file_is_refused_in_another_group_for_a_stranger_and_for_a_bad_number(bot: BotHarness) -> None:
+    task_id = scene(bot)
+    await bot.api.user_sends_document(
+        GROUP, OFFICIAL, "整改台账.xlsx", b"x" * 3000, caption=f"/status {task_id} 台账已建立"
+    )
+    await bot.api.wait_for_message(GROUP)
+    other = text_of(await bot.send(OTHER_GROUP, OFFICIAL_2, f"/file {task_id} 1"))
+    assert other == t("error.not_found_here", "zh", task_id=task_id)
+    bot.add_private(STRANGER)
+    stranger = text_of(await bot.send(STRANGER, STRANGER, f"/file {task_id} 1"))
+    assert stranger == t("error.not_found_here", "zh", task_id=task_id)
+    bad = text_of(await bot.send(GROUP, OFFICIAL, f"/file {task_id} 2"))
+    assert bad == t("workflow.file.no_such", "zh", task_id=task_id, k=2, count=1)
+    for words in ("", f"{task_id}", f"{task_id} 0", f"{task_id} x", f"{task_id} 1 2"):
+        usage = text_of(await bot.send(GROUP, OFFICIAL, f"/file {words}".strip()))
+        assert usage == t("bot.usage.file", "zh")
+    assert not [c for c in bot.api.calls if c.method in ("sendDocument", "sendPhoto", "sendVideo")]
+
+
+def test_help_lists_file_in_both_languages() -> None:
+    assert t("bot.help.file", "zh").startswith("/file 编号 序号")
+    assert t("bot.help.file", "en").startswith("/file N K")

@@ -1,12 +1,15 @@
-"""What everyone may ask: /start, /help, /tasks, /my, /task N; and the answer to unknown commands."""
+"""What everyone may ask: /start, /help, /tasks, /my, /task N, /file N K; and the answer to unknown
+commands."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -17,17 +20,18 @@ from telegram.ext import (
     filters,
 )
 
-from taskbot.bot.args import command_args, parse_task_number
+from taskbot.bot.args import BadArguments, command_args, parse_task_id, parse_task_number
 from taskbot.bot.context import BotContext
 from taskbot.bot.errors import polite
 from taskbot.bot.identity import Caller, identify, lang_of, roles_of
-from taskbot.bot.render import esc, report_buttons, task_detail, task_list, workflow_lines
+from taskbot.bot.render import PARSE_MODE, clip, esc, report_buttons, task_detail, task_list, workflow_lines
 from taskbot.bot.replies import message_of, reply
 from taskbot.domain.permissions import Roles
 from taskbot.domain.values import OPEN_STATUSES
 from taskbot.i18n import t
 from taskbot.runtime import Runtime
 from taskbot.services import messages
+from taskbot.services.assignments import unit_label
 from taskbot.services.tasks import chat_shares, chat_tasks, get_task, my_tasks, task_shares
 from taskbot.services.workflow import attachments_of, task_requests
 from taskbot.store import queries
@@ -36,7 +40,7 @@ from taskbot.store.db import transaction
 # New messages only: an edited "/done 3" must not report twice.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
-OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "done", "status", "blocked", "extend")
+OFFICIAL_COMMANDS = ("start", "help", "tasks", "my", "task", "file", "done", "status", "blocked", "extend")
 ADMIN_HELP = (
     "add",
     "assign",
@@ -65,6 +69,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("tasks", tasks_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("my", my_command, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("task", task_command, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("file", file_command, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, unknown_command))
 
@@ -197,6 +202,75 @@ async def task_command(update: Update, context: BotContext) -> None:
     sent = await reply(message, parts, markup=report_buttons(task_id, lang) if is_open else None)
     if is_open:
         await asyncio.to_thread(remember_message, rt, sent.chat_id, sent.message_id, task_id, messages.DETAIL)
+
+
+# A caption is at most 1024 characters: the task's title is cut to leave room for the rest.
+CAPTION_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FileBack:
+    """An evidence file to send back: its Telegram file id and kind, and the caption naming it."""
+
+    file_id: str
+    kind: str
+    caption: str
+
+
+def parse_file_args(args: str) -> tuple[int, int]:
+    """``/file N K``: the task number and the evidence file's number (from 1); else the usage."""
+    words = args.split()
+    if len(words) != 2:
+        raise BadArguments("bot.usage.file")
+    task_id = parse_task_id(words[0], "bot.usage.file")
+    number = parse_task_id(words[1], "bot.usage.file")
+    if number < 1:
+        raise BadArguments("bot.usage.file")
+    return task_id, number
+
+
+@polite
+async def file_command(update: Update, context: BotContext) -> None:
+    """Send back the K-th evidence file (佐证) of task N, as /task N numbers them, by its file id.
+
+    Whoever may see task N in this chat may have its files: ``get_task`` refuses any other task
+    ("not one of this chat's tasks") before the file's number is even looked at."""
+    message = message_of(update)
+    task_id, number = parse_file_args(command_args(message.text or ""))
+    roles = await roles_of(update, context)
+    rt = context.runtime
+
+    def find() -> tuple[FileBack, str]:
+        with transaction(rt.sessions) as session:
+            caller = identify(session, update, rt.settings, roles=roles)
+            task = get_task(session, task_id, caller.actor)
+            files = attachments_of(session, task_id)
+            if number > len(files):
+                raise BadArguments("workflow.file.no_such", task_id=task_id, k=number, count=len(files))
+            file = files[number - 1]
+            units = {share.chat_id: unit_label(share) for share in task_shares(session, task_id)}
+            caption = t(
+                "workflow.file.caption",
+                caller.lang,
+                task_id=task_id,
+                title=esc(clip(task.title, CAPTION_TITLE_CHARS)),
+                unit=esc(units.get(file.unit_chat_id or 0, "")),
+                who=esc(file.actor),
+                when=file.at.astimezone(rt.settings.tz).strftime("%Y-%m-%d %H:%M"),
+                name=esc(clip(file.name or file.kind, CAPTION_TITLE_CHARS)),
+            )
+            return FileBack(file.file_id, file.kind, caption), caller.lang
+
+    back, lang = await asyncio.to_thread(find)
+    try:
+        if back.kind == "photo":
+            await message.reply_photo(back.file_id, caption=back.caption, parse_mode=PARSE_MODE)
+        elif back.kind == "video":
+            await message.reply_video(back.file_id, caption=back.caption, parse_mode=PARSE_MODE)
+        else:
+            await message.reply_document(back.file_id, caption=back.caption, parse_mode=PARSE_MODE)
+    except BadRequest:  # Telegram no longer knows the file id (or will not send it as that type)
+        await reply(message, t("workflow.file.gone", lang, task_id=task_id, k=number))
 
 
 def remember_message(runtime: Runtime, chat_id: int, message_id: int, task_id: int, purpose: str) -> None:

@@ -174,12 +174,13 @@ def workflow_lines(
     loaded)."""
     lines: list[str] = []
     units = {share.chat_id: unit_label(share) for share in shares}
-    for file in attachments:
+    for number, file in enumerate(attachments, start=1):  # /file N K sends the K-th back
         when = file.at.astimezone(tz).strftime("%m-%d %H:%M")
         lines.append(
             t(
                 "workflow.line.evidence",
                 lang,
+                n=number,
                 unit=esc(units.get(file.unit_chat_id or 0, "")),
                 who=esc(file.actor),
                 when=when,
@@ -187,6 +188,8 @@ def workflow_lines(
                 size=_size(file.size),
             )
         )
+    if attachments:
+        lines.append(t("workflow.line.evidence_hint", lang, task_id=attachments[0].task_id))
     for share in shares:
         unit = esc(unit_label(share))
         if share.receipt == "signed" and share.signed_at is not None:

@@ -254,8 +254,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "workflow.evidence.kept": {"zh": "📎 已附佐证材料：{name}", "en": "📎 Evidence kept: {name}"},
     "workflow.office.evidence": {"zh": "佐证材料 {count} 份：{names}", "en": "Evidence ({count}): {names}"},
     "workflow.line.evidence": {
-        "zh": "📎 {unit} {who} {when}：{name}（{size}）",
-        "en": "📎 {unit} {who} {when}: {name} ({size})",
+        "zh": "📎{n} {unit} {who} {when}：{name}（{size}）",
+        "en": "📎{n} {unit} {who} {when}: {name} ({size})",
+    },
+    "workflow.line.evidence_hint": {
+        "zh": "发送 /file {task_id} 序号 取回佐证材料，如 /file {task_id} 1",
+        "en": "Send /file {task_id} K to get evidence file K back, e.g. /file {task_id} 1",
+    },
+    "bot.help.file": {
+        "zh": "/file 编号 序号 — 取回任务的第几份佐证材料（序号见 /task 编号 的 📎 行）",
+        "en": "/file N K — get back evidence file K of task N (K as /task N numbers its 📎 lines)",
+    },
+    "bot.cmd.file": {"zh": "取回佐证材料：/file 编号 序号", "en": "Get evidence back: /file N K"},
+    "bot.usage.file": {
+        "zh": "用法：/file 编号 序号，例如 /file 3 1（序号见 /task 3 的 📎 行）。",
+        "en": "Usage: /file N K, e.g. /file 3 1 (K as /task 3 numbers its 📎 lines).",
+    },
+    "workflow.file.no_such": {
+        "zh": "任务 #{task_id} 没有第 {k} 份佐证材料（共 {count} 份，见 /task {task_id}）。"
+        "用法：/file 编号 序号，例如 /file {task_id} 1。",
+        "en": "Task #{task_id} has no evidence file {k} ({count} kept, see /task {task_id}). "
+        "Usage: /file N K, e.g. /file {task_id} 1.",
+    },
+    "workflow.file.caption": {
+        "zh": "📎 任务 #{task_id} {title}\n{unit} {who} {when} 提交：{name}",
+        "en": "📎 Task #{task_id} {title}\n{unit}: sent by {who} on {when}: {name}",
+    },
+    "workflow.file.gone": {
+        "zh": "抱歉，Telegram 已无法再发送这份材料（任务 #{task_id} 第 {k} 份）。",
+        "en": "Sorry, Telegram can no longer send that file (task #{task_id}, file {k}).",
     },
     "export.sheet.evidence": {"zh": "佐证材料", "en": "Evidence"},
     "export.col.file_kind": {"zh": "材料类型", "en": "File type"},
