@@ -112,7 +112,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         else None
     )
     if action == DONE:
-        review = _reviewed(update, context)
+        review = review_applies(update, context)
         with transaction(rt.sessions) as session:
             caller = identify(session, update, rt.settings, roles=roles)
             report = apply_report(
@@ -324,7 +324,7 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
     per unit."""
     roles = await roles_of(update, context)
     rt = context.runtime
-    review = action == DONE and _reviewed(update, context)
+    review = action == DONE and review_applies(update, context)
 
     def record() -> tuple[str, InlineKeyboardMarkup | None, tuple[int, int | None] | None]:
         with transaction(rt.sessions) as session:
@@ -363,11 +363,6 @@ async def _record(update: Update, context: BotContext, action: str, report: Task
         await announce_claim(context, *claimed)
 
 
-def _reviewed(update: Update, context: BotContext) -> bool:
-    """Whether a done by this sender awaits the office's review (see ``bot.workflow``)."""
-    return review_applies(update, context)
-
-
 @polite
 async def on_unit_button(update: Update, context: BotContext) -> None:
     """Mark the unit picked under a /done that did not say whose share was meant done."""
@@ -375,7 +370,7 @@ async def on_unit_button(update: Update, context: BotContext) -> None:
     assert query is not None
     _, action, task_id, share_id = (query.data or "").split(":")
     rt = context.runtime
-    review = action == DONE and _reviewed(update, context)
+    review = action == DONE and review_applies(update, context)
     claimed = await _record_pressed(
         update,
         context,

@@ -22,7 +22,7 @@ from taskbot.domain.workflow import after_working_hours
 from taskbot.i18n import pick_language, t
 from taskbot.schedule.ledger import PlannedDelivery, utc_stamp
 from taskbot.schedule.render import Button, Line, Part, split_message
-from taskbot.schedule.render import _clip as clip
+from taskbot.schedule.render import clip_title as clip
 from taskbot.store.models import Assignment, Chat, Delivery, Party, Task, Urge
 
 ACK, ACK_OFFICE, URGE = "ack", "ack_office", "urge"

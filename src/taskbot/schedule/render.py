@@ -117,13 +117,13 @@ def fmt_date(day: dt.date, lang: str) -> str:
     return t("reminder.date", lang, y=day.year, m=day.month, d=day.day)
 
 
-def _clip(text: str, chars: int = TITLE_CHARS) -> str:
+def clip_title(text: str, chars: int = TITLE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def _task_head(task: TaskFacts) -> str:
-    return f"#{task.id} {_clip(task.title)}"
+    return f"#{task.id} {clip_title(task.title)}"
 
 
 def _with_details(head: str, details: Iterable[str], lang: str) -> str:
@@ -388,7 +388,7 @@ def _monthly(
         if s is None:
             continue
         for unit, reason in s.blocked_reasons():
-            lines.append(Line("  " + t("reminder.stuck.reason", lang, unit=unit, reason=_clip(reason))))
+            lines.append(Line("  " + t("reminder.stuck.reason", lang, unit=unit, reason=clip_title(reason))))
         if s.units:
             names = _join(dict.fromkeys(u.name for u in s.units), lang)
             lines.append(Line("  " + t("reminder.stuck.units", lang, units=names)))
@@ -457,7 +457,7 @@ def _escalation(
         lines.append(Line(_with_details(_task_head(task), [detail], lang)))
         for unit in task.units:
             if unit.status == TaskStatus.BLOCKED and unit.last_report_text:
-                reason = _clip(unit.last_report_text)
+                reason = clip_title(unit.last_report_text)
                 lines.append(Line("  " + t("reminder.stuck.reason", lang, unit=unit.name, reason=reason)))
         latest = max(
             (
@@ -470,7 +470,9 @@ def _escalation(
         )
         if latest is not None:
             text = t(
-                "reminder.escalation.latest", lang, text=f"{latest.name}：{_clip(latest.last_report_text)}"
+                "reminder.escalation.latest",
+                lang,
+                text=f"{latest.name}：{clip_title(latest.last_report_text)}",
             )
             lines.append(Line("  " + text))
     return lines
